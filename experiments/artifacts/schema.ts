@@ -1,0 +1,209 @@
+// The one schema of an experiment's result artifact. The experiments write it
+// (experiments/artifacts/store.ts validates before writing) and the site reads it
+// (src/content.config.ts uses the same object), so the two cannot drift apart.
+//
+// Results are stored as tidy tables: one row per (seed, mask, layer, ...) so
+// that every chart is a plain filter + aggregate over rows, and every number on
+// the site can be traced to rows of this file.
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1;
+
+const finite = z.number().finite();
+const fraction = z.number().min(0).max(1);
+
+export const profileNameSchema = z.enum(['ci', 'quick', 'paper']);
+export type ProfileName = z.infer<typeof profileNameSchema>;
+
+export const backendInfoSchema = z.object({
+  /** tfjs backend actually used: tensorflow (tfjs-node or -gpu), wasm, cpu. */
+  name: z.string(),
+  /** Which package provided it, e.g. @tensorflow/tfjs-backend-wasm. */
+  package: z.string(),
+  /** The element-wise mask kernels used: wasm-simd, js, or tf-ops. */
+  kernels: z.enum(['wasm-simd', 'js', 'tf-ops']),
+  simd: z.boolean().optional(),
+  /** Why better backends were not used (e.g. "tfjs-node: not installed"). */
+  skipped: z.array(z.string()),
+});
+export type BackendInfo = z.infer<typeof backendInfoSchema>;
+
+export const provenanceSchema = z.object({
+  profile: profileNameSchema,
+  /** The resolved configuration of the experiment for this profile. */
+  config: z.record(z.unknown()),
+  seeds: z.array(z.number().int()),
+  backend: backendInfoSchema,
+  versions: z.object({ tfjs: z.string(), node: z.string(), astro: z.string().optional() }),
+  git: z.object({ commit: z.string(), dirty: z.boolean() }),
+  machine: z.object({ cpus: z.number().int(), cpuModel: z.string(), platform: z.string(), workers: z.number().int() }),
+  /** Hashes behind the cache key: each changes independently. */
+  cache: z.object({ key: z.string(), config: z.string(), code: z.string(), data: z.string() }),
+  dataVariant: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  /** Wall time in seconds: total, and per seed and stage. */
+  wallSeconds: z.object({
+    total: finite,
+    stages: z.array(z.object({ seed: z.number().int(), stage: z.string(), seconds: finite, steps: z.number().int(), stepsPerSecond: finite })),
+  }),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
+/** One mask used for analysis: a stage of the method (control, +, pair 1, ...). */
+export const maskInfoSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  /** What the mask was trained on, in words. */
+  trainedOn: z.string(),
+  /** Variant of the network, e.g. "normal" or "copy-weight". */
+  variant: z.string(),
+});
+
+export const layerInfoSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  shape: z.array(z.number().int().positive()),
+  /** Rows and columns mean: rows = input units, columns = output units. */
+  role: z.string(),
+});
+
+/** Accuracy of the network under one mask (or none) on one evaluation set. */
+export const accuracyRowSchema = z.object({
+  seed: z.number().int(),
+  variant: z.string(),
+  /** Column of the table: "unmasked", "Full", "+", "¬+", ... */
+  column: z.string(),
+  /** Row of the table: the evaluation set ("+", "×", "Pair 1", ...). */
+  evalSet: z.string(),
+  accuracy: fraction,
+});
+
+export const weightsKeptRowSchema = z.object({
+  seed: z.number().int(),
+  variant: z.string(),
+  mask: z.string(),
+  layer: z.string(),
+  kept: z.number().int().nonnegative(),
+  total: z.number().int().positive(),
+});
+
+export const overlapRowSchema = z.object({
+  seed: z.number().int(),
+  variant: z.string(),
+  /** The two masks compared, by mask id. */
+  a: z.string(),
+  b: z.string(),
+  layer: z.string(),
+  intersection: z.number().int().nonnegative(),
+  union: z.number().int().nonnegative(),
+  iou: fraction,
+  iomin: fraction,
+  /** |a ∧ b| / |a|: share of a's weights that b also uses. */
+  sharedOfA: fraction,
+});
+
+export const confusionRowSchema = z.object({
+  seed: z.number().int(),
+  mask: z.string(),
+  /** True operation of the input. */
+  trueOp: z.string(),
+  /** What the 2-digit prediction equals: "sum", "product", "both", "neither". */
+  predicted: z.string(),
+  fraction: fraction,
+});
+
+export const histogramRowSchema = z.object({
+  mask: z.string(),
+  /** Bin of sigma(logit): [x0, x1). Counts pooled over seeds and layers. */
+  x0: fraction,
+  x1: fraction,
+  count: z.number().int().nonnegative(),
+});
+
+export const pretrainRowSchema = z.object({
+  seed: z.number().int(),
+  variant: z.string(),
+  evalSet: z.string(),
+  accuracy: fraction,
+  steps: z.number().int(),
+  finalLoss: finite,
+});
+
+export const maskImageSchema = z.object({
+  seed: z.number().int(),
+  variant: z.string(),
+  layer: z.string(),
+  /** Path relative to the artifact's folder. */
+  file: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** Colour legend: which mask combination each colour stands for. */
+  legend: z.array(z.object({ label: z.string(), color: z.string() })),
+});
+
+export const maskFileEntrySchema = z.object({
+  seed: z.number().int(),
+  mask: z.string(),
+  layer: z.string(),
+  shape: z.array(z.number().int().positive()),
+  /** Byte offset and length of the bit-packed mask in the masks file. */
+  offset: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+  kept: z.number().int().nonnegative(),
+});
+
+export const findingSchema = z.object({
+  id: z.string(),
+  /** The claim as we test it, with its threshold, in words. */
+  claim: z.string(),
+  /** What the paper says (or the paper-method reference), quoted or paraphrased. */
+  paper: z.string(),
+  /** The numbers the decision was made on (means over seeds unless named otherwise). */
+  evidence: z.record(finite),
+  holds: z.boolean(),
+});
+export type Finding = z.infer<typeof findingSchema>;
+
+/** A reference value to show beside ours (paper, or a named reference run). */
+export const referenceValueSchema = z.object({
+  source: z.string(),
+  quantity: z.string(),
+  value: z.string(),
+});
+
+export const resultArtifactSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  experiment: z.string(),
+  title: z.string(),
+  /** Short statement of the question the experiment asks. */
+  question: z.string(),
+  provenance: provenanceSchema,
+  masks: z.array(maskInfoSchema),
+  layers: z.array(layerInfoSchema),
+  tables: z.object({
+    pretrain: z.array(pretrainRowSchema),
+    accuracy: z.array(accuracyRowSchema),
+    weightsKept: z.array(weightsKeptRowSchema),
+    overlap: z.array(overlapRowSchema),
+    confusion: z.array(confusionRowSchema).optional(),
+    histogram: z.array(histogramRowSchema),
+  }),
+  images: z.array(maskImageSchema),
+  maskFile: z.object({ file: z.string(), entries: z.array(maskFileEntrySchema) }),
+  findings: z.array(findingSchema),
+  references: z.array(referenceValueSchema),
+  /** Honest notes on what differs from the paper (scale, data, known bugs). */
+  notes: z.array(z.string()),
+});
+export type ResultArtifact = z.infer<typeof resultArtifactSchema>;
+export type AccuracyRow = z.infer<typeof accuracyRowSchema>;
+export type WeightsKeptRow = z.infer<typeof weightsKeptRowSchema>;
+export type OverlapRow = z.infer<typeof overlapRowSchema>;
+export type ConfusionRow = z.infer<typeof confusionRowSchema>;
+export type HistogramRow = z.infer<typeof histogramRowSchema>;
+export type PretrainRow = z.infer<typeof pretrainRowSchema>;
+export type MaskImage = z.infer<typeof maskImageSchema>;
+export type MaskFileEntry = z.infer<typeof maskFileEntrySchema>;
+export type MaskInfo = z.infer<typeof maskInfoSchema>;
+export type LayerInfo = z.infer<typeof layerInfoSchema>;
