@@ -1,0 +1,28 @@
+// Static site over the experiments' result artifacts.
+//
+// Everything that changes between builds comes from the environment, so the
+// same config builds the published site, a CI preview and the test build:
+//   SITE_BASE      base path when served below a domain root (default "/")
+//   SITE_PROFILE   which profile's artifacts to show: ci | quick | paper (default "quick")
+//   RESULTS_DIR    root of the artifacts, relative to the repo root (default "content/results")
+//   SITE_OUT_DIR   output folder (default "dist"; `astro build --outDir` works too)
+//   SITE_CACHE_DIR Astro's cache (holds the content-layer data store); the test
+//                  build points it to a temp folder so it never mixes with a real build.
+// src/lib/site-config.ts reads the same variables for the pages.
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+
+const env = process.env;
+
+export default defineConfig({
+  output: 'static',
+  base: env.SITE_BASE || '/',
+  outDir: env.SITE_OUT_DIR || './dist',
+  cacheDir: env.SITE_CACHE_DIR || './node_modules/.astro',
+  // Pages are folders with index.html, so the browser check can find them by walking dist/.
+  build: { format: 'directory' },
+  // No client-side JS anywhere: nothing to prefetch, no dev toolbar in screenshots.
+  prefetch: false,
+  devToolbar: { enabled: false },
+  integrations: [mdx()],
+});

@@ -1,0 +1,37 @@
+// Lookups from the ids used in table rows to the labels readers see.
+// Tables refer to masks and layers by id; the artifact's `masks` and `layers`
+// lists carry the labels and the intended order.
+import type { ResultArtifact } from '../../experiments/artifacts/schema.ts';
+import { orderOfAppearance } from './stats.ts';
+
+/** Label of a mask; ids may repeat across variants, so the variant is preferred when known. */
+export function maskLabel(artifact: ResultArtifact, id: string, variant?: string): string {
+  const exact = artifact.masks.find((m) => m.id === id && (variant === undefined || m.variant === variant));
+  return (exact ?? artifact.masks.find((m) => m.id === id))?.label ?? id;
+}
+
+export function layerLabel(artifact: ResultArtifact, id: string): string {
+  return artifact.layers.find((l) => l.id === id)?.label ?? id;
+}
+
+/** Layer ids present in `rows`, in the artifact's layer order (unknown ones last). */
+export function layerOrder(artifact: ResultArtifact, rows: readonly { layer: string }[]): string[] {
+  const present = orderOfAppearance(rows, (r) => r.layer);
+  const known = artifact.layers.map((l) => l.id).filter((id) => present.includes(id));
+  return [...known, ...present.filter((id) => !known.includes(id))];
+}
+
+/** Variants present in `rows`, in order of first appearance. */
+export function variantsOf(rows: readonly { variant: string }[]): string[] {
+  return orderOfAppearance(rows, (r) => r.variant);
+}
+
+/** The control mask: the first mask the writer listed (stage 0 of the method). */
+export function controlMaskId(artifact: ResultArtifact): string | undefined {
+  return artifact.masks[0]?.id;
+}
+
+/** Panel heading for a variant, or none when the artifact has only one variant. */
+export function variantTitle(variant: string, variants: readonly string[]): string | null {
+  return variants.length > 1 ? `Variant: ${variant}` : null;
+}

@@ -1,0 +1,36 @@
+// Access to the result artifacts of the shown profile (the `results` content
+// collection) and to the URLs of their raw files.
+import { getCollection, getEntry } from 'astro:content';
+import type { ResultArtifact } from '../../experiments/artifacts/schema.ts';
+import { siteConfig } from './site-config.ts';
+import { siteUrl } from './urls.ts';
+
+/** The paper's order; experiments not listed here follow alphabetically. */
+const paperOrder = ['add-mul', 'double-add', 'permuted-mnist', 'scan', 'math', 'cifar10'];
+
+function rank(id: string): number {
+  const i = paperOrder.indexOf(id);
+  return i < 0 ? paperOrder.length : i;
+}
+
+/** Every artifact of the shown profile with its folder name (`id`), in the paper's order. */
+export async function listArtifacts(): Promise<Array<{ id: string; artifact: ResultArtifact }>> {
+  const entries = await getCollection('results');
+  return entries
+    .map((e) => ({ id: e.id, artifact: e.data }))
+    .sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+}
+
+/** The artifact of an experiment (by folder name), or undefined when this profile lacks it. */
+export async function getArtifact(experiment: string): Promise<ResultArtifact | undefined> {
+  return (await getEntry('results', experiment))?.data;
+}
+
+/** URL of a raw file of an artifact, as served by src/pages/results/[...path].ts. */
+export function rawFileUrl(experiment: string, file: string): string {
+  return siteUrl(`results/${siteConfig.profile}/${experiment}/${file}`);
+}
+
+export function experimentUrl(experiment: string): string {
+  return siteUrl(`experiments/${experiment}/`);
+}

@@ -1,0 +1,7 @@
+// The chart functions, each (artifact, document, options) -> HTML string.
+export { accuracyChart } from './accuracy.ts';
+export { weightsKeptChart } from './weights-kept.ts';
+export { sharingChart } from './sharing.ts';
+export { confusionChart } from './confusion.ts';
+export { maskHistogram } from './histogram.ts';
+export { createDocument } from './render.ts';

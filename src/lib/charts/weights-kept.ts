@@ -1,0 +1,70 @@
+// Weights kept per layer by each mask: grouped bars per layer, one bar per mask.
+// A linear count axis (as in the paper's figure) makes "× keeps more weights
+// than +" a direct length comparison within a layer; the share of the layer
+// kept is in each bar's tooltip.
+import * as Plot from '@observablehq/plot';
+import type { ResultArtifact, WeightsKeptRow } from '../../../experiments/artifacts/schema.ts';
+import { layerLabel, layerOrder, maskLabel, variantsOf, variantTitle } from '../artifact-lookup.ts';
+import { count, percent } from '../format.ts';
+import { groupSummary, orderOfAppearance } from '../stats.ts';
+import { chartStyle, facetLabelLineWidth, panel, serialize, withLegendTitle } from './render.ts';
+
+export interface WeightsKeptChartOptions {
+  variants?: string[];
+}
+
+type Artifact = Pick<ResultArtifact, 'tables' | 'masks' | 'layers'>;
+
+export function weightsKeptChart(artifact: Artifact, document: Document, options: WeightsKeptChartOptions = {}): string {
+  const rows = artifact.tables.weightsKept;
+  const variants = variantsOf(rows).filter((v) => !options.variants || options.variants.includes(v));
+  return variants
+    .map((variant) => panel(variantTitle(variant, variants), variantPlot(artifact, rows.filter((r) => r.variant === variant), variant, document)))
+    .join('');
+}
+
+function variantPlot(artifact: Artifact, rows: WeightsKeptRow[], variant: string, document: Document): string {
+  const label = (id: string) => maskLabel(artifact as ResultArtifact, id, variant);
+  const masks = orderOfAppearance(rows, (r) => r.mask).map(label);
+  const layers = layerOrder(artifact as ResultArtifact, rows).map((id) => layerLabel(artifact as ResultArtifact, id));
+  const summary = groupSummary(rows, ['mask', 'layer', 'total'], (r) => r.kept).map((s) => ({
+    ...s,
+    maskLabel: label(s.mask),
+    layerLabel: layerLabel(artifact as ResultArtifact, s.layer),
+  }));
+  const tip = (d: (typeof summary)[number]) => {
+    const spread = Number.isFinite(d.std) ? ` ± ${count(d.std)}` : '';
+    return `${d.maskLabel}, ${d.layerLabel}: ${count(d.mean)}${spread} of ${count(d.total)} weights kept (${percent(d.mean / d.total, 2)}), ${d.n} seeds`;
+  };
+  const plot = Plot.plot({
+    document,
+    width: chartStyle.width,
+    height: 320,
+    marginLeft: 64,
+    marginBottom: 64,
+    style: { fontSize: `${chartStyle.fontSize}px` },
+    y: { label: 'Weights kept', grid: true, nice: true },
+    fx: { domain: layers, label: null, padding: 0.12 },
+    x: { domain: masks, axis: null, padding: 0.08 },
+    color: { domain: masks, legend: true },
+    marks: [
+      Plot.barY(summary, { fx: 'layerLabel', x: 'maskLabel', y: 'mean', fill: 'maskLabel', title: tip }),
+      Plot.ruleX(
+        summary.filter((d) => Number.isFinite(d.std)),
+        { fx: 'layerLabel', x: 'maskLabel', y1: (d) => Math.max(0, d.mean - d.std), y2: (d) => d.mean + d.std, stroke: 'black', strokeWidth: 2 },
+      ),
+      Plot.dot(rows, {
+        fx: (d) => layerLabel(artifact as ResultArtifact, d.layer),
+        x: (d) => label(d.mask),
+        y: 'kept',
+        r: 2.5,
+        fill: 'white',
+        stroke: 'black',
+        title: (d) => `seed ${d.seed}: ${count(d.kept)} of ${count(d.total)} (${percent(d.kept / d.total, 2)})`,
+      }),
+      Plot.ruleY([0]),
+      Plot.axisFx({ anchor: 'bottom', label: null, lineWidth: facetLabelLineWidth(layers.length, 64) }),
+    ],
+  });
+  return withLegendTitle(serialize(plot), 'Mask');
+}

@@ -1,0 +1,42 @@
+// Number and text formatting shared by charts, tables and provenance lines,
+// so the same quantity reads the same everywhere.
+import type { Summary } from './stats.ts';
+
+/** 0.9312 -> "93.1%". */
+export function percent(fraction: number, digits = 1): string {
+  return Number.isFinite(fraction) ? `${(fraction * 100).toFixed(digits)}%` : '–';
+}
+
+/** Mean ± std of fractions, in percent: "93.1 ± 0.4%" (no ± with one seed). */
+export function percentMeanStd(s: Summary, digits = 1): string {
+  if (!Number.isFinite(s.mean)) return '–';
+  const mean = (s.mean * 100).toFixed(digits);
+  return Number.isFinite(s.std) ? `${mean} ± ${(s.std * 100).toFixed(digits)}%` : `${mean}%`;
+}
+
+/** Mean ± std of plain numbers with a fixed number of decimals. */
+export function meanStd(s: Summary, digits = 2): string {
+  if (!Number.isFinite(s.mean)) return '–';
+  const mean = s.mean.toFixed(digits);
+  return Number.isFinite(s.std) ? `${mean} ± ${s.std.toFixed(digits)}` : mean;
+}
+
+/** Evidence values: integers as is, others with three significant digits. */
+export function evidenceNumber(v: number): string {
+  if (Number.isInteger(v)) return v.toLocaleString('en-US');
+  const abs = Math.abs(v);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return v.toExponential(2);
+  return String(Number(v.toPrecision(3)));
+}
+
+/** 12345 -> "12,345". */
+export function count(v: number): string {
+  return Math.round(v).toLocaleString('en-US');
+}
+
+/** Seconds as "42 s", "3.5 min" or "1.2 h". */
+export function duration(seconds: number): string {
+  if (seconds < 90) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
+  if (seconds < 5400) return `${(seconds / 60).toFixed(1)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
