@@ -138,6 +138,8 @@ export const maskImageSchema = z.object({
   file: z.string(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
+  /** What the picture's axes are, e.g. "x: 384 input units, y: 20 output units". */
+  axes: z.string(),
   /** Colour legend: which mask combination each colour stands for. */
   legend: z.array(z.object({ label: z.string(), color: z.string() })),
 });
@@ -162,6 +164,13 @@ export const findingSchema = z.object({
   /** The numbers the decision was made on (means over seeds unless named otherwise). */
   evidence: z.record(finite),
   holds: z.boolean(),
+  /**
+   * Whether this profile is expected to reproduce the claim. False where we
+   * know the scale is too small (the reason is in `expectation`); `npm run
+   * verify` fails only when an expected finding does not hold.
+   */
+  expected: z.boolean(),
+  expectation: z.string().optional(),
 });
 export type Finding = z.infer<typeof findingSchema>;
 

@@ -1,6 +1,6 @@
 // Fused element-wise kernels of the mask method, written in AssemblyScript and
-// compiled to WebAssembly with 128-bit SIMD (see ../README of this folder in
-// experiments/masking/fast-kernels.ts). The module imports the memory of the
+// compiled to WebAssembly with 128-bit SIMD by scripts/build-kernels.ts (loaded
+// by wasm-simd.ts; js.ts is the same arithmetic in plain JS). The module imports the memory of the
 // tfjs-wasm backend, so every pointer below is an address of a tensor on the
 // tfjs heap: no copies between JavaScript and WebAssembly.
 //

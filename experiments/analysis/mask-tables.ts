@@ -1,0 +1,20 @@
+// Per-layer rows of the weights-kept and overlap tables from binary masks.
+import type { OverlapRow, WeightsKeptRow } from '../artifacts/schema.ts';
+import { countKept, type BinaryMask } from '../masking/binary-mask.ts';
+import { overlap } from './set-metrics.ts';
+
+export function weightsKeptRows(seed: number, variant: string, mask: string, layers: string[], masks: BinaryMask[]): WeightsKeptRow[] {
+  return masks.map((m, l) => ({ seed, variant, mask, layer: layers[l], kept: countKept(m), total: m.length }));
+}
+
+export function overlapRows(
+  seed: number, variant: string, a: string, b: string, layers: string[], masksA: BinaryMask[], masksB: BinaryMask[],
+): OverlapRow[] {
+  return masksA.map((ma, l) => {
+    const o = overlap(ma, masksB[l]);
+    return {
+      seed, variant, a, b, layer: layers[l],
+      intersection: o.intersection, union: o.union, iou: o.iou, iomin: o.iomin, sharedOfA: o.sharedOfA,
+    };
+  });
+}

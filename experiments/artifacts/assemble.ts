@@ -1,0 +1,104 @@
+// Builds an experiment's artifact from the outputs of all its seeds: the tidy
+// tables (concatenated), the pooled histograms, the masks file, the mask
+// pictures, and then the findings, which read the assembled tables.
+import type { HistogramRow, MaskFileEntry, Provenance, ResultArtifact } from './schema.ts';
+import { SCHEMA_VERSION, resultArtifactSchema } from './schema.ts';
+import { renderMaskPicture } from './mask-pictures.ts';
+import { unpackBits } from '../masking/binary-mask.ts';
+import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
+
+export interface AssembledArtifact {
+  artifact: ResultArtifact;
+  /** Files beside result.json, by relative path. */
+  files: Map<string, Uint8Array>;
+}
+
+export const MASKS_FILE = 'masks.bin';
+
+function pooledHistogram(outputs: SeedOutput[]): HistogramRow[] {
+  const byMask = new Map<string, number[]>();
+  for (const o of outputs) {
+    for (const h of o.histograms) {
+      const acc = byMask.get(h.mask) ?? new Array<number>(h.counts.length).fill(0);
+      h.counts.forEach((c, i) => (acc[i] += c));
+      byMask.set(h.mask, acc);
+    }
+  }
+  return [...byMask].flatMap(([mask, counts]) =>
+    counts.map((count, i) => ({ mask, x0: i / counts.length, x1: (i + 1) / counts.length, count })));
+}
+
+function masksFile(outputs: SeedOutput[]): { bytes: Uint8Array; entries: MaskFileEntry[] } {
+  const entries: MaskFileEntry[] = [];
+  let offset = 0;
+  const parts: Uint8Array[] = [];
+  for (const o of outputs) {
+    for (const m of o.masks) {
+      const mask = m.variant === 'normal' ? m.mask : `${m.variant}/${m.mask}`;
+      entries.push({ seed: o.seed, mask, layer: m.layer, shape: m.shape, offset, bytes: m.packed.length, kept: m.kept });
+      parts.push(m.packed);
+      offset += m.packed.length;
+    }
+  }
+  const bytes = new Uint8Array(offset);
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return { bytes, entries };
+}
+
+export async function assembleArtifact(
+  experiment: AnyExperiment, config: { seeds: number[] }, outputs: SeedOutput[], provenance: Provenance,
+): Promise<AssembledArtifact> {
+  const sorted = [...outputs].sort((a, b) => a.seed - b.seed);
+  const files = new Map<string, Uint8Array>();
+  const masks = masksFile(sorted);
+  files.set(MASKS_FILE, masks.bytes);
+
+  // Pictures for the first seed only: one per layer and requested mask pair.
+  const first = sorted[0];
+  const images: ResultArtifact['images'] = [];
+  const maskInfo = experiment.masks(config);
+  const labelOf = (variant: string, id: string) => maskInfo.find((m) => m.variant === variant && m.id === id)?.label ?? id;
+  for (const pic of experiment.pictures) {
+    const of = (id: string) => first.masks.filter((m) => m.variant === pic.variant && m.mask === id);
+    const as = of(pic.a), bs = of(pic.b);
+    for (let l = 0; l < as.length; l++) {
+      const shape = as[l].shape as [number, number];
+      const size = shape[0] * shape[1];
+      const { png, image } = await renderMaskPicture({
+        seed: first.seed, variant: pic.variant, layer: as[l].layer, shape,
+        a: unpackBits(as[l].packed, size), b: unpackBits(bs[l].packed, size),
+        labelA: labelOf(pic.variant, pic.a), labelB: labelOf(pic.variant, pic.b),
+      });
+      files.set(image.file, png);
+      images.push(image);
+    }
+  }
+
+  const withoutFindings = {
+    schemaVersion: SCHEMA_VERSION,
+    experiment: experiment.id,
+    title: experiment.title,
+    question: experiment.question,
+    provenance,
+    masks: maskInfo,
+    layers: experiment.layers(config),
+    tables: {
+      pretrain: sorted.flatMap((o) => o.pretrain),
+      accuracy: sorted.flatMap((o) => o.accuracy),
+      weightsKept: sorted.flatMap((o) => o.weightsKept),
+      overlap: sorted.flatMap((o) => o.overlap),
+      confusion: sorted.flatMap((o) => o.confusion),
+      histogram: pooledHistogram(sorted),
+    },
+    images,
+    maskFile: { file: MASKS_FILE, entries: masks.entries },
+    references: experiment.references,
+    notes: experiment.notes(config),
+  };
+  const artifact = resultArtifactSchema.parse({ ...withoutFindings, findings: experiment.findings(withoutFindings, config) });
+  return { artifact, files };
+}

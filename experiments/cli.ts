@@ -1,0 +1,74 @@
+// npm run experiments -- [--profile ci|quick|paper] [--only a,b] [--force]
+//                        [--backend auto|node-gpu|node|wasm|cpu] [--workers N]
+//                        [--results-dir DIR] [--cache-dir DIR] [--help]
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ProfileName } from './artifacts/schema.ts';
+import { BACKEND_CHOICES, type BackendChoice } from './runtime/backend.ts';
+import { parseFlags, parseIntFlag, runCli } from './runtime/cli-args.ts';
+import { UserError } from './runtime/errors.ts';
+import { formatSeconds } from './runtime/progress.ts';
+import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
+import { EXPERIMENTS } from './tasks/registry.ts';
+
+const HELP = `Runs the paper's experiments and writes their artifacts.
+
+usage: npm run experiments -- [options]
+
+  --profile NAME     ci | quick | paper (default: quick)
+                     ci: seconds, exercises every code path; quick: reproduces the
+                     findings on a 2-core CPU; paper: the paper's sizes (for a GPU)
+  --only LIST        comma-separated experiments (default: all): ${EXPERIMENTS.map((e) => e.id).join(', ')}
+  --force            rerun even when the artifact is fresh
+  --backend NAME     ${BACKEND_CHOICES.join(' | ')} (default: auto = the best that loads)
+  --workers N        worker processes (default: number of cores; 0 = in this process)
+  --results-dir DIR  where artifacts go (default: content/results)
+  --cache-dir DIR    job cache (default: .cache)
+  --help             this text
+
+An artifact is fresh when its cache key (config + code + data version) matches;
+stale experiments rerun and the build says why.`;
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+async function main(): Promise<number> {
+  const { values } = parseFlags(process.argv.slice(2), {
+    profile: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, backend: { type: 'string' },
+    workers: { type: 'string' }, 'results-dir': { type: 'string' }, 'cache-dir': { type: 'string' }, help: { type: 'boolean' },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const profile = (values.profile ?? 'quick') as ProfileName;
+  if (!['ci', 'quick', 'paper'].includes(profile)) throw new UserError(`unknown profile "${profile}" (expected ci, quick or paper)`);
+  const backend = (values.backend ?? 'auto') as BackendChoice;
+  if (!BACKEND_CHOICES.includes(backend)) throw new UserError(`unknown backend "${backend}" (expected ${BACKEND_CHOICES.join(', ')})`);
+  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  if (only) selectExperiments(only); // Validates the names before any work.
+  const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
+  const start = performance.now();
+  const summary = await runExperiments({
+    profile, only, force: values.force ?? false, backend, workers,
+    resultsDir: resolve(values['results-dir'] ?? 'content/results'),
+    cacheDir: resolve(values['cache-dir'] ?? '.cache'),
+    repoRoot: REPO_ROOT,
+    experimentsRoot: resolve(REPO_ROOT, 'experiments'),
+    write: (t) => process.stdout.write(t),
+    tty: Boolean(process.stdout.isTTY),
+    now: () => (performance.now() - start) / 1000,
+  });
+  const lines = ['', `Summary (profile ${profile}):`];
+  for (const o of summary.outcomes) {
+    const what = o.status === 'fresh' ? 'reused (fresh)' : `ran in ${formatSeconds(o.seconds)} (${o.reason}${o.reusedSeeds.length ? `; seeds ${o.reusedSeeds.join(',')} from the job cache` : ''})`;
+    const broken = o.findingsExpectedButFailed.length ? `; NOT HOLDING: ${o.findingsExpectedButFailed.join(', ')}` : '';
+    lines.push(`  ${o.id.padEnd(14)} ${what}; findings ${o.findingsHeld}/${o.findingsTotal} hold${broken}`);
+    lines.push(`  ${''.padEnd(14)} → ${o.dir}`);
+  }
+  lines.push(`  wall time: ${formatSeconds(summary.wallSeconds)}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runCli(main);

@@ -1,0 +1,25 @@
+// Runs one job (one seed of one experiment) in the current process and writes
+// its result to the job cache. Used by worker processes and by the in-process
+// mode (workers = 0).
+import { findExperiment } from '../tasks/registry.ts';
+import type { ActiveBackend } from './backend.ts';
+import { writeJobResult, type Job } from './jobs.ts';
+import type { ProgressEvent } from './progress.ts';
+
+export function executeJob(active: ActiveBackend, job: Job, onProgress: (e: ProgressEvent) => void, now: () => number): void {
+  const experiment = findExperiment(job.experiment);
+  const config = experiment.profiles[job.profile];
+  let last = -Infinity;
+  const output = experiment.runSeed({
+    kernels: active.kernels,
+    now,
+    progress(stage, step, total) {
+      const t = now();
+      if (t - last >= 0.5 || step === total) {
+        last = t;
+        onProgress({ jobId: job.id, stage, step, total });
+      }
+    },
+  }, config, job.seed);
+  writeJobResult(job.outFile, { backend: active.info, output });
+}

@@ -1,0 +1,72 @@
+// What every experiment provides to the runner. An experiment is one file in
+// tasks/; the runner (runtime/) only schedules jobs, caches and writes.
+//
+//   profile config → runSeed (one job per seed, in a worker process)
+//                  → assemble (tables from all seeds) → findings → artifact
+import type {
+  AccuracyRow, ConfusionRow, Finding, LayerInfo, MaskInfo, OverlapRow, PretrainRow, ProfileName,
+  ResultArtifact, WeightsKeptRow,
+} from '../artifacts/schema.ts';
+import type { Kernels } from '../masking/kernels/index.ts';
+
+export interface JobContext {
+  kernels: Kernels;
+  /** Reports progress of a stage (throttled by the receiver). */
+  progress(stage: string, step: number, total: number): void;
+  /** Seconds since some fixed point; injected so tests can control time. */
+  now(): number;
+}
+
+export interface SeedMask {
+  variant: string;
+  mask: string;
+  layer: string;
+  shape: number[];
+  /** Bit-packed (binary-mask.ts packBits). */
+  packed: Uint8Array;
+  kept: number;
+}
+
+/** Everything one seed produces. Tables are rows of the artifact's tidy tables. */
+export interface SeedOutput {
+  seed: number;
+  pretrain: PretrainRow[];
+  accuracy: AccuracyRow[];
+  weightsKept: WeightsKeptRow[];
+  overlap: OverlapRow[];
+  confusion: ConfusionRow[];
+  /** σ(logit) histogram counts per mask id, `bins` equal bins on [0, 1]. */
+  histograms: { mask: string; counts: number[] }[];
+  masks: SeedMask[];
+  stages: { stage: string; seconds: number; steps: number }[];
+}
+
+/** Which two masks a per-layer picture colours (a only, b only, both, neither). */
+export interface MaskPicture {
+  variant: string;
+  a: string;
+  b: string;
+}
+
+export type ArtifactWithoutFindings = Omit<ResultArtifact, 'findings'>;
+
+export interface Experiment<C extends { seeds: number[] }> {
+  id: string;
+  title: string;
+  question: string;
+  profiles: Record<ProfileName, C>;
+  /** Name of the data actually used, for provenance and the page. */
+  dataVariant(config: C): string;
+  /** Bumped by hand when generated data changes in a way the code hash would not show. */
+  dataVersion: string;
+  masks(config: C): MaskInfo[];
+  layers(config: C): LayerInfo[];
+  pictures: MaskPicture[];
+  runSeed(ctx: JobContext, config: C, seed: number): SeedOutput;
+  findings(artifact: ArtifactWithoutFindings, config: C): Finding[];
+  references: ResultArtifact['references'];
+  notes(config: C): string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyExperiment = Experiment<any>;

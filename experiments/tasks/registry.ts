@@ -1,0 +1,12 @@
+// Every experiment the runner knows, in the order the site lists them.
+import { UserError } from '../runtime/errors.ts';
+import { addMul } from './add-mul.ts';
+import type { AnyExperiment } from './experiment.ts';
+
+export const EXPERIMENTS: AnyExperiment[] = [addMul];
+
+export function findExperiment(id: string): AnyExperiment {
+  const e = EXPERIMENTS.find((x) => x.id === id);
+  if (!e) throw new UserError(`unknown experiment "${id}" (known: ${EXPERIMENTS.map((x) => x.id).join(', ')})`);
+  return e;
+}

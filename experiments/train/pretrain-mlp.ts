@@ -1,0 +1,76 @@
+// Pre-training of the MLP on the full task: Adam (PyTorch defaults) on weights
+// and biases, global-norm clipping, batches sampled with replacement. Nothing
+// here is masked.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Kernels } from '../masking/kernels/index.ts';
+import type { AdamHyper, AdamSlots } from '../masking/kernels/types.ts';
+import { mlpBackward, mlpForward, type DenseWeights, type MlpHostParams, layerShapes } from '../models/mlp.ts';
+import { clipScale } from './clip.ts';
+import { digitCrossEntropy } from './digit-loss.ts';
+import { targetSlice, uploadFeatureMajor, type Pass } from './passes.ts';
+
+export interface PretrainConfig {
+  steps: number;
+  batchSize: number;
+  lr: number;
+  gradClip: number;
+  /** Linear decay of the learning rate to `lr * finalLrFactor` over the run (1 = constant, as in the paper). */
+  finalLrFactor: number;
+}
+
+export interface PretrainResult {
+  params: MlpHostParams;
+  /** Mean loss over the last 100 steps. */
+  finalLoss: number;
+}
+
+export function pretrainMlp(
+  kernels: Kernels, init: MlpHostParams, cfg: PretrainConfig,
+  sampleBatch: (n: number) => Pass[], tick: (step: number) => void,
+): PretrainResult {
+  const shapes = layerShapes(init.sizes);
+  const adamOf = (values: Float32Array, shape: number[]): AdamSlots => ({
+    param: { t: kernels.fromHost(values, shape) }, m: { t: kernels.zeros(shape) }, v: { t: kernels.zeros(shape) }, step: 0,
+  });
+  const W = shapes.map(([i, o], l) => adamOf(init.W[l], [i, o]));
+  const b = shapes.map(([, o], l) => adamOf(init.b[l], [o, 1]));
+  const recentLoss: number[] = [];
+  for (let step = 1; step <= cfg.steps; step++) {
+    const passes = sampleBatch(cfg.batchSize);
+    const totalDigits = passes.reduce((a, p) => a + p.n * p.digits, 0);
+    const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
+    const hyper: AdamHyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    let lossSum = 0;
+    tf.tidy(() => {
+      const layers: DenseWeights[] = shapes.map((_, l) => ({ W: W[l].param.t, WT: kernels.transpose(W[l].param.t), b: b[l].param.t }));
+      let dW: tf.Tensor[] | null = null;
+      let db: tf.Tensor[] | null = null;
+      for (const pass of passes) {
+        const cache = mlpForward(uploadFeatureMajor(pass.x, init.sizes[0], 0, pass.n), layers);
+        const out = cache.inputs[cache.inputs.length - 1];
+        const loss = digitCrossEntropy(kernels.read(out), out.shape[0], pass.n, pass.rowOffset, pass.digits,
+          targetSlice(pass, 0, pass.n), 1 / totalDigits);
+        lossSum += loss.lossSum;
+        const g = mlpBackward(cache, tf.tensor(loss.gradT, out.shape, 'float32'), layers, true);
+        dW = dW ? dW.map((t, l) => tf.add(t, g.dW[l])) : g.dW;
+        db = db ? db.map((t, l) => tf.add(t, g.db[l])) : g.db;
+      }
+      const grads = [...dW!, ...db!];
+      const scale = clipScale(grads.reduce((a, g) => a + kernels.sumSquares(g, 0), 0), cfg.gradClip);
+      shapes.forEach((_, l) => {
+        kernels.adam(W[l], dW![l], hyper, 0, scale);
+        kernels.adam(b[l], db![l], hyper, 0, scale);
+      });
+    });
+    recentLoss.push(lossSum / totalDigits);
+    if (recentLoss.length > 100) recentLoss.shift();
+    tick(step);
+  }
+  const params: MlpHostParams = {
+    sizes: init.sizes,
+    W: W.map((s) => Float32Array.from(kernels.read(s.param.t))),
+    b: b.map((s) => Float32Array.from(kernels.read(s.param.t))),
+  };
+  for (const s of [...W, ...b]) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
+  return { params, finalLoss: recentLoss.reduce((a, x) => a + x, 0) / recentLoss.length };
+}
