@@ -4,8 +4,16 @@
 import type { ResultArtifact } from '../../experiments/artifacts/schema.ts';
 import { orderOfAppearance } from './stats.ts';
 
-/** Label of a mask; ids may repeat across variants, so the variant is preferred when known. */
+/**
+ * Label of a mask. Ids may repeat across variants, so the variant is preferred
+ * when known; tables without a variant column may name a mask "variant/id"
+ * (as the masks file does for non-normal variants).
+ */
 export function maskLabel(artifact: ResultArtifact, id: string, variant?: string): string {
+  const slash = id.indexOf('/');
+  if (variant === undefined && slash > 0 && !artifact.masks.some((m) => m.id === id)) {
+    return maskLabel(artifact, id.slice(slash + 1), id.slice(0, slash));
+  }
   const exact = artifact.masks.find((m) => m.id === id && (variant === undefined || m.variant === variant));
   return (exact ?? artifact.masks.find((m) => m.id === id))?.label ?? id;
 }

@@ -18,7 +18,7 @@ describe.sequential('site build', () => {
   it('builds from the fixtures under a base path, and every page passes the browser check', { timeout: 300_000 }, async () => {
     const site = await buildSite({ name: 'fixtures', profile: 'quick', resultsDir: 'test/fixtures/results', base: '/modular/' });
     console.log(`[site build] fixtures built in ${site.seconds.toFixed(1)} s`);
-    expect(await findPages(site.distDir)).toEqual(['', 'experiments/add-mul/', 'experiments/double-add/', 'method/']);
+    expect(await findPages(site.distDir)).toEqual(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/unwritten/', 'method/']);
     for (const file of ['add-mul/result.json', 'add-mul/masks.bin', 'double-add/images/normal-seed1-layer1.png']) {
       expect(existsSync(path.join(site.distDir, 'results/quick', file)), file).toBe(true);
     }
@@ -37,6 +37,8 @@ describe.sequential('site build', () => {
     expect(byPage['/experiments/add-mul/'].charts).toBe(5);
     expect(byPage['/experiments/double-add/'].charts).toBe(4);
     expect(byPage['/experiments/double-add/'].images).toBe(8);
+    // No write-up: the generic page draws every chart the artifact has data for (it has no confusion table).
+    expect(byPage['/experiments/unwritten/'].charts).toBe(4);
   });
 
   it('builds a profile that has no artifacts yet, and the index says so', { timeout: 300_000 }, async () => {
