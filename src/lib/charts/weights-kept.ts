@@ -18,14 +18,19 @@ type Artifact = Pick<ResultArtifact, 'tables' | 'masks' | 'layers'>;
 export function weightsKeptChart(artifact: Artifact, document: Document, options: WeightsKeptChartOptions = {}): string {
   const rows = artifact.tables.weightsKept;
   const variants = variantsOf(rows).filter((v) => !options.variants || options.variants.includes(v));
+  // One colour per mask label across all panels, so "Pair 1" looks the same in every variant.
+  const colors = orderOfAppearance(rows, (r) => maskLabel(artifact as ResultArtifact, r.mask, r.variant));
   return variants
-    .map((variant) => panel(variantTitle(variant, variants), variantPlot(artifact, rows.filter((r) => r.variant === variant), variant, document)))
+    .map((variant) =>
+      panel(variantTitle(variant, variants), variantPlot(artifact, rows.filter((r) => r.variant === variant), variant, colors, document)),
+    )
     .join('');
 }
 
-function variantPlot(artifact: Artifact, rows: WeightsKeptRow[], variant: string, document: Document): string {
+function variantPlot(artifact: Artifact, rows: WeightsKeptRow[], variant: string, colors: string[], document: Document): string {
   const label = (id: string) => maskLabel(artifact as ResultArtifact, id, variant);
   const masks = orderOfAppearance(rows, (r) => r.mask).map(label);
+  const colorOf = Plot.scale({ color: { type: 'categorical', domain: colors } });
   const layers = layerOrder(artifact as ResultArtifact, rows).map((id) => layerLabel(artifact as ResultArtifact, id));
   const summary = groupSummary(rows, ['mask', 'layer', 'total'], (r) => r.kept).map((s) => ({
     ...s,
@@ -46,7 +51,8 @@ function variantPlot(artifact: Artifact, rows: WeightsKeptRow[], variant: string
     y: { label: 'Weights kept', grid: true, nice: true },
     fx: { domain: layers, label: null, padding: 0.12 },
     x: { domain: masks, axis: null, padding: 0.08 },
-    color: { domain: masks, legend: true },
+    // Legend lists only this panel's masks, coloured as in every other panel.
+    color: { domain: masks, range: masks.map((m) => colorOf.apply(m) as string), legend: true },
     marks: [
       Plot.barY(summary, { fx: 'layerLabel', x: 'maskLabel', y: 'mean', fill: 'maskLabel', title: tip }),
       Plot.ruleX(
