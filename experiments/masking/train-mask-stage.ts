@@ -43,51 +43,96 @@ export interface MaskStageResult {
   finalLoss: number;
 }
 
+/** The noise seed of mask sample k of layer l in pass p at step t. */
+export function sampleSeed(noiseSeed: number, step: number, pass: number, layer: number, k: number): number {
+  return mixKey(noiseSeed, step, pass, layer, k);
+}
+
+export class MaskTrainer {
+  private readonly logits: AdamSlots[];
+  private readonly hyper;
+  private readonly alpha: number;
+  private stepCount = 0;
+
+  constructor(private readonly kernels: Kernels, private readonly net: FrozenMlp, private readonly cfg: MaskStageConfig,
+    private readonly noiseSeed: number) {
+    if (cfg.batchSize % cfg.samples !== 0) throw new Error(`batch size ${cfg.batchSize} is not divisible by ${cfg.samples} mask samples`);
+    this.alpha = cfg.beta / cfg.batchSize;
+    this.hyper = { lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    this.logits = net.W.map((w) => ({
+      param: { t: kernels.fromHost(new Float32Array(w.size).fill(cfg.logitInit), w.shape) },
+      m: { t: kernels.zeros(w.shape) }, v: { t: kernels.zeros(w.shape) }, step: 0,
+    }));
+  }
+
+  /**
+   * dTaskLoss/dLogits for one batch at step `step` (without the penalty), as
+   * new tensors, and the summed per-digit loss. Exposed for the tests that check
+   * the batch-of-masks path against K single passes.
+   */
+  taskGradient(passes: Pass[], step: number): { grads: Slot[]; lossSum: number } {
+    const K = this.cfg.samples;
+    const totalDigits = passes.reduce((a, p) => a + p.n * p.digits, 0);
+    const grads: Slot[] = this.net.W.map((w) => ({ t: this.kernels.zeros(w.shape) }));
+    let lossSum = 0;
+    tf.tidy(() => {
+      const probs = this.logits.map((s) => this.kernels.sigmoid(s.param.t));
+      passes.forEach((pass, p) => {
+        const chunk = pass.n / K;
+        for (let k = 0; k < K; k++) {
+          tf.tidy(() => {
+            const samples = this.net.W.map((w, l) => this.kernels.sampleMask(probs[l], w, sampleSeed(this.noiseSeed, step, p, l, k)));
+            const layers: DenseWeights[] = samples.map((s, l) => ({ W: s.masked, WT: s.maskedT, b: this.net.b[l] }));
+            const cache = mlpForward(uploadFeatureMajor(pass.x, this.net.inputSize, k * chunk, chunk), layers);
+            const out = cache.inputs[cache.inputs.length - 1];
+            const loss = digitCrossEntropy(this.kernels.read(out), out.shape[0], chunk, pass.rowOffset, pass.digits,
+              targetSlice(pass, k * chunk, chunk), 1 / totalDigits);
+            lossSum += loss.lossSum;
+            const g = mlpBackward(cache, tf.tensor(loss.gradT, out.shape, 'float32'), layers, false);
+            samples.forEach((s, l) => this.kernels.accumulateProduct(grads[l], g.dW[l], s.factor));
+          });
+        }
+      });
+    });
+    return { grads, lossSum };
+  }
+
+  /** One optimizer step; returns the mean task loss per digit of the batch. */
+  step(passes: Pass[]): number {
+    this.stepCount++;
+    const { grads, lossSum } = this.taskGradient(passes, this.stepCount);
+    tf.tidy(() => {
+      const scale = clipScale(grads.reduce((a, g) => a + this.kernels.sumSquares(g.t, this.alpha), 0), this.cfg.gradClip);
+      this.logits.forEach((s, l) => this.kernels.adam(s, grads[l].t, this.hyper, this.alpha, scale));
+    });
+    for (const g of grads) g.t.dispose();
+    return lossSum / passes.reduce((a, p) => a + p.n * p.digits, 0);
+  }
+
+  /** Host copies of the current logits. */
+  currentLogits(): Float32Array[] {
+    return this.logits.map((s) => Float32Array.from(this.kernels.read(s.param.t)));
+  }
+
+  dispose(): void {
+    for (const s of this.logits) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
+  }
+}
+
 export function trainMaskStage(
   kernels: Kernels, net: FrozenMlp, cfg: MaskStageConfig, noiseSeed: number,
   sampleBatch: (n: number) => Pass[], tick: (step: number) => void,
 ): MaskStageResult {
-  const K = cfg.samples;
-  if (cfg.batchSize % K !== 0) throw new Error(`batch size ${cfg.batchSize} is not divisible by ${K} mask samples`);
-  const chunk = cfg.batchSize / K;
-  const alpha = cfg.beta / cfg.batchSize;
-  const logits: AdamSlots[] = net.W.map((w) => ({
-    param: { t: kernels.fromHost(new Float32Array(w.size).fill(cfg.logitInit), w.shape) },
-    m: { t: kernels.zeros(w.shape) }, v: { t: kernels.zeros(w.shape) }, step: 0,
-  }));
-  const hyper = { lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+  const trainer = new MaskTrainer(kernels, net, cfg, noiseSeed);
   const recentLoss: number[] = [];
-  for (let step = 1; step <= cfg.steps; step++) {
-    const passes = sampleBatch(cfg.batchSize);
-    const totalDigits = passes.reduce((a, p) => a + p.n * p.digits, 0);
-    let lossSum = 0;
-    const acc: Slot[] = net.W.map((w) => ({ t: kernels.zeros(w.shape) }));
-    tf.tidy(() => {
-      const probs = logits.map((s) => kernels.sigmoid(s.param.t));
-      passes.forEach((pass, p) => {
-        for (let k = 0; k < K; k++) {
-          tf.tidy(() => {
-            const samples = net.W.map((w, l) => kernels.sampleMask(probs[l], w, mixKey(noiseSeed, step, p, l, k)));
-            const layers: DenseWeights[] = samples.map((s, l) => ({ W: s.masked, WT: s.maskedT, b: net.b[l] }));
-            const cache = mlpForward(uploadFeatureMajor(pass.x, net.inputSize, k * chunk, chunk), layers);
-            const out = cache.inputs[cache.inputs.length - 1];
-            const loss = digitCrossEntropy(kernels.read(out), out.shape[0], chunk, pass.rowOffset, pass.digits,
-              targetSlice(pass, k * chunk, chunk), 1 / totalDigits);
-            lossSum += loss.lossSum;
-            const g = mlpBackward(cache, tf.tensor(loss.gradT, out.shape, 'float32'), layers, false);
-            samples.forEach((s, l) => kernels.accumulateProduct(acc[l], g.dW[l], s.factor));
-          });
-        }
-      });
-      const scale = clipScale(acc.reduce((a, g) => a + kernels.sumSquares(g.t, alpha), 0), cfg.gradClip);
-      logits.forEach((s, l) => kernels.adam(s, acc[l].t, hyper, alpha, scale));
-    });
-    for (const a of acc) a.t.dispose();
-    recentLoss.push(lossSum / totalDigits);
-    if (recentLoss.length > 100) recentLoss.shift();
-    tick(step);
+  try {
+    for (let step = 1; step <= cfg.steps; step++) {
+      recentLoss.push(trainer.step(sampleBatch(cfg.batchSize)));
+      if (recentLoss.length > 100) recentLoss.shift();
+      tick(step);
+    }
+    return { logits: trainer.currentLogits(), finalLoss: recentLoss.reduce((a, x) => a + x, 0) / recentLoss.length };
+  } finally {
+    trainer.dispose();
   }
-  const result = logits.map((s) => Float32Array.from(kernels.read(s.param.t)));
-  for (const s of logits) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
-  return { logits: result, finalLoss: recentLoss.reduce((a, x) => a + x, 0) / recentLoss.length };
 }

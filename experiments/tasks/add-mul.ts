@@ -57,7 +57,8 @@ const profiles: Record<'ci' | 'quick' | 'paper', AddMulConfig> = {
   },
 };
 
-const STAGES: { id: string; label: string; ops: Op[]; trainedOn: string }[] = [
+/** The mask stages: each trains on its own op subset only. */
+export const ADD_MUL_STAGES: { id: string; label: string; ops: Op[]; trainedOn: string }[] = [
   { id: 'control', label: 'Full', ops: OPS, trainedOn: 'all training data (both ops): the control mask' },
   { id: 'add', label: '+', ops: ['add'], trainedOn: 'addition examples only' },
   { id: 'mul', label: '×', ops: ['mul'], trainedOn: 'multiplication examples only' },
@@ -76,7 +77,7 @@ function runSeed(ctx: Parameters<Experiment<AddMulConfig>['runSeed']>[0], c: Add
   const ids = layerIds(c);
   const pre = pretrainForSeed(ctx, timer, sizesOf(c), c.pretrain, seed, (rng, n) => addMulBatch(rng, n, OPS));
   const logits = trainStages(ctx, timer, pre.params, c.mask, seed,
-    STAGES.map((s) => ({ id: s.id, sample: (rng, n) => addMulBatch(rng, n, s.ops) })), 'normal');
+    ADD_MUL_STAGES.map((s) => ({ id: s.id, sample: (rng, n) => addMulBatch(rng, n, s.ops) })), 'normal');
   const masks = new Map([...logits].map(([id, l]) => [id, l.map(binarize)]));
   const m = (id: string) => masks.get(id)!;
 
@@ -100,11 +101,11 @@ function runSeed(ctx: Parameters<Experiment<AddMulConfig>['runSeed']>[0], c: Add
       accuracy: table.rows.find((r) => r.column === 'unmasked' && r.evalSet === OP_SYMBOL[op])!.accuracy,
     })),
     accuracy: table.rows,
-    weightsKept: STAGES.flatMap((s) => weightsKeptRows(seed, 'normal', s.id, ids, m(s.id))),
+    weightsKept: ADD_MUL_STAGES.flatMap((s) => weightsKeptRows(seed, 'normal', s.id, ids, m(s.id))),
     overlap: overlapRows(seed, 'normal', 'add', 'mul', ids, m('add'), m('mul')),
     confusion,
-    histograms: STAGES.map((s) => ({ mask: s.id, counts: sigmoidHistogram(logits.get(s.id)!, c.histogramBins) })),
-    masks: STAGES.flatMap((s) => m(s.id).map((mask, l) => ({
+    histograms: ADD_MUL_STAGES.map((s) => ({ mask: s.id, counts: sigmoidHistogram(logits.get(s.id)!, c.histogramBins) })),
+    masks: ADD_MUL_STAGES.flatMap((s) => m(s.id).map((mask, l) => ({
       variant: 'normal', mask: s.id, layer: ids[l], shape: layerShapes(sizesOf(c))[l], packed: packBits(mask), kept: countKept(mask),
     }))),
     stages: timer.stages,
@@ -118,7 +119,7 @@ export const addMul: Experiment<AddMulConfig> = {
   profiles,
   dataVariant: () => 'generated: operands 0–99, uniform, sampled on the fly; evaluation on all 10,000 operand pairs per op',
   dataVersion: 'add-mul-data-v1',
-  masks: () => STAGES.map((s) => ({ id: s.id, label: s.label, trainedOn: s.trainedOn, variant: 'normal' })),
+  masks: () => ADD_MUL_STAGES.map((s) => ({ id: s.id, label: s.label, trainedOn: s.trainedOn, variant: 'normal' })),
   layers: (c): LayerInfo[] => layerShapes(sizesOf(c)).map(([i, o], l, all) => ({
     id: `layer${l + 1}`, label: `Layer ${l + 1} (${i}→${o})`, shape: [i, o],
     role: l === 0 ? 'input layer: rows = one-hot digits and op' : l === all.length - 1 ? 'output layer: columns = 2 digits × 10 classes' : 'hidden layer',

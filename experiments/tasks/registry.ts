@@ -1,9 +1,10 @@
 // Every experiment the runner knows, in the order the site lists them.
 import { UserError } from '../runtime/errors.ts';
 import { addMul } from './add-mul.ts';
+import { doubleAdd } from './double-add.ts';
 import type { AnyExperiment } from './experiment.ts';
 
-export const EXPERIMENTS: AnyExperiment[] = [addMul];
+export const EXPERIMENTS: AnyExperiment[] = [addMul, doubleAdd];
 
 export function findExperiment(id: string): AnyExperiment {
   const e = EXPERIMENTS.find((x) => x.id === id);
