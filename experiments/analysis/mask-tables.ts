@@ -14,7 +14,7 @@ export function overlapRows(
     const o = overlap(ma, masksB[l]);
     return {
       seed, variant, a, b, layer: layers[l],
-      intersection: o.intersection, union: o.union, iou: o.iou, iomin: o.iomin, sharedOfA: o.sharedOfA,
+      intersection: o.intersection, union: o.union, iou: o.iou, iomin: o.iomin, sharedOfA: o.sharedOfA, chanceIou: o.chanceIou,
     };
   });
 }

@@ -12,6 +12,14 @@ export interface Overlap {
   iomin: number;
   /** |a ∧ b| / |a|: the share of a's weights that b also uses. */
   sharedOfA: number;
+  /** IoU expected of independent random masks with the same densities. */
+  chanceIou: number;
+}
+
+/** IoU of two independent random masks of densities pa and pb: pa·pb / (pa + pb − pa·pb). */
+export function chanceIou(pa: number, pb: number): number {
+  const union = pa + pb - pa * pb;
+  return union === 0 ? 0 : (pa * pb) / union;
 }
 
 export function overlap(a: BinaryMask, b: BinaryMask): Overlap {
@@ -29,5 +37,6 @@ export function overlap(a: BinaryMask, b: BinaryMask): Overlap {
     iou: union === 0 ? 0 : intersection / union,
     iomin: min === 0 ? 0 : intersection / min,
     sharedOfA: sizeA === 0 ? 0 : intersection / sizeA,
+    chanceIou: chanceIou(sizeA / a.length, sizeB / a.length),
   };
 }

@@ -7,7 +7,7 @@
 // the site can be traced to rows of this file.
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 1 as const;
 
 const finite = z.number().finite();
 const fraction = z.number().min(0).max(1);
@@ -101,6 +101,11 @@ export const overlapRowSchema = z.object({
   iomin: fraction,
   /** |a ∧ b| / |a|: share of a's weights that b also uses. */
   sharedOfA: fraction,
+  /**
+   * The IoU two independent random masks with the same densities would have:
+   * pa·pb / (pa + pb − pa·pb). Dense masks overlap a lot by chance alone.
+   */
+  chanceIou: fraction,
 });
 
 export const confusionRowSchema = z.object({

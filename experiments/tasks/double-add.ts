@@ -16,7 +16,7 @@ import { layerShapes, type MlpHostParams } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import type { PretrainConfig } from '../train/pretrain-mlp.ts';
 import type { Experiment, JobContext, SeedOutput } from './experiment.ts';
-import { finding, meanAccuracy, meanOverlap, meanPretrain, nearBinaryShare } from './finding-helpers.ts';
+import { finding, knownNotToHoldAt, SHORT_STAGES, meanAccuracy, meanOverLayers, meanOverlap, meanPretrain, nearBinaryShare } from './finding-helpers.ts';
 
 export interface DoubleAddConfig {
   seeds: number[];
@@ -173,7 +173,8 @@ export const doubleAdd: Experiment<DoubleAddConfig> = {
     const ids = layerIds(c);
     const acc = (column: string, set: string) => meanAccuracy(a, 'normal', column, set);
     const hidden = ids.slice(1, -1);
-    const hiddenIou = (variant: string) => hidden.reduce((s, id) => s + meanOverlap(a, variant, id, 'iou'), 0) / hidden.length;
+    const hiddenIou = (variant: string) => meanOverLayers(a, variant, hidden, 'iou');
+    const dense = knownNotToHoldAt(a, ['quick'], 'measured at quick scale (256×4, 2k mask steps): the pair masks still keep about half of every hidden layer, so two masks overlap heavily even by chance (see "IoU by chance"), and each ¬Pair mask removes much of what the other pair uses. The paper\'s 2000×4 masks after 20k steps keep far fewer weights.');
     return [
       finding({
         id: 'pretrained-solves-both-pairs',
@@ -202,13 +203,18 @@ export const doubleAdd: Experiment<DoubleAddConfig> = {
         paper: '¬Pair 1 → pair 1 ✗ and pair 2 ✓ (and symmetrically): pair 2 survives without any weight pair 1 needed, so the adder is not reused.',
         evidence: { '¬Pair 1 on pair 2': acc('¬Pair 1', 'Pair 2'), '¬Pair 1 on pair 1': acc('¬Pair 1', 'Pair 1'), '¬Pair 2 on pair 1': acc('¬Pair 2', 'Pair 1'), '¬Pair 2 on pair 2': acc('¬Pair 2', 'Pair 2') },
         holds: acc('¬Pair 1', 'Pair 2') >= 0.8 && acc('¬Pair 2', 'Pair 1') >= 0.8 && acc('¬Pair 1', 'Pair 1') <= 0.2 && acc('¬Pair 2', 'Pair 2') <= 0.2,
+        notExpected: dense,
       }),
       finding({
         id: 'hidden-iou-low',
         claim: 'The pair masks share little in the hidden layers: mean hidden-layer IoU ≤ 0.3.',
         paper: 'Pair masks have low hidden-layer IoU: identical operations are not computed by shared weights.',
-        evidence: { 'mean hidden IoU': hiddenIou('normal'), ...Object.fromEntries(ids.map((id) => [`IoU ${id}`, meanOverlap(a, 'normal', id, 'iou')])) },
+        evidence: {
+          'mean hidden IoU': hiddenIou('normal'), 'mean hidden IoU by chance': meanOverLayers(a, 'normal', hidden, 'chanceIou'),
+          ...Object.fromEntries(ids.map((id) => [`IoU ${id}`, meanOverlap(a, 'normal', id, 'iou')])),
+        },
         holds: hiddenIou('normal') <= 0.3,
+        notExpected: dense,
       }),
       finding({
         id: 'copy-weight-detects-reuse',
@@ -223,6 +229,7 @@ export const doubleAdd: Experiment<DoubleAddConfig> = {
         paper: 'The σ(L) histograms are nearly bimodal at 0/1.',
         evidence: { 'share near 0 or 1': nearBinaryShare(a, 'control', 0.05) },
         holds: nearBinaryShare(a, 'control', 0.05) >= 0.9,
+        notExpected: knownNotToHoldAt(a, ['quick'], SHORT_STAGES),
       }),
     ];
   },

@@ -15,7 +15,8 @@ describe('set metrics', () => {
   it('IoU, IoMin and shared-of-a on a fixed pair', () => {
     // a = {0,1,2,3}, b = {2,3,4}: ∩ = 2, ∪ = 5, min = 3.
     const o = overlap(m(1, 1, 1, 1, 0, 0), m(0, 0, 1, 1, 1, 0));
-    expect(o).toEqual({ sizeA: 4, sizeB: 3, intersection: 2, union: 5, iou: 0.4, iomin: 2 / 3, sharedOfA: 0.5 });
+    // Densities 4/6 and 3/6: chance IoU = (2/3 · 1/2) / (2/3 + 1/2 − 1/3) = 0.4.
+    expect(o).toEqual({ sizeA: 4, sizeB: 3, intersection: 2, union: 5, iou: 0.4, iomin: 2 / 3, sharedOfA: 0.5, chanceIou: expect.closeTo(0.4, 12) });
   });
 
   it('empty masks give 0, not NaN; identical masks give 1', () => {

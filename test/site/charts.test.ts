@@ -94,13 +94,13 @@ describe.each(fixtureExperiments)('charts of the %s fixture', (experiment) => {
     expect(html).toMatch(/weights kept \(\d+\.\d\d%\)/);
   });
 
-  it('sharing: IoU and IoMin per layer in each variant panel', () => {
+  it('sharing: IoU, IoMin and IoU by chance per layer in each variant panel', () => {
     const variants = orderOfAppearance(artifact.tables.overlap, (r) => r.variant);
     const got = panels(sharingChart(artifact, createDocument()));
     expect(got).toHaveLength(variants.length);
     got.forEach((p, i) => {
       const rows = artifact.tables.overlap.filter((r) => r.variant === variants[i]);
-      expect(p.bars).toBe(2 * distinct(rows, (r) => `${r.a}|${r.b}|${r.layer}`));
+      expect(p.bars).toBe(3 * distinct(rows, (r) => `${r.a}|${r.b}|${r.layer}`));
     });
   });
 

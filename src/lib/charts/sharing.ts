@@ -18,7 +18,10 @@ export interface SharingChartOptions {
 
 type Artifact = Pick<ResultArtifact, 'tables' | 'masks' | 'layers'>;
 
-const metrics = ['IoU', 'IoMin'] as const;
+// "IoU by chance" is what two independent random masks of the same densities
+// would give: dense masks overlap a lot by chance alone, so IoU reads against it.
+const metrics = ['IoU', 'IoMin', 'IoU by chance'] as const;
+const metricValue = (r: OverlapRow, m: (typeof metrics)[number]) => (m === 'IoU' ? r.iou : m === 'IoMin' ? r.iomin : r.chanceIou);
 
 export function sharingChart(artifact: Artifact, document: Document, options: SharingChartOptions = {}): string {
   const rows = artifact.tables.overlap.filter(
@@ -36,7 +39,7 @@ function variantPlot(artifact: Artifact, rows: OverlapRow[], variant: string, do
   const pairs = orderOfAppearance(rows, pairName);
   const layers = layerOrder(a, rows).map((id) => layerLabel(a, id));
   const long = rows.flatMap((r) =>
-    metrics.map((metric) => ({ seed: r.seed, pair: pairName(r), layer: layerLabel(a, r.layer), metric, value: metric === 'IoU' ? r.iou : r.iomin })),
+    metrics.map((metric) => ({ seed: r.seed, pair: pairName(r), layer: layerLabel(a, r.layer), metric, value: metricValue(r, metric) })),
   );
   const summary = groupSummary(long, ['pair', 'layer', 'metric'], (r) => r.value);
   const facetY = pairs.length > 1;

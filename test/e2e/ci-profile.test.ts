@@ -1,0 +1,80 @@
+// End to end on the ci profile: every experiment runs (in this process), writes
+// a schema-valid artifact with its masks file and pictures, a second run reuses
+// it (fresh), and verify accepts it.
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readArtifact } from '../../experiments/artifacts/store.ts';
+import { unpackBits } from '../../experiments/masking/binary-mask.ts';
+import { runExperiments, type RunOptions, type RunSummary } from '../../experiments/runtime/run-experiments.ts';
+import { verifyArtifacts } from '../../experiments/runtime/verify-artifacts.ts';
+import { EXPERIMENTS } from '../../experiments/tasks/registry.ts';
+
+const REPO = join(import.meta.dirname, '../..');
+const work = mkdtempSync(join(tmpdir(), 'e2e-'));
+let output = '';
+const options = (): RunOptions => {
+  const start = performance.now();
+  return {
+    profile: 'ci', only: null, force: false, backend: 'wasm', workers: 0,
+    resultsDir: join(work, 'results'), cacheDir: join(work, 'cache'), repoRoot: REPO, experimentsRoot: join(REPO, 'experiments'),
+    write: (t) => { output += t; }, tty: false, now: () => (performance.now() - start) / 1000,
+  };
+};
+
+let first: RunSummary;
+
+beforeAll(async () => {
+  first = await runExperiments(options());
+}, 600_000);
+
+describe('ci profile, end to end', () => {
+  it('runs every experiment and says why', () => {
+    expect(first.outcomes.map((o) => [o.id, o.status, o.reason])).toEqual(EXPERIMENTS.map((e) => [e.id, 'ran', 'no artifact yet']));
+    expect(output).toMatch(/stale — no artifact yet/);
+  });
+
+  it.each(EXPERIMENTS.map((e) => e.id))('%s: a valid artifact with masks, pictures and provenance', (id) => {
+    const a = readArtifact(join(work, 'results'), 'ci', id)!;
+    const dir = join(work, 'results', 'ci', id);
+    expect(a.provenance.backend.name).toBe('wasm');
+    expect(a.provenance.backend.kernels).toBe('wasm-simd');
+    expect(a.provenance.seeds.length).toBeGreaterThanOrEqual(2);
+    expect(a.provenance.wallSeconds.stages.length).toBeGreaterThan(a.provenance.seeds.length);
+    expect(a.findings.length).toBeGreaterThan(3);
+    expect(a.findings.every((f) => !f.expected)).toBe(true);
+    // Every seed contributes accuracy rows for every column.
+    const columns = new Set(a.tables.accuracy.map((r) => r.column));
+    for (const seed of a.provenance.seeds) {
+      expect(new Set(a.tables.accuracy.filter((r) => r.seed === seed).map((r) => r.column))).toEqual(columns);
+    }
+    // The masks file holds exactly the entries, and each entry's kept count matches its bits.
+    const bin = readFileSync(join(dir, a.maskFile.file));
+    const last = a.maskFile.entries[a.maskFile.entries.length - 1];
+    expect(bin.length).toBe(last.offset + last.bytes);
+    for (const e of a.maskFile.entries) {
+      const bits = unpackBits(bin.subarray(e.offset, e.offset + e.bytes), e.shape[0] * e.shape[1]);
+      expect(bits.reduce((s, b) => s + b, 0)).toBe(e.kept);
+    }
+    for (const img of a.images) expect(statSync(join(dir, img.file)).size).toBeGreaterThan(50);
+  });
+
+  it('a second run reuses the fresh artifacts and runs no job', async () => {
+    const mtime = statSync(join(work, 'results', 'ci', 'add-mul', 'result.json')).mtimeMs;
+    output = '';
+    const second = await runExperiments(options());
+    expect(second.outcomes.every((o) => o.status === 'fresh')).toBe(true);
+    expect(output).not.toMatch(/running \d+ jobs/);
+    expect(statSync(join(work, 'results', 'ci', 'add-mul', 'result.json')).mtimeMs).toBe(mtime);
+  });
+
+  it('verify accepts fresh ci artifacts (no finding is expected at ci scale)', () => {
+    const reports = verifyArtifacts(join(work, 'results'), join(REPO, 'experiments'), 'ci', EXPERIMENTS);
+    expect(reports.flatMap((r) => r.problems)).toEqual([]);
+  });
+
+  it('the job cache holds one file per seed', () => {
+    expect(existsSync(join(work, 'cache', 'jobs', 'add-mul', 'ci'))).toBe(true);
+  });
+});
