@@ -64,6 +64,16 @@ export const ADD_MUL_STAGES: { id: string; label: string; ops: Op[]; trainedOn: 
   { id: 'mul', label: '×', ops: ['mul'], trainedOn: 'multiplication examples only' },
 ];
 
+/**
+ * Measured while sizing the quick profile (seed 2, 384×4): the control mask loses
+ * 2–3 points after 2k steps, and under *sampled* masks the network is only at
+ * ~70–80% on ×, i.e. mask training has not converged. Longer stages (4k, 6k
+ * steps), a smaller β (2e-5, 5e-5), a larger mask batch (256), K = 2 and a
+ * 512×4 network did not bring × within 2 points. The issue's PyTorch reference
+ * run shows the same below 512×4 with 20k-step stages.
+ */
+const CONTROL_NOT_CONVERGED = 'measured at quick scale (384×4, 2k mask steps): the control mask loses 2–3 points, mostly on ×; under sampled masks the network is at ~70–80% on ×, so mask training has not converged. Longer stages (4k–6k steps), β of 2e-5 or 5e-5, a mask batch of 256, K = 2 and a 512×4 network did not close the gap; the PyTorch reference run needs 512×4 with 20k-step stages.';
+
 function sizesOf(c: AddMulConfig): number[] {
   return [ADD_MUL_INPUTS, ...c.hidden, ADD_MUL_OUTPUTS];
 }
@@ -146,6 +156,7 @@ export const addMul: Experiment<AddMulConfig> = {
         paper: 'Accuracy with the control ("Full") mask is close to the unmasked network.',
         evidence: { 'Full +': acc('Full', '+'), 'unmasked +': acc('unmasked', '+'), 'Full ×': acc('Full', '×'), 'unmasked ×': acc('unmasked', '×') },
         holds: acc('Full', '+') >= acc('unmasked', '+') - 0.02 && acc('Full', '×') >= acc('unmasked', '×') - 0.02,
+        notExpected: knownNotToHoldAt(a, ['quick'], CONTROL_NOT_CONVERGED),
       }),
       finding({
         id: 'add-mask-keeps-add-loses-mul',
