@@ -4,10 +4,8 @@
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ProfileName } from './artifacts/schema.ts';
-import { BACKEND_CHOICES, type BackendChoice } from './runtime/backend.ts';
-import { parseFlags, parseIntFlag, runCli } from './runtime/cli-args.ts';
-import { UserError } from './runtime/errors.ts';
+import { BACKEND_CHOICES } from './runtime/backend.ts';
+import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
 import { formatSeconds } from './runtime/progress.ts';
 import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
 import { EXPERIMENTS } from './tasks/registry.ts';
@@ -41,11 +39,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const profile = (values.profile ?? 'quick') as ProfileName;
-  if (!['ci', 'quick', 'paper'].includes(profile)) throw new UserError(`unknown profile "${profile}" (expected ci, quick or paper)`);
-  const backend = (values.backend ?? 'auto') as BackendChoice;
-  if (!BACKEND_CHOICES.includes(backend)) throw new UserError(`unknown backend "${backend}" (expected ${BACKEND_CHOICES.join(', ')})`);
-  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  const profile = parseProfile(values.profile);
+  const backend = parseBackend(values.backend);
+  const only = parseList(values.only);
   if (only) selectExperiments(only); // Validates the names before any work.
   const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
   const start = performance.now();

@@ -4,10 +4,7 @@
 // profile's artifacts first (what a CI job that regenerates results runs).
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import type { ProfileName } from './artifacts/schema.ts';
-import { BACKEND_CHOICES, type BackendChoice } from './runtime/backend.ts';
-import { parseFlags, parseIntFlag, runCli } from './runtime/cli-args.ts';
-import { UserError } from './runtime/errors.ts';
+import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
 import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
 import { verifyArtifacts } from './runtime/verify-artifacts.ts';
 import { REPO_ROOT } from './cli.ts';
@@ -29,11 +26,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const profile = (values.profile ?? 'quick') as ProfileName;
-  if (!['ci', 'quick', 'paper'].includes(profile)) throw new UserError(`unknown profile "${profile}" (expected ci, quick or paper)`);
-  const backend = (values.backend ?? 'auto') as BackendChoice;
-  if (!BACKEND_CHOICES.includes(backend)) throw new UserError(`unknown backend "${backend}" (expected ${BACKEND_CHOICES.join(', ')})`);
-  const only = values.only ? values.only.split(',').map((s) => s.trim()) : null;
+  const profile = parseProfile(values.profile);
+  const backend = parseBackend(values.backend);
+  const only = parseList(values.only);
   const experiments = selectExperiments(only);
   const resultsDir = resolve(values['results-dir'] ?? 'content/results');
   const experimentsRoot = resolve(REPO_ROOT, 'experiments');

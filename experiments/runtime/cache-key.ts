@@ -30,7 +30,7 @@ export function canonicalJson(value: unknown): string {
 
 /** Folders whose every file can change a result; plus single files. */
 const SHARED_CODE_DIRS = ['masking', 'models', 'train', 'data', 'analysis', 'artifacts'];
-const SHARED_CODE_FILES = ['runtime/rng.ts', 'tasks/experiment.ts', 'tasks/finding-helpers.ts'];
+const SHARED_CODE_FILES = ['runtime/rng.ts', 'tasks/experiment.ts', 'tasks/finding-helpers.ts', 'tasks/mlp-profiles.ts'];
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -10,52 +10,17 @@ import { opConfusionRows } from '../analysis/op-confusion.ts';
 import { ADD_MUL_INPUTS, ADD_MUL_OUTPUTS, addMulBatch, addMulEvalSet, OP_SYMBOL, OPS, type Op } from '../data/add-mul-data.ts';
 import { binarize, countKept, invert, packBits } from '../masking/binary-mask.ts';
 import { pretrainForSeed, trainStages } from '../masking/mlp-stages.ts';
-import type { MaskStageConfig } from '../masking/train-mask-stage.ts';
 import { layerShapes } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
-import type { PretrainConfig } from '../train/pretrain-mlp.ts';
+import { mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
 import type { Experiment, SeedOutput } from './experiment.ts';
 import { finding, knownNotToHoldAt, SHORT_STAGES, meanAccuracy, meanOverlap, meanPretrain, meanTotalKept, nearBinaryShare } from './finding-helpers.ts';
 
-export interface AddMulConfig {
-  seeds: number[];
-  /** Hidden layer widths. */
-  hidden: number[];
-  pretrain: PretrainConfig;
-  mask: MaskStageConfig;
-  histogramBins: number;
-}
+export type AddMulConfig = MlpTaskConfig;
 
-const PAPER_MASK: MaskStageConfig = { steps: 20000, batchSize: 128, samples: 4, lr: 1e-2, beta: 1e-4, logitInit: 2, gradClip: 1 };
-
-const profiles: Record<'ci' | 'quick' | 'paper', AddMulConfig> = {
-  // Seconds: exercises every code path, reproduces nothing.
-  ci: {
-    seeds: [1, 2],
-    hidden: [32, 32],
-    pretrain: { steps: 150, batchSize: 64, lr: 3e-3, gradClip: 1, finalLrFactor: 0.1 },
-    mask: { ...PAPER_MASK, steps: 250, batchSize: 64 },
-    histogramBins: 20,
-  },
-  // The default: every finding on a 2-core CPU. × is the hard part: at 256×4 and
-  // 6k steps it is only ~50-90% learned; 384×4 with 8k steps and a linearly
-  // decaying learning rate reaches 100% on both ops (measured here).
-  quick: {
-    seeds: [1, 2, 3],
-    hidden: [384, 384, 384, 384],
-    pretrain: { steps: 8000, batchSize: 128, lr: 3e-3, gradClip: 1, finalLrFactor: 0.1 },
-    mask: { ...PAPER_MASK, steps: 2000 },
-    histogramBins: 50,
-  },
-  // The paper's sweep addmul_feedforward_big.yaml: 2000×4, 20k + 3 × 20k steps, 10 seeds.
-  paper: {
-    seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
-    hidden: [2000, 2000, 2000, 2000],
-    pretrain: { steps: 20000, batchSize: 128, lr: 1e-3, gradClip: 1, finalLrFactor: 1 },
-    mask: PAPER_MASK,
-    histogramBins: 500,
-  },
-};
+// × is the hard part: at 256×4 and 6k steps it is only ~50–90% learned; 384×4
+// with 8k steps and a decaying learning rate reaches 100% on both ops (measured here).
+const profiles = mlpProfiles({ beta: 1e-4, quickHidden: 384, quickPretrainSteps: 8000 });
 
 /** The mask stages: each trains on its own op subset only. */
 export const ADD_MUL_STAGES: { id: string; label: string; ops: Op[]; trainedOn: string }[] = [

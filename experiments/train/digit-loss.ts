@@ -12,6 +12,17 @@ export interface DigitLossResult {
   correct: number;
 }
 
+/** Largest logit of one digit (10 classes, rows base, base + n, ...) and its class. */
+function digitArgmax(logitsT: Float32Array, base: number, n: number): { max: number; arg: number } {
+  let max = -Infinity;
+  let arg = 0;
+  for (let c = 0; c < 10; c++) {
+    const v = logitsT[base + c * n];
+    if (v > max) { max = v; arg = c; }
+  }
+  return { max, arg };
+}
+
 export function digitCrossEntropy(
   logitsT: Float32Array, rows: number, n: number, rowOffset: number, digits: number,
   targets: Uint8Array, scale: number,
@@ -24,12 +35,7 @@ export function digitCrossEntropy(
     let allRight = true;
     for (let d = 0; d < digits; d++) {
       const base = (rowOffset + d * 10) * n + e;
-      let max = -Infinity;
-      let arg = 0;
-      for (let c = 0; c < 10; c++) {
-        const v = logitsT[base + c * n];
-        if (v > max) { max = v; arg = c; }
-      }
+      const { max, arg } = digitArgmax(logitsT, base, n);
       let z = 0;
       for (let c = 0; c < 10; c++) { p[c] = Math.exp(logitsT[base + c * n] - max); z += p[c]; }
       const t = targets[e * digits + d];
@@ -47,14 +53,7 @@ export function predictDigits(logitsT: Float32Array, n: number, rowOffset: numbe
   const out = new Uint8Array(n * digits);
   for (let e = 0; e < n; e++) {
     for (let d = 0; d < digits; d++) {
-      const base = (rowOffset + d * 10) * n + e;
-      let max = -Infinity;
-      let arg = 0;
-      for (let c = 0; c < 10; c++) {
-        const v = logitsT[base + c * n];
-        if (v > max) { max = v; arg = c; }
-      }
-      out[e * digits + d] = arg;
+      out[e * digits + d] = digitArgmax(logitsT, (rowOffset + d * 10) * n + e, n).arg;
     }
   }
   return out;

@@ -4,6 +4,7 @@
 // with the exact exp, so results agree to float32 rounding, not bit for bit.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { HeapMemory } from '../../runtime/heap.ts';
+import { HeapKernelsBase } from './heap-kernels-base.ts';
 import type { AdamHyper, AdamSlots, Kernels, MaskSample, Slot } from './types.ts';
 import { uniformNoise } from './uniform-noise.ts';
 
@@ -11,25 +12,8 @@ export function createJsKernels(mem: HeapMemory): Kernels {
   return new JsKernels(mem);
 }
 
-class JsKernels implements Kernels {
+class JsKernels extends HeapKernelsBase implements Kernels {
   readonly name = 'js' as const;
-  constructor(private readonly mem: HeapMemory) {}
-
-  zeros(shape: number[]): tf.Tensor {
-    const t = this.mem.alloc(shape);
-    this.mem.view(t).fill(0);
-    return t;
-  }
-
-  fromHost(values: Float32Array, shape: number[]): tf.Tensor {
-    const t = this.mem.alloc(shape);
-    this.mem.view(t).set(values);
-    return t;
-  }
-
-  read(t: tf.Tensor): Float32Array {
-    return this.mem.view(t);
-  }
 
   sigmoid(logits: tf.Tensor): tf.Tensor {
     const out = this.mem.alloc(logits.shape);

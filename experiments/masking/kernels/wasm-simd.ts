@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { heapMemory, wasmMemoryOf, type HeapMemory } from '../../runtime/heap.ts';
+import { HeapKernelsBase } from './heap-kernels-base.ts';
 import type { AdamHyper, AdamSlots, Kernels, MaskSample, Slot } from './types.ts';
 
 export const KERNELS_WASM_PATH = fileURLToPath(new URL('./mask-kernels.wasm', import.meta.url));
@@ -27,28 +28,14 @@ export function createWasmSimdKernels(): Kernels {
   return new WasmSimdKernels(mem, instance.exports as unknown as MaskKernelExports);
 }
 
-class WasmSimdKernels implements Kernels {
+class WasmSimdKernels extends HeapKernelsBase implements Kernels {
   readonly name = 'wasm-simd' as const;
-  constructor(private readonly mem: HeapMemory, private readonly k: MaskKernelExports) {}
+  constructor(mem: HeapMemory, private readonly k: MaskKernelExports) {
+    super(mem);
+  }
 
   private at(t: tf.TensorInfo): number {
     return this.mem.address(t);
-  }
-
-  zeros(shape: number[]): tf.Tensor {
-    const t = this.mem.alloc(shape);
-    this.mem.view(t).fill(0);
-    return t;
-  }
-
-  fromHost(values: Float32Array, shape: number[]): tf.Tensor {
-    const t = this.mem.alloc(shape);
-    this.mem.view(t).set(values);
-    return t;
-  }
-
-  read(t: tf.Tensor): Float32Array {
-    return this.mem.view(t);
   }
 
   sigmoid(logits: tf.Tensor): tf.Tensor {
