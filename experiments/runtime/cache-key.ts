@@ -2,8 +2,8 @@
 // the code that computes the result, and of the data version. Each part is
 // stored, so a stale artifact can say *why* it is stale.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { ProfileName } from '../artifacts/schema.ts';
 import { SCHEMA_VERSION } from '../artifacts/schema.ts';
 
@@ -28,25 +28,31 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Folders whose every file can change a result; plus single files. */
-const SHARED_CODE_DIRS = ['masking', 'models', 'train', 'data', 'analysis', 'artifacts'];
-const SHARED_CODE_FILES = ['runtime/rng.ts', 'tasks/experiment.ts', 'tasks/finding-helpers.ts', 'tasks/mlp-profiles.ts'];
+const IMPORT = /(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'|import\s+'(\.[^']+)'|new URL\('(\.[^']+)',\s*import\.meta\.url\)/g;
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
-}
-
-/** The files whose content enters an experiment's code hash, relative to experimentsRoot, sorted. */
+/**
+ * The files whose content enters an experiment's code hash: its task file, the
+ * artifact assembly, and everything it reaches through relative imports (and files it loads with
+ * `new URL('./x', import.meta.url)`, such as the kernels' .wasm), relative to
+ * experimentsRoot, sorted. Following the import graph keeps the hash exact: a
+ * new experiment's files do not make the others stale, and a shared helper
+ * that an experiment really uses does.
+ */
 export function codeFilesOf(experimentsRoot: string, experimentId: string): string[] {
-  const files = [
-    ...SHARED_CODE_DIRS.flatMap((d) => listFiles(join(experimentsRoot, d))),
-    ...SHARED_CODE_FILES.map((f) => join(experimentsRoot, f)),
-    join(experimentsRoot, 'tasks', `${experimentId}.ts`),
-  ].filter((f) => /\.(ts|wasm)$/.test(f));
-  return files.map((f) => relative(experimentsRoot, f)).sort();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    if (!file.endsWith('.ts')) return;
+    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const target = resolve(dirname(file), m[1] ?? m[2] ?? m[3]);
+      if (target.startsWith(experimentsRoot + sep)) visit(target);
+    }
+  };
+  visit(join(experimentsRoot, 'tasks', `${experimentId}.ts`));
+  // The assembly step turns the task's outputs into the artifact (tables, pictures, findings).
+  visit(join(experimentsRoot, 'artifacts', 'assemble.ts'));
+  return [...seen].map((f) => relative(experimentsRoot, f)).sort();
 }
 
 export function computeCacheKey(

@@ -26,13 +26,16 @@ describe('cache keys', () => {
     expect(staleness(null, k1)).toBe('no artifact yet');
   });
 
-  it('cover the method, the model and the experiment\'s own file, not other experiments or the runner', () => {
+  it('follow the experiment\'s imports: the method, the model, its own file and data; not other experiments or the runner', () => {
     const files = codeFilesOf(ROOT, 'add-mul');
     expect(files).toContain('masking/train-mask-stage.ts');
     expect(files).toContain('masking/kernels/mask-kernels.wasm');
     expect(files).toContain('tasks/add-mul.ts');
     expect(files).not.toContain('tasks/double-add.ts');
+    expect(files).toContain('artifacts/assemble.ts');
+    expect(files).toContain('artifacts/mask-pictures.ts');
     expect(files).not.toContain('runtime/progress.ts');
+    expect(files).not.toContain('data/double-add-data.ts');
   });
 });
 

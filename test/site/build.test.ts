@@ -41,6 +41,19 @@ describe.sequential('site build', () => {
     expect(byPage['/experiments/unwritten/'].charts).toBe(4);
   });
 
+  it('builds the published quick artifacts, and every page passes the browser check', { timeout: 300_000 }, async () => {
+    // The committed results a reader sees (content/results/quick): the real data, not fixtures.
+    const site = await buildSite({ name: 'published', profile: 'quick', resultsDir: 'content/results' });
+    const pages = await findPages(site.distDir);
+    expect(pages).toEqual(expect.arrayContaining(['', 'experiments/add-mul/', 'experiments/double-add/', 'method/']));
+    if (!hasChromium) return;
+    const reports = await checkSite({ distDir: site.distDir, base: '/', screenshotsDir: path.join(repoRoot, 'test-output/screenshots/published') });
+    for (const r of reports) expect(r.problems, r.page).toEqual([]);
+    const byPage = Object.fromEntries(reports.map((r) => [r.page, r]));
+    expect(byPage['/experiments/add-mul/'].charts).toBeGreaterThanOrEqual(5);
+    expect(byPage['/experiments/double-add/'].images).toBeGreaterThanOrEqual(10);
+  });
+
   it('builds a profile that has no artifacts yet, and the index says so', { timeout: 300_000 }, async () => {
     const site = await buildSite({ name: 'empty', profile: 'paper', resultsDir: 'test/fixtures/results' });
     expect(await findPages(site.distDir)).toEqual(['', 'method/']);
