@@ -87,6 +87,8 @@ export function selectExperiments(only: string[] | null): AnyExperiment[] {
 export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
   if (!profileNameSchema.safeParse(opts.profile).success) throw new UserError(`unknown profile "${opts.profile}" (expected ci, quick or paper)`);
   const start = opts.now();
+  // Taken before any work: the tree that the results were computed from.
+  const git = gitInfo(opts.repoRoot);
   const board = new ProgressBoard({ write: opts.write, now: opts.now, tty: opts.tty, logEverySeconds: 30 });
   const plans = selectExperiments(opts.only).map((e) => planOf(opts, e));
   const outcomes: ExperimentOutcome[] = [];
@@ -148,7 +150,7 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
     const backend = results[0]!.backend;
     const times = [...jobTimes].filter(([id]) => id.startsWith(`${p.experiment.id}#`)).map(([, t]) => t);
     const wall = times.length ? Math.max(...times.map((t) => t.end)) - Math.min(...times.map((t) => t.start)) : 0;
-    const provenance = provenanceOf(opts, p, backend, outputs, wall);
+    const provenance = provenanceOf(opts, p, backend, outputs, wall, git);
     const assembled = await assembleArtifact(p.experiment, p.config, outputs, provenance);
     const dir = writeArtifact(opts.resultsDir, opts.profile, assembled);
     outcomes.push(summaryOf(p.experiment.id, 'ran', p.reason!, wall, reused.get(p.experiment.id) ?? [], assembled.artifact.findings, dir));
@@ -158,7 +160,7 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
   return { outcomes, wallSeconds: opts.now() - start };
 }
 
-function provenanceOf(opts: RunOptions, p: Plan, backend: BackendInfo, outputs: SeedOutput[], wall: number): Provenance {
+function provenanceOf(opts: RunOptions, p: Plan, backend: BackendInfo, outputs: SeedOutput[], wall: number, git: Provenance['git']): Provenance {
   const stages = outputs.flatMap((o) => o.stages.map((s) => ({
     seed: o.seed, stage: s.stage, seconds: round(s.seconds), steps: s.steps, stepsPerSecond: round(s.steps / Math.max(s.seconds, 1e-9)),
   })));
@@ -169,7 +171,7 @@ function provenanceOf(opts: RunOptions, p: Plan, backend: BackendInfo, outputs: 
     seeds: p.config.seeds,
     backend,
     versions: { tfjs: tf.version_core, node: process.versions.node },
-    git: gitInfo(opts.repoRoot),
+    git,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', platform: `${platform()} ${process.arch}`, workers: opts.workers },
     cache: p.key,
     dataVariant: p.experiment.dataVariant(p.config),
