@@ -14,7 +14,7 @@ import { layerShapes } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import { mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
 import type { Experiment, SeedOutput } from './experiment.ts';
-import { finding, knownNotToHoldAt, SHORT_STAGES, meanAccuracy, meanOverlap, meanPretrain, meanTotalKept, nearBinaryShare } from './finding-helpers.ts';
+import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverlap, meanTotalKept, pretrainedSolves, SHORT_STAGES } from './finding-helpers.ts';
 
 export type AddMulConfig = MlpTaskConfig;
 
@@ -108,21 +108,8 @@ export const addMul: Experiment<AddMulConfig> = {
     const ioIou = [ids[0], ids[ids.length - 1]].map((id) => meanOverlap(a, 'normal', id, 'iou'));
     const kept = { add: meanTotalKept(a, 'normal', 'add'), mul: meanTotalKept(a, 'normal', 'mul') };
     return [
-      finding({
-        id: 'pretrained-solves-both',
-        claim: 'The pre-trained network solves both operations: ≥ 95% on + and on × (mean over seeds).',
-        paper: 'The network must solve the task before masks mean anything (paper-method §12.1).',
-        evidence: { 'unmasked +': meanPretrain(a, 'normal', '+'), 'unmasked ×': meanPretrain(a, 'normal', '×') },
-        holds: meanPretrain(a, 'normal', '+') >= 0.95 && meanPretrain(a, 'normal', '×') >= 0.95,
-      }),
-      finding({
-        id: 'control-mask-keeps-performance',
-        claim: 'The control mask (trained on all data) stays within 2 points of the unmasked network on each op.',
-        paper: 'Accuracy with the control ("Full") mask is close to the unmasked network.',
-        evidence: { 'Full +': acc('Full', '+'), 'unmasked +': acc('unmasked', '+'), 'Full ×': acc('Full', '×'), 'unmasked ×': acc('unmasked', '×') },
-        holds: acc('Full', '+') >= acc('unmasked', '+') - 0.02 && acc('Full', '×') >= acc('unmasked', '×') - 0.02,
-        notExpected: knownNotToHoldAt(a, ['quick'], CONTROL_NOT_CONVERGED),
-      }),
+      pretrainedSolves(a, 'pretrained-solves-both', 'solves both operations', [{ evalSet: '+', label: '+' }, { evalSet: '×', label: '×' }]),
+      controlKeepsPerformance(a, ' (trained on all data)', [{ evalSet: '+', label: '+' }, { evalSet: '×', label: '×' }], knownNotToHoldAt(a, ['quick'], CONTROL_NOT_CONVERGED)),
       finding({
         id: 'add-mask-keeps-add-loses-mul',
         claim: 'The + mask keeps + (≥ 90%) and loses × (≤ 20%).',
@@ -161,14 +148,7 @@ export const addMul: Experiment<AddMulConfig> = {
         },
         holds: Math.min(...ioIou) > Math.max(...hiddenIou),
       }),
-      finding({
-        id: 'control-mask-near-binary',
-        claim: 'The control mask is nearly deterministic: ≥ 90% of σ(logit) mass within 0.05 of 0 or 1.',
-        paper: 'The σ(L) histograms are nearly bimodal at 0/1.',
-        evidence: { 'share near 0 or 1': nearBinaryShare(a, 'control', 0.05) },
-        holds: nearBinaryShare(a, 'control', 0.05) >= 0.9,
-        notExpected: knownNotToHoldAt(a, ['quick'], SHORT_STAGES),
-      }),
+      controlNearBinary(a, knownNotToHoldAt(a, ['quick'], SHORT_STAGES)),
     ];
   },
   references: [

@@ -15,7 +15,7 @@ import { layerShapes, type MlpHostParams } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import { mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
 import type { Experiment, JobContext, SeedOutput } from './experiment.ts';
-import { finding, knownNotToHoldAt, SHORT_STAGES, meanAccuracy, meanOverLayers, meanOverlap, meanPretrain, nearBinaryShare } from './finding-helpers.ts';
+import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverLayers, meanOverlap, pretrainedSolves, SHORT_STAGES } from './finding-helpers.ts';
 
 export type DoubleAddConfig = MlpTaskConfig;
 
@@ -145,20 +145,8 @@ export const doubleAdd: Experiment<DoubleAddConfig> = {
     const hiddenIou = (variant: string) => meanOverLayers(a, variant, hidden, 'iou');
     const reused = knownNotToHoldAt(a, ['quick'], 'observed at quick scale (256×4, 2k mask steps): the pair masks share hidden weights far above chance (compare the mean hidden IoU with its chance level in the evidence), and each inverted pair mask breaks both pairs. This small network does reuse hidden weights for the two pairs; whether the paper\'s result needs its 2000-unit layers and 20k-step stages is what the paper profile would show (it needs a GPU).');
     return [
-      finding({
-        id: 'pretrained-solves-both-pairs',
-        claim: 'The pre-trained network adds both pairs: ≥ 95% on each (mean over seeds).',
-        paper: 'The network must solve the task before masks mean anything (paper-method §12.1).',
-        evidence: { 'unmasked pair 1': meanPretrain(a, 'normal', 'Pair 1'), 'unmasked pair 2': meanPretrain(a, 'normal', 'Pair 2') },
-        holds: meanPretrain(a, 'normal', 'Pair 1') >= 0.95 && meanPretrain(a, 'normal', 'Pair 2') >= 0.95,
-      }),
-      finding({
-        id: 'control-mask-keeps-performance',
-        claim: 'The control mask stays within 2 points of the unmasked network on each pair.',
-        paper: 'Accuracy with the control ("Full") mask is close to the unmasked network.',
-        evidence: { 'Full pair 1': acc('Full', 'Pair 1'), 'unmasked pair 1': acc('unmasked', 'Pair 1'), 'Full pair 2': acc('Full', 'Pair 2'), 'unmasked pair 2': acc('unmasked', 'Pair 2') },
-        holds: acc('Full', 'Pair 1') >= acc('unmasked', 'Pair 1') - 0.02 && acc('Full', 'Pair 2') >= acc('unmasked', 'Pair 2') - 0.02,
-      }),
+      pretrainedSolves(a, 'pretrained-solves-both-pairs', 'adds both pairs', [{ evalSet: 'Pair 1', label: 'pair 1' }, { evalSet: 'Pair 2', label: 'pair 2' }]),
+      controlKeepsPerformance(a, '', [{ evalSet: 'Pair 1', label: 'pair 1' }, { evalSet: 'Pair 2', label: 'pair 2' }]),
       finding({
         id: 'pair-masks-keep-own-pair',
         claim: 'Each pair mask keeps its own pair (≥ 90%) and loses the other (≤ 20%).',
@@ -192,14 +180,7 @@ export const doubleAdd: Experiment<DoubleAddConfig> = {
         evidence: { 'hidden IoU, copy-weight': hiddenIou('copy-weight'), 'hidden IoU, normal': hiddenIou('normal') },
         holds: hiddenIou('copy-weight') >= hiddenIou('normal') + 0.2,
       }),
-      finding({
-        id: 'control-mask-near-binary',
-        claim: 'The control mask is nearly deterministic: ≥ 90% of σ(logit) mass within 0.05 of 0 or 1.',
-        paper: 'The σ(L) histograms are nearly bimodal at 0/1.',
-        evidence: { 'share near 0 or 1': nearBinaryShare(a, 'control', 0.05) },
-        holds: nearBinaryShare(a, 'control', 0.05) >= 0.9,
-        notExpected: knownNotToHoldAt(a, ['quick'], SHORT_STAGES),
-      }),
+      controlNearBinary(a, knownNotToHoldAt(a, ['quick'], SHORT_STAGES)),
     ];
   },
   references: [

@@ -74,3 +74,43 @@ export function finding(spec: FindingSpec): Finding {
     ...(spec.notExpected === undefined ? {} : { expectation: spec.notExpected }),
   };
 }
+
+// The three checks every masking experiment makes before its own claims.
+
+/** The pre-trained network solves each evaluation set (≥ 95%, mean over seeds). */
+export function pretrainedSolves(a: ArtifactWithoutFindings, id: string, what: string, sets: { evalSet: string; label: string }[]): Finding {
+  const values = sets.map((s) => meanPretrain(a, 'normal', s.evalSet));
+  return finding({
+    id,
+    claim: `The pre-trained network ${what}: ≥ 95% on each (mean over seeds).`,
+    paper: 'The network must solve the task before masks mean anything (paper-method §12.1).',
+    evidence: Object.fromEntries(sets.map((s, i) => [`unmasked ${s.label}`, values[i]])),
+    holds: values.every((v) => v >= 0.95),
+  });
+}
+
+/** The control mask stays within 2 points of the unmasked network on each evaluation set. */
+export function controlKeepsPerformance(a: ArtifactWithoutFindings, what: string, sets: { evalSet: string; label: string }[], notExpected?: string): Finding {
+  const pairs = sets.map((s) => ({ s, full: meanAccuracy(a, 'normal', 'Full', s.evalSet), unmasked: meanAccuracy(a, 'normal', 'unmasked', s.evalSet) }));
+  return finding({
+    id: 'control-mask-keeps-performance',
+    claim: `The control mask${what} stays within 2 points of the unmasked network on each ${sets.length > 1 ? 'set' : 'evaluation'}.`,
+    paper: 'Accuracy with the control ("Full") mask is close to the unmasked network.',
+    evidence: Object.fromEntries(pairs.flatMap((p) => [[`Full ${p.s.label}`, p.full], [`unmasked ${p.s.label}`, p.unmasked]])),
+    holds: pairs.every((p) => p.full >= p.unmasked - 0.02),
+    notExpected,
+  });
+}
+
+/** ≥ 90% of the control mask's σ(logit) mass within 0.05 of 0 or 1. */
+export function controlNearBinary(a: ArtifactWithoutFindings, notExpected?: string): Finding {
+  const share = nearBinaryShare(a, 'control', 0.05);
+  return finding({
+    id: 'control-mask-near-binary',
+    claim: 'The control mask is nearly deterministic: ≥ 90% of σ(logit) mass within 0.05 of 0 or 1.',
+    paper: 'The σ(L) histograms are nearly bimodal at 0/1.',
+    evidence: { 'share near 0 or 1': share },
+    holds: share >= 0.9,
+    notExpected,
+  });
+}
