@@ -1,0 +1,242 @@
+// The LSTM encoder-decoder of the SCAN experiment (paper-method §5.2), with its
+// forward pass and backward pass through time written by hand on top of
+// lstm-cell.ts, in feature-major layout.
+//
+//   encoder: embedding → L LSTM layers over the command + EOS; its final (h, c)
+//            per layer (at each sequence's own length) start the decoder;
+//   decoder: embedding of SOS, then of the previous target (teacher forcing) or
+//            of its own previous arg-max (free running) → L LSTM layers → linear;
+//   loss:    Σ over steps ≤ output length (EOS included) of the token
+//            cross-entropy, times `lossScale` (1 / batch in the paper).
+//
+// Embeddings are looked up as one-hot products (embᵀ · onehotᵀ), so their
+// gradient is a product too. The masked tensors are the stacked LSTM weights of
+// every layer and the output projection; embeddings and biases are not masked.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../runtime/rng.ts';
+import { lstmStepBackward, lstmStepForward, type LstmState, type LstmStepCache, type LstmWeights } from './lstm-cell.ts';
+
+export interface Seq2SeqSizes {
+  inVocab: number;
+  outVocab: number;
+  embedding: number;
+  hidden: number;
+  layers: number;
+}
+
+/** Host parameters; matrices row-major in the layout of the tensors they become. */
+export interface Seq2SeqHostParams {
+  sizes: Seq2SeqSizes;
+  /** [E, V] (embᵀ). */
+  encEmbT: Float32Array;
+  decEmbT: Float32Array;
+  /** Per layer: W [(in + H), 4H], b [4H]. */
+  enc: { W: Float32Array; b: Float32Array }[];
+  dec: { W: Float32Array; b: Float32Array }[];
+  /** Output projection W [H, V] (rows = hidden units), b [V]. */
+  out: { W: Float32Array; b: Float32Array };
+}
+
+/** PyTorch defaults: LSTM and Linear U(±1/√fan), embeddings N(0, 1). */
+export function initSeq2Seq(sizes: Seq2SeqSizes, rng: Rng): Seq2SeqHostParams {
+  const { inVocab, outVocab, embedding: E, hidden: H, layers } = sizes;
+  const u = (n: number, bound: number) => rng.fillUniform(new Float32Array(n), -bound, bound);
+  const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+  const lstm = () => Array.from({ length: layers }, (_, l) => {
+    const inSize = l === 0 ? E : H;
+    return { W: u((inSize + H) * 4 * H, 1 / Math.sqrt(H)), b: u(4 * H, 1 / Math.sqrt(H)) };
+  });
+  return {
+    sizes, encEmbT: normal(E * inVocab), decEmbT: normal(E * outVocab), enc: lstm(), dec: lstm(),
+    out: { W: u(H * outVocab, 1 / Math.sqrt(H)), b: u(outVocab, 1 / Math.sqrt(H)) },
+  };
+}
+
+/** Shapes of the masked tensors, in the order the weights and gradients use: enc layers, dec layers, out. */
+export function maskedShapes(s: Seq2SeqSizes): [number, number][] {
+  const lstm = Array.from({ length: s.layers }, (_, l): [number, number] => [(l === 0 ? s.embedding : s.hidden) + s.hidden, 4 * s.hidden]);
+  return [...lstm, ...lstm, [s.hidden, s.outVocab]];
+}
+
+/** The tensors one forward pass uses: masked tensors as {W, WT} pairs, the rest as is. */
+export interface Seq2SeqWeights {
+  encEmbT: tf.Tensor;
+  decEmbT: tf.Tensor;
+  /** In maskedShapes order; biases attached to the LSTM ones. */
+  enc: LstmWeights[];
+  dec: LstmWeights[];
+  out: { W: tf.Tensor; WT: tf.Tensor; b: tf.Tensor };
+}
+
+/** A batch of sequences, padded. Token ids of the task vocabularies. */
+export interface Seq2SeqBatch {
+  n: number;
+  /** [n, inSteps]: the command followed by EOS, then padding. */
+  inputs: Int32Array;
+  inSteps: number;
+  /** Command length + 1 (the EOS). */
+  inLen: Int32Array;
+  /** [n, outSteps]: the action ids (no SOS/EOS), then padding. */
+  targets: Int32Array;
+  outSteps: number;
+  outLen: Int32Array;
+}
+
+export interface Seq2SeqTokens {
+  /** The decoder's start token and end token (the same id in SCAN). */
+  sos: number;
+  eos: number;
+}
+
+export interface Seq2SeqRun {
+  lossSum: number;
+  /** dLoss/dW of every masked tensor, in maskedShapes order (only with grads). */
+  dMasked: tf.Tensor[];
+  /** dLoss/d of the unmasked parameters (only with `allGrads`). */
+  dOther: { encEmbT: tf.Tensor; decEmbT: tf.Tensor; encB: tf.Tensor[]; decB: tf.Tensor[]; outB: tf.Tensor } | null;
+}
+
+function oneHotT(ids: ArrayLike<number>, vocab: number): tf.Tensor {
+  const n = ids.length;
+  const v = new Float32Array(vocab * n);
+  for (let e = 0; e < n; e++) v[ids[e] * n + e] = 1;
+  return tf.tensor(v, [vocab, n], 'float32');
+}
+
+/** Row vector [1, n] of 1 where cond(e). */
+function columnMask(n: number, cond: (e: number) => boolean): tf.Tensor {
+  return tf.tensor(Float32Array.from({ length: n }, (_, e) => (cond(e) ? 1 : 0)), [1, n], 'float32');
+}
+
+interface StackCache {
+  caches: LstmStepCache[];
+}
+
+function stackForward(x: tf.Tensor, states: LstmState[], layers: LstmWeights[]): { out: tf.Tensor; states: LstmState[]; cache: StackCache } {
+  const caches: LstmStepCache[] = [];
+  const next: LstmState[] = [];
+  let input = x;
+  layers.forEach((w, l) => {
+    const step = lstmStepForward(input, states[l], w);
+    caches.push(step.cache);
+    next.push(step.state);
+    input = step.state.h;
+  });
+  return { out: input, states: next, cache: { caches } };
+}
+
+/**
+ * One forward pass over a batch, and the backward pass when `grads` is set.
+ * `teacherForcing` feeds the targets to the decoder; otherwise it feeds its own
+ * arg-max. `read` gives host values of a tensor (kernels.read).
+ */
+export function runSeq2Seq(
+  w: Seq2SeqWeights, sizes: Seq2SeqSizes, tokens: Seq2SeqTokens, batch: Seq2SeqBatch,
+  opts: { teacherForcing: boolean; grads: 'none' | 'masked' | 'all'; lossScale: number },
+  read: (t: tf.Tensor) => Float32Array,
+): Seq2SeqRun {
+  const { n } = batch;
+  const { hidden: H, layers: L, embedding: E, outVocab: V } = sizes;
+  const zero = () => tf.zeros([H, n]);
+  let states: LstmState[] = Array.from({ length: L }, () => ({ h: zero(), c: zero() }));
+
+  // Encoder. A sequence that has ended keeps its state (packed-sequence semantics).
+  const enc: { onehot: tf.Tensor; cache: StackCache; keep: tf.Tensor; prev: LstmState[] }[] = [];
+  for (let t = 0; t < batch.inSteps; t++) {
+    const onehot = oneHotT(Array.from({ length: n }, (_, e) => batch.inputs[e * batch.inSteps + t]), sizes.inVocab);
+    const x = tf.matMul(w.encEmbT, onehot);
+    const keep = columnMask(n, (e) => t < batch.inLen[e]);
+    const prev = states;
+    const step = stackForward(x, states, w.enc);
+    states = step.states.map((s, l) => ({
+      h: tf.add(tf.mul(keep, s.h), tf.mul(tf.sub(1, keep), prev[l].h)),
+      c: tf.add(tf.mul(keep, s.c), tf.mul(tf.sub(1, keep), prev[l].c)),
+    }));
+    enc.push({ onehot, cache: step.cache, keep, prev });
+  }
+
+  // Decoder: steps 0..outSteps; step t predicts target t (EOS at t = outLen).
+  const dec: { onehot: tf.Tensor; cache: StackCache; h: tf.Tensor; gradT: Float32Array }[] = [];
+  let lossSum = 0;
+  let previous = new Int32Array(n).fill(tokens.sos);
+  for (let t = 0; t <= batch.outSteps; t++) {
+    const onehot = oneHotT(previous, V);
+    const x = tf.matMul(w.decEmbT, onehot);
+    const step = stackForward(x, states, w.dec);
+    states = step.states;
+    const logits = tf.add(tf.matMul(w.out.WT, step.out), w.out.b);
+    const host = read(logits);
+    const gradT = new Float32Array(V * n);
+    const next = new Int32Array(n);
+    for (let e = 0; e < n; e++) {
+      let max = -Infinity, arg = 0;
+      for (let v = 0; v < V; v++) if (host[v * n + e] > max) { max = host[v * n + e]; arg = v; }
+      next[e] = arg;
+      if (t > batch.outLen[e]) continue;
+      const target = t < batch.outLen[e] ? batch.targets[e * batch.outSteps + t] : tokens.eos;
+      let z = 0;
+      for (let v = 0; v < V; v++) z += Math.exp(host[v * n + e] - max);
+      lossSum += Math.log(z) - (host[target * n + e] - max);
+      for (let v = 0; v < V; v++) gradT[v * n + e] = opts.lossScale * (Math.exp(host[v * n + e] - max) / z - (v === target ? 1 : 0));
+    }
+    dec.push({ onehot, cache: step.cache, h: step.out, gradT });
+    previous = opts.teacherForcing
+      ? Int32Array.from({ length: n }, (_, e) => (t < batch.outSteps ? batch.targets[e * batch.outSteps + t] : tokens.eos))
+      : next;
+  }
+  if (opts.grads === 'none') return { lossSum, dMasked: [], dOther: null };
+
+  const all = opts.grads === 'all';
+  const dEnc = w.enc.map((x) => tf.zerosLike(x.W));
+  const dDec = w.dec.map((x) => tf.zerosLike(x.W));
+  const dEncB = w.enc.map((x) => tf.zerosLike(x.b));
+  const dDecB = w.dec.map((x) => tf.zerosLike(x.b));
+  let dOutW = tf.zeros([H, V]);
+  let dOutB = tf.zeros([V, 1]);
+  let dEncEmb = tf.zeros([E, sizes.inVocab]);
+  let dDecEmb = tf.zeros([E, V]);
+  let dh: tf.Tensor[] = Array.from({ length: L }, () => zero());
+  let dc: tf.Tensor[] = Array.from({ length: L }, () => zero());
+
+  const stackBackward = (cache: StackCache, dTop: tf.Tensor, layers: LstmWeights[], dW: tf.Tensor[], dB: tf.Tensor[]): tf.Tensor => {
+    let dInput = dTop;
+    for (let l = L - 1; l >= 0; l--) {
+      const g = lstmStepBackward(cache.caches[l], tf.add(dh[l], dInput), dc[l], layers[l], l === 0 ? E : H, all);
+      dW[l] = tf.add(dW[l], g.dW);
+      if (all) dB[l] = tf.add(dB[l], g.db!);
+      dh[l] = g.dhPrev;
+      dc[l] = g.dcPrev;
+      dInput = g.dx;
+    }
+    return dInput;
+  };
+
+  for (let t = dec.length - 1; t >= 0; t--) {
+    const d = dec[t];
+    const dLogits = tf.tensor(d.gradT, [V, n], 'float32');
+    dOutW = tf.add(dOutW, tf.matMul(d.h, tf.transpose(dLogits)));
+    if (all) dOutB = tf.add(dOutB, tf.sum(dLogits, 1, true));
+    const dTop = tf.matMul(w.out.W, dLogits);
+    const dx = stackBackward(d.cache, dTop, w.dec, dDec, dDecB);
+    if (all) dDecEmb = tf.add(dDecEmb, tf.matMul(dx, tf.transpose(d.onehot)));
+    // The decoder is fed its own arg-max or the targets: neither path carries a gradient.
+  }
+  for (let t = enc.length - 1; t >= 0; t--) {
+    const s = enc[t];
+    const notKeep = tf.sub(1, s.keep);
+    // Split each state gradient between the new state and the carried one.
+    const carriedH = dh.map((g) => tf.mul(notKeep, g));
+    const carriedC = dc.map((g) => tf.mul(notKeep, g));
+    dh = dh.map((g) => tf.mul(s.keep, g));
+    dc = dc.map((g) => tf.mul(s.keep, g));
+    const dx = stackBackward(s.cache, tf.zeros([H, n]), w.enc, dEnc, dEncB);
+    dh = dh.map((g, l) => tf.add(g, carriedH[l]));
+    dc = dc.map((g, l) => tf.add(g, carriedC[l]));
+    if (all) dEncEmb = tf.add(dEncEmb, tf.matMul(dx, tf.transpose(s.onehot)));
+  }
+  return {
+    lossSum,
+    dMasked: [...dEnc, ...dDec, dOutW],
+    dOther: all ? { encEmbT: dEncEmb, decEmbT: dDecEmb, encB: dEncB, decB: dDecB, outB: dOutB } : null,
+  };
+}

@@ -1,0 +1,86 @@
+// The encoder-decoder's backward pass through time (masked tensors and all
+// other parameters) against central finite differences, with sequences of
+// different lengths in one batch, teacher-forced and free-running.
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initSeq2Seq, maskedShapes, runSeq2Seq, type Seq2SeqBatch, type Seq2SeqHostParams, type Seq2SeqSizes } from '../../experiments/models/seq2seq.ts';
+import { Rng } from '../../experiments/runtime/rng.ts';
+import { useBackend } from '../helpers/backend.ts';
+
+const SIZES: Seq2SeqSizes = { inVocab: 5, outVocab: 4, embedding: 3, hidden: 4, layers: 2 };
+const TOKENS = { sos: 3, eos: 3 };
+const BATCH: Seq2SeqBatch = {
+  n: 3,
+  inSteps: 4, inputs: Int32Array.from([0, 1, 2, 4, 2, 4, 0, 0, 1, 3, 4, 0]), inLen: Int32Array.from([4, 2, 3]),
+  outSteps: 3, targets: Int32Array.from([0, 1, 2, 2, 0, 0, 1, 1, 0]), outLen: Int32Array.from([3, 1, 2]),
+};
+
+function upload(p: Seq2SeqHostParams) {
+  const shapes = maskedShapes(SIZES);
+  const lstm = (ls: { W: Float32Array; b: Float32Array }[], offset: number) => ls.map((x, l) => {
+    const W = tf.tensor(x.W, shapes[offset + l]);
+    return { W, WT: tf.transpose(W), b: tf.tensor(x.b, [4 * SIZES.hidden, 1]) };
+  });
+  const outW = tf.tensor(p.out.W, [SIZES.hidden, SIZES.outVocab]);
+  return {
+    encEmbT: tf.tensor(p.encEmbT, [SIZES.embedding, SIZES.inVocab]), decEmbT: tf.tensor(p.decEmbT, [SIZES.embedding, SIZES.outVocab]),
+    enc: lstm(p.enc, 0), dec: lstm(p.dec, SIZES.layers), out: { W: outW, WT: tf.transpose(outW), b: tf.tensor(p.out.b, [SIZES.outVocab, 1]) },
+  };
+}
+
+const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
+
+function loss(p: Seq2SeqHostParams, teacherForcing: boolean): number {
+  return tf.tidy(() => runSeq2Seq(upload(p), SIZES, TOKENS, BATCH, { teacherForcing, grads: 'none', lossScale: 1 / BATCH.n }, read).lossSum / BATCH.n);
+}
+
+describe.each(['wasm', 'cpu'] as const)('seq2seq on %s', (name) => {
+  beforeAll(async () => {
+    await useBackend(name);
+  });
+
+  it.each([true, false])('teacher forcing %s: gradients of every parameter match finite differences', (teacherForcing) => {
+    const p = initSeq2Seq(SIZES, new Rng(7, 'init'));
+    const g = tf.tidy(() => {
+      const r = runSeq2Seq(upload(p), SIZES, TOKENS, BATCH, { teacherForcing, grads: 'all', lossScale: 1 / BATCH.n }, read);
+      return {
+        masked: r.dMasked.map(read),
+        encEmbT: read(r.dOther!.encEmbT), decEmbT: read(r.dOther!.decEmbT),
+        encB: r.dOther!.encB.map(read), decB: r.dOther!.decB.map(read), outB: read(r.dOther!.outB),
+      };
+    });
+    const params: [string, Float32Array, Float32Array][] = [
+      ...p.enc.map((x, l) => [`encW${l}`, x.W, g.masked[l]] as [string, Float32Array, Float32Array]),
+      ...p.dec.map((x, l) => [`decW${l}`, x.W, g.masked[SIZES.layers + l]] as [string, Float32Array, Float32Array]),
+      ['outW', p.out.W, g.masked[2 * SIZES.layers]],
+      ...p.enc.map((x, l) => [`encB${l}`, x.b, g.encB[l]] as [string, Float32Array, Float32Array]),
+      ...p.dec.map((x, l) => [`decB${l}`, x.b, g.decB[l]] as [string, Float32Array, Float32Array]),
+      ['outB', p.out.b, g.outB], ['encEmb', p.encEmbT, g.encEmbT], ['decEmb', p.decEmbT, g.decEmbT],
+    ];
+    const h = 1e-2;
+    let checked = 0, nonzero = 0;
+    for (const [label, arr, analytic] of params) {
+      for (let i = 0; i < arr.length; i += 2) {
+        const orig = arr[i];
+        arr[i] = orig + h;
+        const up = loss(p, teacherForcing);
+        arr[i] = orig - h;
+        const down = loss(p, teacherForcing);
+        arr[i] = orig;
+        const fd = (up - down) / (2 * h);
+        expect(Math.abs(fd - analytic[i]), `${label}[${i}]: fd ${fd} vs ${analytic[i]}`).toBeLessThan(2e-3);
+        checked++;
+        if (Math.abs(analytic[i]) > 1e-3) nonzero++;
+      }
+    }
+    expect(checked).toBeGreaterThan(150);
+    expect(nonzero).toBeGreaterThan(checked / 3);
+  });
+
+  it('leaves no tensors behind inside tidy', () => {
+    const before = tf.memory().numTensors;
+    const p = initSeq2Seq(SIZES, new Rng(8, 'init'));
+    tf.tidy(() => { runSeq2Seq(upload(p), SIZES, TOKENS, BATCH, { teacherForcing: false, grads: 'all', lossScale: 1 }, read); });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
