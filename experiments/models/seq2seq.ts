@@ -90,6 +90,10 @@ export interface Seq2SeqTokens {
 
 export interface Seq2SeqRun {
   lossSum: number;
+  /** Arg-max token of every decoder step, [n, outSteps + 1]. */
+  predictions: Int32Array;
+  /** Examples whose decoded sequence equals the target exactly (tokens and length: EOS at outLen). */
+  correct: number;
   /** dLoss/dW of every masked tensor, in maskedShapes order (only with grads). */
   dMasked: tf.Tensor[];
   /** dLoss/d of the unmasked parameters (only with `allGrads`). */
@@ -158,6 +162,7 @@ export function runSeq2Seq(
   // Decoder: steps 0..outSteps; step t predicts target t (EOS at t = outLen).
   const dec: { onehot: tf.Tensor; cache: StackCache; h: tf.Tensor; gradT: Float32Array }[] = [];
   let lossSum = 0;
+  const predictions = new Int32Array(n * (batch.outSteps + 1));
   let previous = new Int32Array(n).fill(tokens.sos);
   for (let t = 0; t <= batch.outSteps; t++) {
     const onehot = oneHotT(previous, V);
@@ -172,6 +177,7 @@ export function runSeq2Seq(
       let max = -Infinity, arg = 0;
       for (let v = 0; v < V; v++) if (host[v * n + e] > max) { max = host[v * n + e]; arg = v; }
       next[e] = arg;
+      predictions[e * (batch.outSteps + 1) + t] = arg;
       if (t > batch.outLen[e]) continue;
       const target = t < batch.outLen[e] ? batch.targets[e * batch.outSteps + t] : tokens.eos;
       let z = 0;
@@ -184,7 +190,16 @@ export function runSeq2Seq(
       ? Int32Array.from({ length: n }, (_, e) => (t < batch.outSteps ? batch.targets[e * batch.outSteps + t] : tokens.eos))
       : next;
   }
-  if (opts.grads === 'none') return { lossSum, dMasked: [], dOther: null };
+  let correct = 0;
+  for (let e = 0; e < n; e++) {
+    let ok = true;
+    for (let t = 0; t <= batch.outLen[e] && ok; t++) {
+      const want = t < batch.outLen[e] ? batch.targets[e * batch.outSteps + t] : tokens.eos;
+      ok = predictions[e * (batch.outSteps + 1) + t] === want;
+    }
+    if (ok) correct++;
+  }
+  if (opts.grads === 'none') return { lossSum, predictions, correct, dMasked: [], dOther: null };
 
   const all = opts.grads === 'all';
   const dEnc = w.enc.map((x) => tf.zerosLike(x.W));
@@ -235,8 +250,32 @@ export function runSeq2Seq(
     if (all) dEncEmb = tf.add(dEncEmb, tf.matMul(dx, tf.transpose(s.onehot)));
   }
   return {
-    lossSum,
+    lossSum, predictions, correct,
     dMasked: [...dEnc, ...dDec, dOutW],
     dOther: all ? { encEmbT: dEncEmb, decEmbT: dDecEmb, encB: dEncB, decB: dDecB, outB: dOutB } : null,
+  };
+}
+
+/**
+ * Uploads host parameters as forward weights; `masks` (one per masked tensor,
+ * maskedShapes order; null entries stay whole) multiplies W by a binary mask,
+ * for evaluating a trained mask or its complement.
+ */
+export function uploadSeq2Seq(p: Seq2SeqHostParams, masks: (Uint8Array | null)[] | null = null): Seq2SeqWeights {
+  const s = p.sizes;
+  const shapes = maskedShapes(s);
+  const masked = (values: Float32Array, k: number) => {
+    const m = masks?.[k];
+    const W = tf.tensor(m ? values.map((v, i) => (m[i] ? v : 0)) : values, shapes[k], 'float32');
+    return { W, WT: tf.transpose(W) };
+  };
+  const lstm = (ls: { W: Float32Array; b: Float32Array }[], offset: number) =>
+    ls.map((x, l) => ({ ...masked(x.W, offset + l), b: tf.tensor(x.b, [4 * s.hidden, 1], 'float32') }));
+  return {
+    encEmbT: tf.tensor(p.encEmbT, [s.embedding, s.inVocab], 'float32'),
+    decEmbT: tf.tensor(p.decEmbT, [s.embedding, s.outVocab], 'float32'),
+    enc: lstm(p.enc, 0),
+    dec: lstm(p.dec, s.layers),
+    out: { ...masked(p.out.W, 2 * s.layers), b: tf.tensor(p.out.b, [s.outVocab, 1], 'float32') },
   };
 }

@@ -3,7 +3,7 @@
 // different lengths in one batch, teacher-forced and free-running.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initSeq2Seq, maskedShapes, runSeq2Seq, type Seq2SeqBatch, type Seq2SeqHostParams, type Seq2SeqSizes } from '../../experiments/models/seq2seq.ts';
+import { initSeq2Seq, uploadSeq2Seq, runSeq2Seq, type Seq2SeqBatch, type Seq2SeqHostParams, type Seq2SeqSizes } from '../../experiments/models/seq2seq.ts';
 import { Rng } from '../../experiments/runtime/rng.ts';
 import { useBackend } from '../helpers/backend.ts';
 
@@ -15,23 +15,11 @@ const BATCH: Seq2SeqBatch = {
   outSteps: 3, targets: Int32Array.from([0, 1, 2, 2, 0, 0, 1, 1, 0]), outLen: Int32Array.from([3, 1, 2]),
 };
 
-function upload(p: Seq2SeqHostParams) {
-  const shapes = maskedShapes(SIZES);
-  const lstm = (ls: { W: Float32Array; b: Float32Array }[], offset: number) => ls.map((x, l) => {
-    const W = tf.tensor(x.W, shapes[offset + l]);
-    return { W, WT: tf.transpose(W), b: tf.tensor(x.b, [4 * SIZES.hidden, 1]) };
-  });
-  const outW = tf.tensor(p.out.W, [SIZES.hidden, SIZES.outVocab]);
-  return {
-    encEmbT: tf.tensor(p.encEmbT, [SIZES.embedding, SIZES.inVocab]), decEmbT: tf.tensor(p.decEmbT, [SIZES.embedding, SIZES.outVocab]),
-    enc: lstm(p.enc, 0), dec: lstm(p.dec, SIZES.layers), out: { W: outW, WT: tf.transpose(outW), b: tf.tensor(p.out.b, [SIZES.outVocab, 1]) },
-  };
-}
 
 const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
 
 function loss(p: Seq2SeqHostParams, teacherForcing: boolean): number {
-  return tf.tidy(() => runSeq2Seq(upload(p), SIZES, TOKENS, BATCH, { teacherForcing, grads: 'none', lossScale: 1 / BATCH.n }, read).lossSum / BATCH.n);
+  return tf.tidy(() => runSeq2Seq(uploadSeq2Seq(p), SIZES, TOKENS, BATCH, { teacherForcing, grads: 'none', lossScale: 1 / BATCH.n }, read).lossSum / BATCH.n);
 }
 
 describe.each(['wasm', 'cpu'] as const)('seq2seq on %s', (name) => {
@@ -42,7 +30,7 @@ describe.each(['wasm', 'cpu'] as const)('seq2seq on %s', (name) => {
   it.each([true, false])('teacher forcing %s: gradients of every parameter match finite differences', (teacherForcing) => {
     const p = initSeq2Seq(SIZES, new Rng(7, 'init'));
     const g = tf.tidy(() => {
-      const r = runSeq2Seq(upload(p), SIZES, TOKENS, BATCH, { teacherForcing, grads: 'all', lossScale: 1 / BATCH.n }, read);
+      const r = runSeq2Seq(uploadSeq2Seq(p), SIZES, TOKENS, BATCH, { teacherForcing, grads: 'all', lossScale: 1 / BATCH.n }, read);
       return {
         masked: r.dMasked.map(read),
         encEmbT: read(r.dOther!.encEmbT), decEmbT: read(r.dOther!.decEmbT),
@@ -80,7 +68,7 @@ describe.each(['wasm', 'cpu'] as const)('seq2seq on %s', (name) => {
   it('leaves no tensors behind inside tidy', () => {
     const before = tf.memory().numTensors;
     const p = initSeq2Seq(SIZES, new Rng(8, 'init'));
-    tf.tidy(() => { runSeq2Seq(upload(p), SIZES, TOKENS, BATCH, { teacherForcing: false, grads: 'all', lossScale: 1 }, read); });
+    tf.tidy(() => { runSeq2Seq(uploadSeq2Seq(p), SIZES, TOKENS, BATCH, { teacherForcing: false, grads: 'all', lossScale: 1 }, read); });
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,0 +1,96 @@
+// Pre-training of the LSTM encoder-decoder (paper-method §5.2): Adam, global
+// norm clipping (5 for SCAN), batches sampled with replacement, and each batch
+// teacher-forced with probability 0.5, otherwise decoded free-running.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Kernels } from '../masking/kernels/index.ts';
+import type { AdamSlots } from '../masking/kernels/types.ts';
+import { maskedShapes, runSeq2Seq, type Seq2SeqBatch, type Seq2SeqHostParams, type Seq2SeqTokens, type Seq2SeqWeights } from '../models/seq2seq.ts';
+import type { Rng } from '../runtime/rng.ts';
+import { clipScale } from './clip.ts';
+
+export interface Seq2SeqTrainConfig {
+  steps: number;
+  batchSize: number;
+  lr: number;
+  gradClip: number;
+  teacherForcing: number;
+}
+
+interface ParamSlots {
+  encW: AdamSlots[];
+  encB: AdamSlots[];
+  decW: AdamSlots[];
+  decB: AdamSlots[];
+  outW: AdamSlots;
+  outB: AdamSlots;
+  encEmbT: AdamSlots;
+  decEmbT: AdamSlots;
+}
+
+function slotsOf(kernels: Kernels, p: Seq2SeqHostParams): ParamSlots {
+  const s = p.sizes;
+  const shapes = maskedShapes(s);
+  const adam = (values: Float32Array, shape: number[]): AdamSlots => ({
+    param: { t: kernels.fromHost(values, shape) }, m: { t: kernels.zeros(shape) }, v: { t: kernels.zeros(shape) }, step: 0,
+  });
+  return {
+    encW: p.enc.map((x, l) => adam(x.W, shapes[l])),
+    encB: p.enc.map((x) => adam(x.b, [4 * s.hidden, 1])),
+    decW: p.dec.map((x, l) => adam(x.W, shapes[s.layers + l])),
+    decB: p.dec.map((x) => adam(x.b, [4 * s.hidden, 1])),
+    outW: adam(p.out.W, [s.hidden, s.outVocab]),
+    outB: adam(p.out.b, [s.outVocab, 1]),
+    encEmbT: adam(p.encEmbT, [s.embedding, s.inVocab]),
+    decEmbT: adam(p.decEmbT, [s.embedding, s.outVocab]),
+  };
+}
+
+/** The forward weights of the current parameters (transposes are new tensors; call inside tf.tidy). */
+function weightsOf(kernels: Kernels, s: ParamSlots): Seq2SeqWeights {
+  const lstm = (W: AdamSlots[], b: AdamSlots[]) => W.map((w, l) => ({ W: w.param.t, WT: kernels.transpose(w.param.t), b: b[l].param.t }));
+  return {
+    encEmbT: s.encEmbT.param.t, decEmbT: s.decEmbT.param.t,
+    enc: lstm(s.encW, s.encB), dec: lstm(s.decW, s.decB),
+    out: { W: s.outW.param.t, WT: kernels.transpose(s.outW.param.t), b: s.outB.param.t },
+  };
+}
+
+function toHost(kernels: Kernels, sizes: Seq2SeqHostParams['sizes'], s: ParamSlots): Seq2SeqHostParams {
+  const h = (a: AdamSlots) => Float32Array.from(kernels.read(a.param.t));
+  return {
+    sizes,
+    encEmbT: h(s.encEmbT), decEmbT: h(s.decEmbT),
+    enc: s.encW.map((w, l) => ({ W: h(w), b: h(s.encB[l]) })),
+    dec: s.decW.map((w, l) => ({ W: h(w), b: h(s.decB[l]) })),
+    out: { W: h(s.outW), b: h(s.outB) },
+  };
+}
+
+export function pretrainSeq2Seq(
+  kernels: Kernels, init: Seq2SeqHostParams, tokens: Seq2SeqTokens, cfg: Seq2SeqTrainConfig,
+  sampleBatch: (n: number) => Seq2SeqBatch, rng: Rng, tick: (step: number, loss: number) => void,
+): { params: Seq2SeqHostParams; finalLoss: number } {
+  const slots = slotsOf(kernels, init);
+  const ordered = [...slots.encW, ...slots.decW, slots.outW, ...slots.encB, ...slots.decB, slots.outB, slots.encEmbT, slots.decEmbT];
+  const hyper = { lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+  const recent: number[] = [];
+  for (let step = 1; step <= cfg.steps; step++) {
+    const batch = sampleBatch(cfg.batchSize);
+    const teacherForcing = rng.uniform() < cfg.teacherForcing;
+    let loss = 0;
+    tf.tidy(() => {
+      const r = runSeq2Seq(weightsOf(kernels, slots), init.sizes, tokens, batch, { teacherForcing, grads: 'all', lossScale: 1 / batch.n }, (t) => kernels.read(t));
+      loss = r.lossSum / batch.n;
+      const o = r.dOther!;
+      const grads = [...r.dMasked, ...o.encB, ...o.decB, o.outB, o.encEmbT, o.decEmbT];
+      const scale = clipScale(grads.reduce((a, g) => a + kernels.sumSquares(g, 0), 0), cfg.gradClip);
+      ordered.forEach((s, i) => kernels.adam(s, grads[i], hyper, 0, scale));
+    });
+    recent.push(loss);
+    if (recent.length > 100) recent.shift();
+    tick(step, loss);
+  }
+  const params = toHost(kernels, init.sizes, slots);
+  for (const s of ordered) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
+  return { params, finalLoss: recent.reduce((a, x) => a + x, 0) / recent.length };
+}
