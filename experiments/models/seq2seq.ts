@@ -160,34 +160,42 @@ export function runSeq2Seq(
   }
 
   // Decoder: steps 0..outSteps; step t predicts target t (EOS at t = outLen).
-  const dec: { onehot: tf.Tensor; cache: StackCache; h: tf.Tensor; gradT: Float32Array }[] = [];
+  // When the batch is sorted by output length (longest first, as scanBatch
+  // makes it), the examples still running at step t are a prefix of the batch:
+  // the decoder drops the finished ones instead of computing padding, which
+  // saves most of the work (the longest sequence sets the number of steps).
+  const sortedByLength = batch.outLen.every((l, e) => e === 0 || l <= batch.outLen[e - 1]);
+  const widthAt = (t: number) => (sortedByLength ? batch.outLen.reduce((c, l) => c + (l >= t ? 1 : 0), 0) : n);
+  const dec: { onehot: tf.Tensor; cache: StackCache; h: tf.Tensor; gradT: Float32Array; width: number }[] = [];
   let lossSum = 0;
   const predictions = new Int32Array(n * (batch.outSteps + 1));
   let previous = new Int32Array(n).fill(tokens.sos);
   for (let t = 0; t <= batch.outSteps; t++) {
-    const onehot = oneHotT(previous, V);
+    const m = widthAt(t);
+    if (m < states[0].h.shape[1]!) states = states.map((st) => ({ h: tf.slice(st.h, [0, 0], [H, m]), c: tf.slice(st.c, [0, 0], [H, m]) }));
+    const onehot = oneHotT(previous.subarray(0, m), V);
     const x = tf.matMul(w.decEmbT, onehot);
     const step = stackForward(x, states, w.dec);
     states = step.states;
     const logits = tf.add(tf.matMul(w.out.WT, step.out), w.out.b);
     const host = read(logits);
-    const gradT = new Float32Array(V * n);
-    const next = new Int32Array(n);
-    for (let e = 0; e < n; e++) {
+    const gradT = new Float32Array(V * m);
+    const next = new Int32Array(m);
+    for (let e = 0; e < m; e++) {
       let max = -Infinity, arg = 0;
-      for (let v = 0; v < V; v++) if (host[v * n + e] > max) { max = host[v * n + e]; arg = v; }
+      for (let v = 0; v < V; v++) if (host[v * m + e] > max) { max = host[v * m + e]; arg = v; }
       next[e] = arg;
       predictions[e * (batch.outSteps + 1) + t] = arg;
       if (t > batch.outLen[e]) continue;
       const target = t < batch.outLen[e] ? batch.targets[e * batch.outSteps + t] : tokens.eos;
       let z = 0;
-      for (let v = 0; v < V; v++) z += Math.exp(host[v * n + e] - max);
-      lossSum += Math.log(z) - (host[target * n + e] - max);
-      for (let v = 0; v < V; v++) gradT[v * n + e] = opts.lossScale * (Math.exp(host[v * n + e] - max) / z - (v === target ? 1 : 0));
+      for (let v = 0; v < V; v++) z += Math.exp(host[v * m + e] - max);
+      lossSum += Math.log(z) - (host[target * m + e] - max);
+      for (let v = 0; v < V; v++) gradT[v * m + e] = opts.lossScale * (Math.exp(host[v * m + e] - max) / z - (v === target ? 1 : 0));
     }
-    dec.push({ onehot, cache: step.cache, h: step.out, gradT });
+    dec.push({ onehot, cache: step.cache, h: step.out, gradT, width: m });
     previous = opts.teacherForcing
-      ? Int32Array.from({ length: n }, (_, e) => (t < batch.outSteps ? batch.targets[e * batch.outSteps + t] : tokens.eos))
+      ? Int32Array.from({ length: m }, (_, e) => (t < batch.outSteps ? batch.targets[e * batch.outSteps + t] : tokens.eos))
       : next;
   }
   let correct = 0;
@@ -226,9 +234,17 @@ export function runSeq2Seq(
     return dInput;
   };
 
+  // A state gradient from a narrower later step gets zeros for the finished examples.
+  const fit = (g: tf.Tensor, m: number) => {
+    const width = g.shape[1]!;
+    if (width === m) return g;
+    return width > m ? tf.slice(g, [0, 0], [g.shape[0], m]) : tf.concat([g, tf.zeros([g.shape[0], m - width])], 1);
+  };
   for (let t = dec.length - 1; t >= 0; t--) {
     const d = dec[t];
-    const dLogits = tf.tensor(d.gradT, [V, n], 'float32');
+    dh = dh.map((g) => fit(g, d.width));
+    dc = dc.map((g) => fit(g, d.width));
+    const dLogits = tf.tensor(d.gradT, [V, d.width], 'float32');
     dOutW = tf.add(dOutW, tf.matMul(d.h, tf.transpose(dLogits)));
     if (all) dOutB = tf.add(dOutB, tf.sum(dLogits, 1, true));
     const dTop = tf.matMul(w.out.W, dLogits);

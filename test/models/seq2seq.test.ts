@@ -9,11 +9,18 @@ import { useBackend } from '../helpers/backend.ts';
 
 const SIZES: Seq2SeqSizes = { inVocab: 5, outVocab: 4, embedding: 3, hidden: 4, layers: 2 };
 const TOKENS = { sos: 3, eos: 3 };
-const BATCH: Seq2SeqBatch = {
+const UNSORTED: Seq2SeqBatch = {
   n: 3,
   inSteps: 4, inputs: Int32Array.from([0, 1, 2, 4, 2, 4, 0, 0, 1, 3, 4, 0]), inLen: Int32Array.from([4, 2, 3]),
   outSteps: 3, targets: Int32Array.from([0, 1, 2, 2, 0, 0, 1, 1, 0]), outLen: Int32Array.from([3, 1, 2]),
 };
+/** The same examples ordered by output length, longest first: the decoder then drops finished ones. */
+const SORTED: Seq2SeqBatch = {
+  n: 3,
+  inSteps: 4, inputs: Int32Array.from([0, 1, 2, 4, 1, 3, 4, 0, 2, 4, 0, 0]), inLen: Int32Array.from([4, 3, 2]),
+  outSteps: 3, targets: Int32Array.from([0, 1, 2, 1, 1, 0, 2, 0, 0]), outLen: Int32Array.from([3, 2, 1]),
+};
+let BATCH = UNSORTED;
 
 
 const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
@@ -27,7 +34,10 @@ describe.each(['wasm', 'cpu'] as const)('seq2seq on %s', (name) => {
     await useBackend(name);
   });
 
-  it.each([true, false])('teacher forcing %s: gradients of every parameter match finite differences', (teacherForcing) => {
+  it.each([
+    [true, 'unsorted'], [false, 'unsorted'], [true, 'sorted'], [false, 'sorted'],
+  ] as const)('teacher forcing %s, %s batch: gradients of every parameter match finite differences', (teacherForcing, order) => {
+    BATCH = order === 'sorted' ? SORTED : UNSORTED;
     const p = initSeq2Seq(SIZES, new Rng(7, 'init'));
     const g = tf.tidy(() => {
       const r = runSeq2Seq(uploadSeq2Seq(p), SIZES, TOKENS, BATCH, { teacherForcing, grads: 'all', lossScale: 1 / BATCH.n }, read);
@@ -63,6 +73,18 @@ describe.each(['wasm', 'cpu'] as const)('seq2seq on %s', (name) => {
     }
     expect(checked).toBeGreaterThan(150);
     expect(nonzero).toBeGreaterThan(checked / 3);
+  });
+
+  it('the order of the batch changes neither the loss nor the gradients', () => {
+    const p = initSeq2Seq(SIZES, new Rng(9, 'init'));
+    const run = (b: Seq2SeqBatch) => tf.tidy(() => {
+      const r = runSeq2Seq(uploadSeq2Seq(p), SIZES, TOKENS, b, { teacherForcing: true, grads: 'masked', lossScale: 1 }, read);
+      return { loss: r.lossSum, correct: r.correct, grads: r.dMasked.map(read) };
+    });
+    const a = run(UNSORTED), b = run(SORTED);
+    expect(b.loss).toBeCloseTo(a.loss, 4);
+    expect(b.correct).toBe(a.correct);
+    a.grads.forEach((g, k) => g.forEach((v, i) => expect(b.grads[k][i]).toBeCloseTo(v, 5)));
   });
 
   it('leaves no tensors behind inside tidy', () => {

@@ -16,8 +16,13 @@ export const OUTPUT_TOKEN_NAMES = [...OUTPUT_ACTIONS, 'EOS'];
 const wordId = new Map<string, number>(INPUT_WORDS.map((w, i) => [w, i]));
 const actionId = new Map<string, number>(OUTPUT_ACTIONS.map((a, i) => [a, i]));
 
-/** Pads a list of examples into a batch: command + EOS, actions (EOS is implied by outLen). */
-export function scanBatch(examples: ScanExample[]): Seq2SeqBatch {
+/**
+ * Pads a list of examples into a batch: command + EOS, actions (EOS is implied
+ * by outLen). Sorted by output length, longest first, so the decoder can drop
+ * finished sequences (see runSeq2Seq); loss and accuracy do not depend on order.
+ */
+export function scanBatch(unsorted: ScanExample[]): Seq2SeqBatch {
+  const examples = [...unsorted].sort((a, b) => b.actions.length - a.actions.length);
   const n = examples.length;
   const words = examples.map((e) => e.command.split(' '));
   const inSteps = Math.max(...words.map((w) => w.length)) + 1;
