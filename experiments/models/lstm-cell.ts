@@ -8,6 +8,7 @@
 // so one product computes all gates: zᵀ = Wᵀ [xᵀ; hᵀ] + b. For the analyses
 // the rows 0..in-1 (W_ih) and in..in+H-1 (W_hh) are reported separately.
 import * as tf from '@tensorflow/tfjs-core';
+import { lstmPointwise, type LstmPointwise } from './kernels/lstm-pointwise.ts';
 
 export interface LstmWeights {
   /** [in + H, 4H]: first operand of the input-gradient product. */
@@ -28,37 +29,22 @@ export interface LstmStepCache {
   /** [xᵀ; hᵀ_prev]: [in + H, batch]. */
   xh: tf.Tensor;
   cPrev: tf.Tensor;
-  i: tf.Tensor;
-  f: tf.Tensor;
-  g: tf.Tensor;
-  o: tf.Tensor;
+  /** [i; f; g; o] after their non-linearities, [4H, batch]. */
+  act: tf.Tensor;
   /** tanh(c). */
   tc: tf.Tensor;
 }
 
-function gate(z: tf.Tensor, k: number, H: number): tf.Tensor {
-  return tf.slice(z, [k * H, 0], [H, z.shape[1]!]);
-}
-
-export function lstmStepForward(xT: tf.Tensor, state: LstmState, w: LstmWeights): { state: LstmState; cache: LstmStepCache } {
-  const H = state.h.shape[0];
+export function lstmStepForward(xT: tf.Tensor, state: LstmState, w: LstmWeights, pw: LstmPointwise = lstmPointwise()): { state: LstmState; cache: LstmStepCache } {
   const xh = tf.concat([xT, state.h], 0);
   const z = tf.add(tf.matMul(w.WT, xh), w.b);
-  const i = tf.sigmoid(gate(z, 0, H));
-  const f = tf.sigmoid(gate(z, 1, H));
-  const g = tf.tanh(gate(z, 2, H));
-  const o = tf.sigmoid(gate(z, 3, H));
-  const c = tf.add(tf.mul(f, state.c), tf.mul(i, g));
-  const tc = tf.tanh(c);
-  const h = tf.mul(o, tc);
-  return { state: { h, c }, cache: { xh, cPrev: state.c, i, f, g, o, tc } };
+  const { act, c, h, tc } = pw.forward(z, state.c);
+  return { state: { h, c }, cache: { xh, cPrev: state.c, act, tc } };
 }
 
 export interface LstmStepGradients {
-  /** dLoss/dW for this step, [in + H, 4H]. */
-  dW: tf.Tensor;
-  /** dLoss/db, [4H, 1] (only when asked for). */
-  db: tf.Tensor | null;
+  /** dLoss/d gate pre-activations, [4H, batch]: with the step's [xᵀ; hᵀ] it gives the weight gradient (see weightGradient). */
+  dz: tf.Tensor;
   dx: tf.Tensor;
   dhPrev: tf.Tensor;
   dcPrev: tf.Tensor;
@@ -66,26 +52,29 @@ export interface LstmStepGradients {
 
 /**
  * Backward through one step, from the gradients reaching its outputs h and c.
- * inputSize is the number of rows of xᵀ (the rest of [xᵀ; hᵀ] is h).
+ * inputSize is the number of rows of xᵀ (the rest of [xᵀ; hᵀ] is h). The
+ * weight gradient is left to weightGradient, over all steps at once.
  */
-export function lstmStepBackward(cache: LstmStepCache, dh: tf.Tensor, dc: tf.Tensor, w: LstmWeights, inputSize: number, withBias: boolean): LstmStepGradients {
-  const { i, f, g, o, tc, cPrev, xh } = cache;
-  const one = tf.scalar(1);
-  const dcTotal = tf.add(dc, tf.mul(tf.mul(dh, o), tf.sub(one, tf.square(tc))));
-  const dzi = tf.mul(tf.mul(dcTotal, g), tf.mul(i, tf.sub(one, i)));
-  const dzf = tf.mul(tf.mul(dcTotal, cPrev), tf.mul(f, tf.sub(one, f)));
-  const dzg = tf.mul(tf.mul(dcTotal, i), tf.sub(one, tf.square(g)));
-  const dzo = tf.mul(tf.mul(dh, tc), tf.mul(o, tf.sub(one, o)));
-  const dz = tf.concat([dzi, dzf, dzg, dzo], 0);
-  // dW = [xᵀ; hᵀ] · dzᵀ: the thin dzᵀ is the packed second operand.
-  const dW = tf.matMul(xh, tf.transpose(dz));
+export function lstmStepBackward(
+  cache: LstmStepCache, dh: tf.Tensor, dc: tf.Tensor, w: LstmWeights, inputSize: number,
+  pw: LstmPointwise = lstmPointwise(),
+): LstmStepGradients {
+  const { dz, dcPrev } = pw.backward(cache.act, cache.tc, cache.cPrev, dh, dc);
   const dxh = tf.matMul(w.W, dz);
   const H = dh.shape[0];
+  const n = dz.shape[1]!;
+  return { dz, dx: tf.slice(dxh, [0, 0], [inputSize, n]), dhPrev: tf.slice(dxh, [inputSize, 0], [H, n]), dcPrev };
+}
+
+/**
+ * Σ_t inputs_t · dz_tᵀ (and Σ_t dz_t summed over the batch for the bias) as one
+ * product over all steps side by side: one large matMul instead of one small
+ * one per step (the per-step products were most of the matMul time).
+ */
+export function weightGradient(inputs: tf.Tensor[], dz: tf.Tensor[], withBias: boolean): { dW: tf.Tensor; db: tf.Tensor | null } {
+  const all = tf.concat(dz, 1);
   return {
-    dW,
-    db: withBias ? tf.sum(dz, 1, true) : null,
-    dx: tf.slice(dxh, [0, 0], [inputSize, dz.shape[1]!]),
-    dhPrev: tf.slice(dxh, [inputSize, 0], [H, dz.shape[1]!]),
-    dcPrev: tf.mul(dcTotal, f),
+    dW: tf.matMul(tf.concat(inputs, 1), tf.transpose(all)),
+    db: withBias ? tf.sum(all, 1, true) : null,
   };
 }

@@ -14,7 +14,7 @@
 // every layer and the output projection; embeddings and biases are not masked.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../runtime/rng.ts';
-import { lstmStepBackward, lstmStepForward, type LstmState, type LstmStepCache, type LstmWeights } from './lstm-cell.ts';
+import { lstmStepBackward, lstmStepForward, weightGradient, type LstmState, type LstmStepCache, type LstmWeights } from './lstm-cell.ts';
 
 export interface Seq2SeqSizes {
   inVocab: number;
@@ -210,23 +210,21 @@ export function runSeq2Seq(
   if (opts.grads === 'none') return { lossSum, predictions, correct, dMasked: [], dOther: null };
 
   const all = opts.grads === 'all';
-  const dEnc = w.enc.map((x) => tf.zerosLike(x.W));
-  const dDec = w.dec.map((x) => tf.zerosLike(x.W));
-  const dEncB = w.enc.map((x) => tf.zerosLike(x.b));
-  const dDecB = w.dec.map((x) => tf.zerosLike(x.b));
-  let dOutW = tf.zeros([H, V]);
-  let dOutB = tf.zeros([V, 1]);
+  // Per layer, every step's [xᵀ; hᵀ] and gate gradient, for one weight-gradient product at the end.
+  const encSteps = w.enc.map(() => ({ inputs: [] as tf.Tensor[], dz: [] as tf.Tensor[] }));
+  const decSteps = w.dec.map(() => ({ inputs: [] as tf.Tensor[], dz: [] as tf.Tensor[] }));
+  const outSteps = { inputs: [] as tf.Tensor[], dz: [] as tf.Tensor[] };
   let dEncEmb = tf.zeros([E, sizes.inVocab]);
   let dDecEmb = tf.zeros([E, V]);
   let dh: tf.Tensor[] = Array.from({ length: L }, () => zero());
   let dc: tf.Tensor[] = Array.from({ length: L }, () => zero());
 
-  const stackBackward = (cache: StackCache, dTop: tf.Tensor, layers: LstmWeights[], dW: tf.Tensor[], dB: tf.Tensor[]): tf.Tensor => {
+  const stackBackward = (cache: StackCache, dTop: tf.Tensor, layers: LstmWeights[], steps: typeof encSteps): tf.Tensor => {
     let dInput = dTop;
     for (let l = L - 1; l >= 0; l--) {
-      const g = lstmStepBackward(cache.caches[l], tf.add(dh[l], dInput), dc[l], layers[l], l === 0 ? E : H, all);
-      dW[l] = tf.add(dW[l], g.dW);
-      if (all) dB[l] = tf.add(dB[l], g.db!);
+      const g = lstmStepBackward(cache.caches[l], tf.add(dh[l], dInput), dc[l], layers[l], l === 0 ? E : H);
+      steps[l].inputs.push(cache.caches[l].xh);
+      steps[l].dz.push(g.dz);
       dh[l] = g.dhPrev;
       dc[l] = g.dcPrev;
       dInput = g.dx;
@@ -245,10 +243,10 @@ export function runSeq2Seq(
     dh = dh.map((g) => fit(g, d.width));
     dc = dc.map((g) => fit(g, d.width));
     const dLogits = tf.tensor(d.gradT, [V, d.width], 'float32');
-    dOutW = tf.add(dOutW, tf.matMul(d.h, tf.transpose(dLogits)));
-    if (all) dOutB = tf.add(dOutB, tf.sum(dLogits, 1, true));
+    outSteps.inputs.push(d.h);
+    outSteps.dz.push(dLogits);
     const dTop = tf.matMul(w.out.W, dLogits);
-    const dx = stackBackward(d.cache, dTop, w.dec, dDec, dDecB);
+    const dx = stackBackward(d.cache, dTop, w.dec, decSteps);
     if (all) dDecEmb = tf.add(dDecEmb, tf.matMul(dx, tf.transpose(d.onehot)));
     // The decoder is fed its own arg-max or the targets: neither path carries a gradient.
   }
@@ -260,15 +258,18 @@ export function runSeq2Seq(
     const carriedC = dc.map((g) => tf.mul(notKeep, g));
     dh = dh.map((g) => tf.mul(s.keep, g));
     dc = dc.map((g) => tf.mul(s.keep, g));
-    const dx = stackBackward(s.cache, tf.zeros([H, n]), w.enc, dEnc, dEncB);
+    const dx = stackBackward(s.cache, tf.zeros([H, n]), w.enc, encSteps);
     dh = dh.map((g, l) => tf.add(g, carriedH[l]));
     dc = dc.map((g, l) => tf.add(g, carriedC[l]));
     if (all) dEncEmb = tf.add(dEncEmb, tf.matMul(dx, tf.transpose(s.onehot)));
   }
+  const encG = encSteps.map((st) => weightGradient(st.inputs, st.dz, all));
+  const decG = decSteps.map((st) => weightGradient(st.inputs, st.dz, all));
+  const outG = weightGradient(outSteps.inputs, outSteps.dz, all);
   return {
     lossSum, predictions, correct,
-    dMasked: [...dEnc, ...dDec, dOutW],
-    dOther: all ? { encEmbT: dEncEmb, decEmbT: dDecEmb, encB: dEncB, decB: dDecB, outB: dOutB } : null,
+    dMasked: [...encG.map((g) => g.dW), ...decG.map((g) => g.dW), outG.dW],
+    dOther: all ? { encEmbT: dEncEmb, decEmbT: dDecEmb, encB: encG.map((g) => g.db!), decB: decG.map((g) => g.db!), outB: outG.db! } : null,
   };
 }
 

@@ -2,7 +2,7 @@
 // central finite differences of a scalar loss (weights, bias, inputs, initial state).
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { lstmStepBackward, lstmStepForward, type LstmState, type LstmStepCache } from '../../experiments/models/lstm-cell.ts';
+import { lstmStepBackward, lstmStepForward, weightGradient, type LstmState, type LstmStepCache } from '../../experiments/models/lstm-cell.ts';
 import { Rng } from '../../experiments/runtime/rng.ts';
 import { useBackend } from '../helpers/backend.ts';
 
@@ -34,18 +34,17 @@ function run(p: Params, withGrads: boolean) {
     if (!withGrads) return { loss };
     let dh = tf.zeros([H, C]);
     let dc = tf.tensor(p.readout[0], [H, C]);
-    let dW = tf.zeros([IN + H, 4 * H]);
-    let db = tf.zeros([4 * H, 1]);
+    const dzs: tf.Tensor[] = [];
     const dxs: Float32Array[] = [];
     for (let t = T - 1; t >= 0; t--) {
-      const g = lstmStepBackward(caches[t], tf.add(dh, tf.tensor(p.readout[t], [H, C])), dc, w, IN, true);
-      dW = tf.add(dW, g.dW);
-      db = tf.add(db, g.db!);
+      const g = lstmStepBackward(caches[t], tf.add(dh, tf.tensor(p.readout[t], [H, C])), dc, w, IN);
+      dzs[t] = g.dz;
       dxs[t] = Float32Array.from(g.dx.dataSync());
       dh = g.dhPrev;
       dc = g.dcPrev;
     }
-    return { loss, dW: Float32Array.from(dW.dataSync()), db: Float32Array.from(db.dataSync()), dxs, dh0: Float32Array.from(dh.dataSync()), dc0: Float32Array.from(dc.dataSync()) };
+    const { dW, db } = weightGradient(caches.map((c) => c.xh), dzs, true);
+    return { loss, dW: Float32Array.from(dW.dataSync()), db: Float32Array.from(db!.dataSync()), dxs, dh0: Float32Array.from(dh.dataSync()), dc0: Float32Array.from(dc.dataSync()) };
   });
 }
 
