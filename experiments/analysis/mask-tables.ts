@@ -1,6 +1,7 @@
 // Per-layer rows of the weights-kept and overlap tables from binary masks.
 import type { OverlapRow, WeightsKeptRow } from '../artifacts/schema.ts';
-import { countKept, type BinaryMask } from '../masking/binary-mask.ts';
+import { countKept, packBits, type BinaryMask } from '../masking/binary-mask.ts';
+import type { SeedMask } from '../tasks/experiment.ts';
 import { overlap } from './set-metrics.ts';
 
 export function weightsKeptRows(seed: number, variant: string, mask: string, layers: string[], masks: BinaryMask[]): WeightsKeptRow[] {
@@ -17,4 +18,9 @@ export function overlapRows(
       intersection: o.intersection, union: o.union, iou: o.iou, iomin: o.iomin, sharedOfA: o.sharedOfA, chanceIou: o.chanceIou,
     };
   });
+}
+
+/** The per-layer records of one mask for the masks file (bit-packed). */
+export function maskRecords(variant: string, mask: string, layers: string[], shapes: number[][], masks: BinaryMask[]): SeedMask[] {
+  return masks.map((m, l) => ({ variant, mask, layer: layers[l], shape: shapes[l], packed: packBits(m), kept: countKept(m) }));
 }

@@ -15,6 +15,7 @@ import { mlpBackward, mlpForward, type DenseWeights } from '../models/mlp.ts';
 import { mixKey } from '../runtime/rng.ts';
 import { clipScale } from '../train/clip.ts';
 import { digitCrossEntropy } from '../train/digit-loss.ts';
+import { TrailingMean } from '../train/trailing-mean.ts';
 import { targetSlice, uploadFeatureMajor, type Pass } from '../train/passes.ts';
 
 export interface MaskStageConfig {
@@ -124,14 +125,13 @@ export function trainMaskStage(
   sampleBatch: (n: number) => Pass[], tick: (step: number) => void,
 ): MaskStageResult {
   const trainer = new MaskTrainer(kernels, net, cfg, noiseSeed);
-  const recentLoss: number[] = [];
+  const recentLoss = new TrailingMean();
   try {
     for (let step = 1; step <= cfg.steps; step++) {
       recentLoss.push(trainer.step(sampleBatch(cfg.batchSize)));
-      if (recentLoss.length > 100) recentLoss.shift();
       tick(step);
     }
-    return { logits: trainer.currentLogits(), finalLoss: recentLoss.reduce((a, x) => a + x, 0) / recentLoss.length };
+    return { logits: trainer.currentLogits(), finalLoss: recentLoss.mean };
   } finally {
     trainer.dispose();
   }

@@ -14,6 +14,7 @@
 // every layer and the output projection; embeddings and biases are not masked.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../runtime/rng.ts';
+import { columnArgmax, columnCrossEntropy } from '../train/column-softmax.ts';
 import { lstmStepBackward, lstmStepForward, weightGradient, type LstmState, type LstmStepCache, type LstmWeights } from './lstm-cell.ts';
 
 export interface Seq2SeqSizes {
@@ -182,16 +183,15 @@ export function runSeq2Seq(
     const gradT = new Float32Array(V * m);
     const next = new Int32Array(m);
     for (let e = 0; e < m; e++) {
-      let max = -Infinity, arg = 0;
-      for (let v = 0; v < V; v++) if (host[v * m + e] > max) { max = host[v * m + e]; arg = v; }
-      next[e] = arg;
-      predictions[e * (batch.outSteps + 1) + t] = arg;
-      if (t > batch.outLen[e]) continue;
-      const target = t < batch.outLen[e] ? batch.targets[e * batch.outSteps + t] : tokens.eos;
-      let z = 0;
-      for (let v = 0; v < V; v++) z += Math.exp(host[v * m + e] - max);
-      lossSum += Math.log(z) - (host[target * m + e] - max);
-      for (let v = 0; v < V; v++) gradT[v * m + e] = opts.lossScale * (Math.exp(host[v * m + e] - max) / z - (v === target ? 1 : 0));
+      if (t > batch.outLen[e]) {
+        next[e] = columnArgmax(host, e, m, V).arg;
+      } else {
+        const target = t < batch.outLen[e] ? batch.targets[e * batch.outSteps + t] : tokens.eos;
+        const r = columnCrossEntropy(host, e, m, V, target, opts.lossScale, gradT);
+        lossSum += r.loss;
+        next[e] = r.arg;
+      }
+      predictions[e * (batch.outSteps + 1) + t] = next[e];
     }
     dec.push({ onehot, cache: step.cache, h: step.out, gradT, width: m });
     previous = opts.teacherForcing

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendInfo, ProfileName } from '../artifacts/schema.ts';
-import { decodeSeedOutput, encodeSeedOutput } from '../artifacts/seed-output-codec.ts';
+import { decodeParsedSeedOutput, encodeSeedOutput } from '../artifacts/seed-output-codec.ts';
 import type { SeedOutput } from '../tasks/experiment.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 
@@ -35,8 +35,8 @@ export function writeJobResult(path: string, result: JobResult): void {
 export function readJobResult(path: string): JobResult | null {
   if (!existsSync(path)) return null;
   try {
-    const raw = JSON.parse(readFileSync(path, 'utf8')) as { backend: BackendInfo; output: unknown };
-    return { backend: raw.backend, output: decodeSeedOutput(JSON.stringify(raw.output)) };
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as { backend: BackendInfo; output: Parameters<typeof decodeParsedSeedOutput>[0] };
+    return { backend: raw.backend, output: decodeParsedSeedOutput(raw.output) };
   } catch {
     return null; // A corrupt cache entry is simply recomputed.
   }

@@ -4,7 +4,7 @@
 import { cpus, platform } from 'node:os';
 import { join } from 'node:path';
 import { assembleArtifact } from '../artifacts/assemble.ts';
-import type { BackendInfo, ProfileName, Provenance } from '../artifacts/schema.ts';
+import type { BackendInfo, ProfileName, Provenance, ResultArtifact } from '../artifacts/schema.ts';
 import { profileNameSchema } from '../artifacts/schema.ts';
 import { readArtifact, writeArtifact } from '../artifacts/store.ts';
 import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
@@ -57,21 +57,23 @@ interface Plan {
   config: { seeds: number[] };
   key: CacheKey;
   reason: string | null;
+  /** The stored artifact when it is fresh (read once, while planning). */
+  fresh: ResultArtifact | null;
 }
 
 function planOf(opts: RunOptions, experiment: AnyExperiment): Plan {
   const config = experiment.profiles[opts.profile];
   const key = computeCacheKey(opts.experimentsRoot, experiment.id, opts.profile, config, experiment.dataVersion);
-  let stored: CacheKey | null = null;
+  let stored: ResultArtifact | null = null;
   let reason: string | null;
   try {
-    stored = readArtifact(opts.resultsDir, opts.profile, experiment.id)?.provenance.cache ?? null;
-    reason = staleness(stored, key);
+    stored = readArtifact(opts.resultsDir, opts.profile, experiment.id);
+    reason = staleness(stored?.provenance.cache ?? null, key);
   } catch (err) {
     reason = `existing artifact unreadable (${(err as Error).message})`;
   }
   if (opts.force && reason === null) reason = 'forced (--force)';
-  return { experiment, config, key, reason };
+  return { experiment, config, key, reason, fresh: reason === null ? stored : null };
 }
 
 /** Rough cost of one seed in optimizer steps, to start long jobs first. */
@@ -96,9 +98,8 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
   for (const p of plans) {
     board.log(p.reason === null ? `✓ ${p.experiment.id}: fresh (cache key ${p.key.key.slice(0, 12)}), reusing the artifact`
       : `• ${p.experiment.id}: stale — ${p.reason}; running ${p.config.seeds.length} seeds on profile ${opts.profile}`);
-    if (p.reason === null) {
-      const a = readArtifact(opts.resultsDir, opts.profile, p.experiment.id)!;
-      outcomes.push(summaryOf(p.experiment.id, 'fresh', 'cache key matches', 0, [], a.findings, join(opts.resultsDir, opts.profile, p.experiment.id)));
+    if (p.fresh) {
+      outcomes.push(summaryOf(p.experiment.id, 'fresh', 'cache key matches', 0, [], p.fresh.findings, join(opts.resultsDir, opts.profile, p.experiment.id)));
     }
   }
 

@@ -2,13 +2,13 @@
 // One network computes (a + b) mod 100 and (a · b) mod 100; a mask trained on
 // + data alone and one trained on × data alone show whether the two functions
 // live on separable weights (P_specialize).
-import type { LayerInfo, MaskInfo } from '../artifacts/schema.ts';
+import type { LayerInfo } from '../artifacts/schema.ts';
 import { accuracyTable, type MaskColumn } from '../analysis/accuracy-table.ts';
 import { sigmoidHistogram } from '../analysis/logit-histogram.ts';
-import { overlapRows, weightsKeptRows } from '../analysis/mask-tables.ts';
+import { maskRecords, overlapRows, weightsKeptRows } from '../analysis/mask-tables.ts';
 import { opConfusionRows } from '../analysis/op-confusion.ts';
 import { ADD_MUL_INPUTS, ADD_MUL_OUTPUTS, addMulBatch, addMulEvalSet, OP_SYMBOL, OPS, type Op } from '../data/add-mul-data.ts';
-import { binarize, countKept, invert, packBits } from '../masking/binary-mask.ts';
+import { binarize, invert } from '../masking/binary-mask.ts';
 import { pretrainForSeed, trainStages } from '../masking/mlp-stages.ts';
 import { layerShapes } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
@@ -80,9 +80,7 @@ function runSeed(ctx: Parameters<Experiment<AddMulConfig>['runSeed']>[0], c: Add
     overlap: overlapRows(seed, 'normal', 'add', 'mul', ids, m('add'), m('mul')),
     confusion,
     histograms: ADD_MUL_STAGES.map((s) => ({ mask: s.id, counts: sigmoidHistogram(logits.get(s.id)!, c.histogramBins) })),
-    masks: ADD_MUL_STAGES.flatMap((s) => m(s.id).map((mask, l) => ({
-      variant: 'normal', mask: s.id, layer: ids[l], shape: layerShapes(sizesOf(c))[l], packed: packBits(mask), kept: countKept(mask),
-    }))),
+    masks: ADD_MUL_STAGES.flatMap((s) => maskRecords('normal', s.id, ids, layerShapes(sizesOf(c)), m(s.id))),
     stages: timer.stages,
   };
 }

@@ -7,12 +7,13 @@
 import type { LayerInfo } from '../artifacts/schema.ts';
 import { accuracyTable, type MaskColumn } from '../analysis/accuracy-table.ts';
 import { sigmoidHistogram } from '../analysis/logit-histogram.ts';
-import { overlapRows, weightsKeptRows } from '../analysis/mask-tables.ts';
+import { maskRecords, overlapRows, weightsKeptRows } from '../analysis/mask-tables.ts';
 import { DOUBLE_ADD_INPUTS, DOUBLE_ADD_OUTPUTS, doubleAddBatch, doubleAddEvalPass, PAIRS, type PairIndex } from '../data/double-add-data.ts';
-import { binarize, countKept, invert, packBits, type BinaryMask } from '../masking/binary-mask.ts';
+import { binarize, invert, type BinaryMask } from '../masking/binary-mask.ts';
 import { pretrainForSeed, trainStages } from '../masking/mlp-stages.ts';
 import { layerShapes, type MlpHostParams } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
+import type { Pass } from '../train/passes.ts';
 import { mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
 import type { Experiment, JobContext, SeedOutput } from './experiment.ts';
 import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverLayers, meanOverlap, pretrainedSolves, SHORT_STAGES } from './finding-helpers.ts';
@@ -62,7 +63,12 @@ function invertHiddenOnly(mask: BinaryMask[], control: BinaryMask[]): BinaryMask
   return mask.map((m, l) => (l === 0 || l === mask.length - 1 ? control[l] : invert(m)));
 }
 
-const sets = PAIRS.map((pair) => ({ evalSet: PAIR_LABEL[pair], pass: doubleAddEvalPass(pair) }));
+/** The exhaustive per-pair evaluation sets, built on first use (not when the module loads). */
+let evalSetsCache: { evalSet: string; pass: Pass }[] | null = null;
+function evalSets(): { evalSet: string; pass: Pass }[] {
+  evalSetsCache ??= PAIRS.map((pair) => ({ evalSet: PAIR_LABEL[pair], pass: doubleAddEvalPass(pair) }));
+  return evalSetsCache;
+}
 
 function runVariant(
   ctx: JobContext, timer: StageTimer, c: DoubleAddConfig, seed: number, params: MlpHostParams, variant: 'normal' | 'copy-weight',
@@ -72,7 +78,9 @@ function runVariant(
   const pairsOf = (id: string): PairIndex[] => DOUBLE_ADD_STAGES.find((s) => s.id === id)!.pairs;
   const logits = trainStages(ctx, timer, params, c.mask, seed,
     stageIds.map((id) => ({ id, sample: (rng, n) => doubleAddBatch(rng, n, pairsOf(id)) })), variant);
-  const m = (id: string) => logits.get(id)!.map(binarize);
+  const binary = new Map([...logits].map(([id, l]) => [id, l.map(binarize)]));
+  const m = (id: string) => binary.get(id)!;
+  const sets = evalSets();
   const columns: MaskColumn[] = [{ column: 'unmasked', masks: null }];
   if (variant === 'normal') columns.push({ column: 'Full', masks: m('control') });
   for (const [i, id] of PAIR_MASK.entries()) {
@@ -90,9 +98,7 @@ function runVariant(
       overlap: overlapRows(seed, variant, 'pair1', 'pair2', ids, m('pair1'), m('pair2')),
       confusion: [],
       histograms: variant === 'normal' ? stageIds.map((id) => ({ mask: id, counts: sigmoidHistogram(logits.get(id)!, c.histogramBins) })) : [],
-      masks: stageIds.flatMap((id) => m(id).map((mask, l) => ({
-        variant, mask: id, layer: ids[l], shape: layerShapes(sizesOf(c))[l], packed: packBits(mask), kept: countKept(mask),
-      }))),
+      masks: stageIds.flatMap((id) => maskRecords(variant, id, ids, layerShapes(sizesOf(c)), m(id))),
     },
   };
 }
@@ -105,7 +111,7 @@ function runSeed(ctx: JobContext, c: DoubleAddConfig, seed: number): SeedOutput 
   const variants = [{ name: 'normal', r: normal }, { name: 'copy-weight', r: copied }];
   return {
     seed,
-    pretrain: variants.flatMap(({ name, r }) => sets.map((s, i) => ({
+    pretrain: variants.flatMap(({ name, r }) => evalSets().map((s, i) => ({
       seed, variant: name, evalSet: s.evalSet, accuracy: r.pretrainAccuracy[i], steps: c.pretrain.steps, finalLoss: pre.finalLoss,
     }))),
     accuracy: [...normal.output.accuracy, ...copied.output.accuracy],

@@ -6,6 +6,7 @@ import type { Kernels } from '../masking/kernels/index.ts';
 import type { AdamHyper, AdamSlots } from '../masking/kernels/types.ts';
 import { mlpBackward, mlpForward, type DenseWeights, type MlpHostParams, layerShapes } from '../models/mlp.ts';
 import { clipScale } from './clip.ts';
+import { TrailingMean } from './trailing-mean.ts';
 import { digitCrossEntropy } from './digit-loss.ts';
 import { targetSlice, uploadFeatureMajor, type Pass } from './passes.ts';
 
@@ -34,7 +35,7 @@ export function pretrainMlp(
   });
   const W = shapes.map(([i, o], l) => adamOf(init.W[l], [i, o]));
   const b = shapes.map(([, o], l) => adamOf(init.b[l], [o, 1]));
-  const recentLoss: number[] = [];
+  const recentLoss = new TrailingMean();
   for (let step = 1; step <= cfg.steps; step++) {
     const passes = sampleBatch(cfg.batchSize);
     const totalDigits = passes.reduce((a, p) => a + p.n * p.digits, 0);
@@ -63,7 +64,6 @@ export function pretrainMlp(
       });
     });
     recentLoss.push(lossSum / totalDigits);
-    if (recentLoss.length > 100) recentLoss.shift();
     tick(step);
   }
   const params: MlpHostParams = {
@@ -72,5 +72,5 @@ export function pretrainMlp(
     b: b.map((s) => Float32Array.from(kernels.read(s.param.t))),
   };
   for (const s of [...W, ...b]) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
-  return { params, finalLoss: recentLoss.reduce((a, x) => a + x, 0) / recentLoss.length };
+  return { params, finalLoss: recentLoss.mean };
 }

@@ -7,6 +7,7 @@ import type { AdamSlots } from '../masking/kernels/types.ts';
 import { maskedShapes, runSeq2Seq, type Seq2SeqBatch, type Seq2SeqHostParams, type Seq2SeqTokens, type Seq2SeqWeights } from '../models/seq2seq.ts';
 import type { Rng } from '../runtime/rng.ts';
 import { clipScale } from './clip.ts';
+import { TrailingMean } from './trailing-mean.ts';
 
 export interface Seq2SeqTrainConfig {
   steps: number;
@@ -73,7 +74,7 @@ export function pretrainSeq2Seq(
   const slots = slotsOf(kernels, init);
   const ordered = [...slots.encW, ...slots.decW, slots.outW, ...slots.encB, ...slots.decB, slots.outB, slots.encEmbT, slots.decEmbT];
   const hyper = { lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-  const recent: number[] = [];
+  const recent = new TrailingMean();
   for (let step = 1; step <= cfg.steps; step++) {
     const batch = sampleBatch(cfg.batchSize);
     const teacherForcing = rng.uniform() < cfg.teacherForcing;
@@ -87,10 +88,9 @@ export function pretrainSeq2Seq(
       ordered.forEach((s, i) => kernels.adam(s, grads[i], hyper, 0, scale));
     });
     recent.push(loss);
-    if (recent.length > 100) recent.shift();
     tick(step, loss);
   }
   const params = toHost(kernels, init.sizes, slots);
   for (const s of ordered) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
-  return { params, finalLoss: recent.reduce((a, x) => a + x, 0) / recent.length };
+  return { params, finalLoss: recent.mean };
 }

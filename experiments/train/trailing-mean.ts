@@ -1,0 +1,15 @@
+// The mean of the last `window` values pushed: the "final loss" a training
+// loop reports, less noisy than its last step.
+export class TrailingMean {
+  private readonly values: number[] = [];
+  constructor(private readonly window = 100) {}
+
+  push(x: number): void {
+    this.values.push(x);
+    if (this.values.length > this.window) this.values.shift();
+  }
+
+  get mean(): number {
+    return this.values.length ? this.values.reduce((a, x) => a + x, 0) / this.values.length : NaN;
+  }
+}
