@@ -12,18 +12,6 @@ export function sampleStd(xs: number[]): number {
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
 
-export interface MeanStd {
-  mean: number;
-  std: number;
-  n: number;
-  min: number;
-  max: number;
-}
-
-export function summarize(xs: number[]): MeanStd {
-  return { mean: mean(xs), std: sampleStd(xs), n: xs.length, min: Math.min(...xs), max: Math.max(...xs) };
-}
-
 /** Values of `pick` over rows matching `where`; throws when none match (a finding must not read nothing). */
 export function select<R>(rows: R[], where: Partial<R>, pick: (r: R) => number): number[] {
   const keys = Object.keys(where) as (keyof R)[];

@@ -1,6 +1,7 @@
 // Small aggregation helpers over the artifact's tidy tables. Every chart and
 // table is "filter rows, group by some keys, take mean ± std over seeds", so the
 // grouping lives here once.
+import { mean, sampleStd } from '../../experiments/analysis/stats.ts';
 
 /** Distinct values of `key(row)` in order of first appearance (the writer's order). */
 export function orderOfAppearance<T>(rows: readonly T[], key: (row: T) => string): string[] {
@@ -18,10 +19,9 @@ export interface Summary {
 }
 
 export function summarise(values: readonly number[]): Summary {
-  const n = values.length;
-  const mean = n === 0 ? NaN : values.reduce((s, v) => s + v, 0) / n;
-  const std = n < 2 ? NaN : Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-  return { mean, std, n, values: [...values] };
+  const copy = [...values];
+  // The same statistics the experiments' findings use; no spread from one seed.
+  return { mean: mean(copy), std: copy.length < 2 ? NaN : sampleStd(copy), n: copy.length, values: copy };
 }
 
 /**
