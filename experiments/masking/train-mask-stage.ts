@@ -11,12 +11,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Kernels } from './kernels/index.ts';
 import type { AdamSlots, Slot } from './kernels/types.ts';
-import { mlpBackward, mlpForward, type DenseWeights } from '../models/mlp.ts';
+import type { MaskableModel } from './maskable-model.ts';
 import { mixKey } from '../runtime/rng.ts';
 import { clipScale } from '../train/clip.ts';
-import { digitCrossEntropy } from '../train/digit-loss.ts';
 import { TrailingMean } from '../train/trailing-mean.ts';
-import { targetSlice, uploadFeatureMajor, type Pass } from '../train/passes.ts';
 
 export interface MaskStageConfig {
   steps: number;
@@ -30,17 +28,10 @@ export interface MaskStageConfig {
   gradClip: number;
 }
 
-/** The frozen network a mask is trained on: weights [in, out] and biases [out, 1], as tensors. */
-export interface FrozenMlp {
-  inputSize: number;
-  W: tf.Tensor[];
-  b: tf.Tensor[];
-}
-
 export interface MaskStageResult {
   /** Trained logits per layer, host copies, layout of W. */
   logits: Float32Array[];
-  /** Mean task loss (per digit) over the last 100 steps. */
+  /** Mean task loss (as the model scales it) over the last 100 steps. */
   finalLoss: number;
 }
 
@@ -49,18 +40,18 @@ export function sampleSeed(noiseSeed: number, step: number, pass: number, layer:
   return mixKey(noiseSeed, step, pass, layer, k);
 }
 
-export class MaskTrainer {
+export class MaskTrainer<Part> {
   private readonly logits: AdamSlots[];
   private readonly hyper;
   private readonly alpha: number;
   private stepCount = 0;
 
-  constructor(private readonly kernels: Kernels, private readonly net: FrozenMlp, private readonly cfg: MaskStageConfig,
+  constructor(private readonly kernels: Kernels, private readonly model: MaskableModel<Part>, private readonly cfg: MaskStageConfig,
     private readonly noiseSeed: number) {
     if (cfg.batchSize % cfg.samples !== 0) throw new Error(`batch size ${cfg.batchSize} is not divisible by ${cfg.samples} mask samples`);
     this.alpha = cfg.beta / cfg.batchSize;
     this.hyper = { lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-    this.logits = net.W.map((w) => ({
+    this.logits = model.weights.map((w) => ({
       param: { t: kernels.fromHost(new Float32Array(w.size).fill(cfg.logitInit), w.shape) },
       m: { t: kernels.zeros(w.shape) }, v: { t: kernels.zeros(w.shape) }, step: 0,
     }));
@@ -68,28 +59,27 @@ export class MaskTrainer {
 
   /**
    * dTaskLoss/dLogits for one batch at step `step` (without the penalty), as
-   * new tensors, and the summed per-digit loss. Exposed for the tests that check
-   * the batch-of-masks path against K single passes.
+   * new tensors, and the unscaled task loss sum. Each part draws its own K
+   * samples per tensor; chunk k of a part runs with sample k. Exposed for the
+   * tests that check the batch-of-masks path against K single passes.
    */
-  taskGradient(passes: Pass[], step: number): { grads: Slot[]; lossSum: number } {
+  taskGradient(parts: Part[], step: number): { grads: Slot[]; lossSum: number } {
     const K = this.cfg.samples;
-    const totalDigits = passes.reduce((a, p) => a + p.n * p.digits, 0);
-    const grads: Slot[] = this.net.W.map((w) => ({ t: this.kernels.zeros(w.shape) }));
+    const scale = this.model.lossScale(parts);
+    const weights = this.model.weights;
+    const grads: Slot[] = weights.map((w) => ({ t: this.kernels.zeros(w.shape) }));
     let lossSum = 0;
     tf.tidy(() => {
       const probs = this.logits.map((s) => this.kernels.sigmoid(s.param.t));
-      passes.forEach((pass, p) => {
-        const chunk = pass.n / K;
+      parts.forEach((part, p) => {
+        const n = this.model.size(part);
+        if (n % K !== 0) throw new Error(`a part of ${n} examples is not divisible by ${K} mask samples`);
+        const chunk = n / K;
         for (let k = 0; k < K; k++) {
           tf.tidy(() => {
-            const samples = this.net.W.map((w, l) => this.kernels.sampleMask(probs[l], w, sampleSeed(this.noiseSeed, step, p, l, k)));
-            const layers: DenseWeights[] = samples.map((s, l) => ({ W: s.masked, WT: s.maskedT, b: this.net.b[l] }));
-            const cache = mlpForward(uploadFeatureMajor(pass.x, this.net.inputSize, k * chunk, chunk), layers);
-            const out = cache.inputs[cache.inputs.length - 1];
-            const loss = digitCrossEntropy(this.kernels.read(out), out.shape[0], chunk, pass.rowOffset, pass.digits,
-              targetSlice(pass, k * chunk, chunk), 1 / totalDigits);
-            lossSum += loss.lossSum;
-            const g = mlpBackward(cache, tf.tensor(loss.gradT, out.shape, 'float32'), layers, false);
+            const samples = weights.map((w, l) => this.kernels.sampleMask(probs[l], w, sampleSeed(this.noiseSeed, step, p, l, k)));
+            const g = this.model.chunkGradient(part, k * chunk, chunk, samples, scale);
+            lossSum += g.lossSum;
             samples.forEach((s, l) => this.kernels.accumulateProduct(grads[l], g.dW[l], s.factor));
           });
         }
@@ -98,16 +88,16 @@ export class MaskTrainer {
     return { grads, lossSum };
   }
 
-  /** One optimizer step; returns the mean task loss per digit of the batch. */
-  step(passes: Pass[]): number {
+  /** One optimizer step; returns the task loss of the batch (lossSum · lossScale). */
+  step(parts: Part[]): number {
     this.stepCount++;
-    const { grads, lossSum } = this.taskGradient(passes, this.stepCount);
+    const { grads, lossSum } = this.taskGradient(parts, this.stepCount);
     tf.tidy(() => {
       const scale = clipScale(grads.reduce((a, g) => a + this.kernels.sumSquares(g.t, this.alpha), 0), this.cfg.gradClip);
       this.logits.forEach((s, l) => this.kernels.adam(s, grads[l].t, this.hyper, this.alpha, scale));
     });
     for (const g of grads) g.t.dispose();
-    return lossSum / passes.reduce((a, p) => a + p.n * p.digits, 0);
+    return lossSum * this.model.lossScale(parts);
   }
 
   /** Host copies of the current logits. */
@@ -120,11 +110,11 @@ export class MaskTrainer {
   }
 }
 
-export function trainMaskStage(
-  kernels: Kernels, net: FrozenMlp, cfg: MaskStageConfig, noiseSeed: number,
-  sampleBatch: (n: number) => Pass[], tick: (step: number) => void,
+export function trainMaskStage<Part>(
+  kernels: Kernels, model: MaskableModel<Part>, cfg: MaskStageConfig, noiseSeed: number,
+  sampleBatch: (n: number) => Part[], tick: (step: number) => void,
 ): MaskStageResult {
-  const trainer = new MaskTrainer(kernels, net, cfg, noiseSeed);
+  const trainer = new MaskTrainer(kernels, model, cfg, noiseSeed);
   const recentLoss = new TrailingMean();
   try {
     for (let step = 1; step <= cfg.steps; step++) {
