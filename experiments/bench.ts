@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { readArtifact } from './artifacts/store.ts';
 import { addMulBatch, ADD_MUL_INPUTS, ADD_MUL_OUTPUTS, OPS } from './data/add-mul-data.ts';
-import { disposeFrozen, uploadFrozen } from './masking/frozen-mlp.ts';
+import { uploadFrozen } from './masking/frozen-mlp.ts';
 import { MaskTrainer } from './masking/train-mask-stage.ts';
 import { initMlp, layerShapes } from './models/mlp.ts';
 import { initBackend, type ActiveBackend, type BackendChoice } from './runtime/backend.ts';
@@ -61,7 +61,7 @@ function benchMaskStep(active: ActiveBackend, hidden: number, steps: number): Be
   const stepsPerSec = timeSteps(steps, Math.min(3, steps), () => trainer.step(addMulBatch(rng, 128, OPS)));
   const leaked = tf.memory().numTensors - before;
   trainer.dispose();
-  disposeFrozen(net);
+  net.dispose();
   return {
     case: `mask-step/fnn-${hidden}x4`, stepsPerSec, gflops: stepsPerSec * mlpStepFlops(sizes, 128) / 1e9,
     backend: active.info.name, kernels: active.kernels.name, batch: 128, maskSamples: 4, leakedTensors: leaked,

@@ -69,7 +69,7 @@ export async function assembleArtifact(
       const shape = as[l].shape as [number, number];
       const size = shape[0] * shape[1];
       const { png, image } = await renderMaskPicture({
-        seed: first.seed, variant: pic.variant, layer: as[l].layer, shape,
+        seed: first.seed, variant: pic.variant, layer: as[l].layer, ids: { a: pic.a, b: pic.b }, shape,
         a: unpackBits(as[l].packed, size), b: unpackBits(bs[l].packed, size),
         labelA: labelOf(pic.variant, pic.a), labelB: labelOf(pic.variant, pic.b),
       });
@@ -92,6 +92,7 @@ export async function assembleArtifact(
       weightsKept: sorted.flatMap((o) => o.weightsKept),
       overlap: sorted.flatMap((o) => o.overlap),
       confusion: sorted.flatMap((o) => o.confusion),
+      ...(sorted.some((o) => o.tokenRemoval) ? { tokenRemoval: sorted.flatMap((o) => o.tokenRemoval ?? []) } : {}),
       histogram: pooledHistogram(sorted),
     },
     images,

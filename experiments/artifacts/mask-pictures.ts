@@ -16,6 +16,8 @@ export interface PictureRequest {
   seed: number;
   variant: string;
   layer: string;
+  /** Mask ids of a and b (they name the file: one experiment may draw several pairs per layer). */
+  ids: { a: string; b: string };
   /** [rows, cols] of the weight matrix (rows = input units). */
   shape: [number, number];
   a: BinaryMask;
@@ -41,11 +43,11 @@ export async function renderMaskPicture(req: PictureRequest): Promise<{ png: Uin
     }
   }
   const png = await sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 9 }).toBuffer();
-  const file = `images/seed${req.seed}-${req.variant}-${req.layer}.png`;
+  const file = `images/seed${req.seed}-${req.variant}-${req.ids.a}-vs-${req.ids.b}-${req.layer}.png`;
   return {
     png: new Uint8Array(png),
     image: {
-      seed: req.seed, variant: req.variant, layer: req.layer, file, width, height,
+      seed: req.seed, variant: req.variant, layer: req.layer, pair: req.ids, file, width, height,
       axes: transpose ? `x: ${rows} input units, y: ${cols} output units` : `x: ${cols} output units, y: ${rows} input units`,
       legend: [
         { label: `${req.labelA} only`, color: PICTURE_COLORS.a },

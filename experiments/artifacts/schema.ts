@@ -118,6 +118,22 @@ export const confusionRowSchema = z.object({
   fraction: fraction,
 });
 
+/**
+ * Per-output-token removal (SCAN, paper-method §5.5): of the base mask's
+ * weights into one output token (a column of the output projection), the
+ * share that another mask drops: |M₀[:, r] ∧ ¬M[:, r]| / |M₀[:, r]|.
+ */
+export const tokenRemovalRowSchema = z.object({
+  seed: z.number().int(),
+  /** The reference mask (the i.i.d. one) and the mask compared with it. */
+  base: z.string(),
+  mask: z.string(),
+  token: z.string(),
+  baseKept: z.number().int().nonnegative(),
+  removed: z.number().int().nonnegative(),
+  share: fraction,
+});
+
 export const histogramRowSchema = z.object({
   mask: z.string(),
   /** Bin of sigma(logit): [x0, x1). Counts pooled over seeds and layers. */
@@ -139,6 +155,8 @@ export const maskImageSchema = z.object({
   seed: z.number().int(),
   variant: z.string(),
   layer: z.string(),
+  /** The two masks the picture colours (mask ids), when the writer recorded them. */
+  pair: z.object({ a: z.string(), b: z.string() }).optional(),
   /** Path relative to the artifact's folder. */
   file: z.string(),
   width: z.number().int().positive(),
@@ -201,6 +219,7 @@ export const resultArtifactSchema = z.object({
     weightsKept: z.array(weightsKeptRowSchema),
     overlap: z.array(overlapRowSchema),
     confusion: z.array(confusionRowSchema).optional(),
+    tokenRemoval: z.array(tokenRemovalRowSchema).optional(),
     histogram: z.array(histogramRowSchema),
   }),
   images: z.array(maskImageSchema),
@@ -215,6 +234,7 @@ export type AccuracyRow = z.infer<typeof accuracyRowSchema>;
 export type WeightsKeptRow = z.infer<typeof weightsKeptRowSchema>;
 export type OverlapRow = z.infer<typeof overlapRowSchema>;
 export type ConfusionRow = z.infer<typeof confusionRowSchema>;
+export type TokenRemovalRow = z.infer<typeof tokenRemovalRowSchema>;
 export type HistogramRow = z.infer<typeof histogramRowSchema>;
 export type PretrainRow = z.infer<typeof pretrainRowSchema>;
 export type MaskImage = z.infer<typeof maskImageSchema>;

@@ -31,7 +31,3 @@ export function uploadFrozen(kernels: Kernels, params: MlpHostParams): MaskableM
     },
   };
 }
-
-export function disposeFrozen(net: MaskableModel<Pass>): void {
-  net.dispose();
-}

@@ -1,4 +1,4 @@
-// Runs one job (one seed of one experiment) in the current process and writes
+// Runs one job (one seed, or one part of a seed, of one experiment) in the current process and writes
 // its result to the job cache. Used by worker processes and by the in-process
 // mode (workers = 0).
 import { findExperiment } from '../tasks/registry.ts';
@@ -20,6 +20,6 @@ export function executeJob(active: ActiveBackend, job: Job, onProgress: (e: Prog
         onProgress({ jobId: job.id, stage, step, total });
       }
     },
-  }, config, job.seed);
+  }, config, job.seed, job.part);
   writeJobResult(job.outFile, { backend: active.info, output });
 }

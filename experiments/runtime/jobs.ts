@@ -1,4 +1,4 @@
-// A run is a list of independent jobs: one (experiment, profile, seed) each.
+// A run is a list of independent jobs: one (experiment, profile, seed, part) each.
 // Jobs write their output to the job cache, keyed by the experiment's cache
 // key, so a killed build reuses the seeds that finished.
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,6 +13,8 @@ export interface Job {
   experiment: string;
   profile: ProfileName;
   seed: number;
+  /** The part of the seed's work (Experiment.parts), or null for all of it. */
+  part: string | null;
   /** Where the job writes its output. */
   outFile: string;
   /** Rough cost in steps, to start the longest jobs first. */
@@ -24,8 +26,25 @@ export interface JobResult {
   output: SeedOutput;
 }
 
-export function jobFile(cacheDir: string, experiment: string, profile: ProfileName, key: string, seed: number): string {
-  return join(cacheDir, 'jobs', experiment, profile, key.slice(0, 16), `seed-${seed}.json`);
+export function jobFile(cacheDir: string, experiment: string, profile: ProfileName, key: string, seed: number, part: string | null): string {
+  return join(cacheDir, 'jobs', experiment, profile, key.slice(0, 16), `seed-${seed}${part === null ? '' : `-${part}`}.json`);
+}
+
+export function jobId(experiment: string, seed: number, part: string | null): string {
+  return `${experiment}#${seed}${part === null ? '' : `/${part}`}`;
+}
+
+/** One seed's output from the outputs of its parts: rows concatenated in part order. */
+export function mergeParts(outputs: SeedOutput[]): SeedOutput {
+  if (outputs.length === 1) return outputs[0];
+  const [first] = outputs;
+  const cat = <K extends keyof SeedOutput>(k: K) => outputs.flatMap((o) => (o[k] ?? []) as unknown[]) as SeedOutput[K];
+  return {
+    seed: first.seed,
+    pretrain: cat('pretrain'), accuracy: cat('accuracy'), weightsKept: cat('weightsKept'), overlap: cat('overlap'),
+    confusion: cat('confusion'), histograms: cat('histograms'), masks: cat('masks'), stages: cat('stages'),
+    tokenRemoval: cat('tokenRemoval'),
+  };
 }
 
 export function writeJobResult(path: string, result: JobResult): void {

@@ -14,7 +14,7 @@ import { computeCacheKey, staleness, type CacheKey } from './cache-key.ts';
 import { UserError } from './errors.ts';
 import { executeJob } from './execute-job.ts';
 import { gitInfo } from './git-info.ts';
-import { jobFile, readJobResult, type Job } from './jobs.ts';
+import { jobFile, jobId, mergeParts, readJobResult, type Job } from './jobs.ts';
 import { formatSeconds, ProgressBoard } from './progress.ts';
 import { runJobsInWorkers } from './worker-pool.ts';
 import * as tf from '@tensorflow/tfjs-core';
@@ -82,6 +82,11 @@ function costOf(config: unknown): number {
   return (c.pretrain?.steps ?? 0) + 4 * (c.mask?.steps ?? 0);
 }
 
+/** The parts of one seed's work: the experiment's, or the whole seed as one part. */
+function partsOf(p: Plan): { id: string | null; cost: number }[] {
+  return p.experiment.parts?.(p.config) ?? [{ id: null, cost: costOf(p.config) }];
+}
+
 export function selectExperiments(only: string[] | null): AnyExperiment[] {
   return only ? only.map(findExperiment) : EXPERIMENTS;
 }
@@ -103,17 +108,19 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
     }
   }
 
-  // Jobs: the seeds of stale experiments that the job cache does not hold yet.
+  // Jobs: the seeds (and parts) of stale experiments that the job cache does not hold yet.
   const jobs: Job[] = [];
   const reused = new Map<string, number[]>();
   for (const p of stale) {
     for (const seed of p.config.seeds) {
-      const outFile = jobFile(opts.cacheDir, p.experiment.id, opts.profile, p.key.key, seed);
-      if (!opts.force && readJobResult(outFile)) {
-        reused.set(p.experiment.id, [...(reused.get(p.experiment.id) ?? []), seed]);
-        continue;
+      let allCached = true;
+      for (const part of partsOf(p)) {
+        const outFile = jobFile(opts.cacheDir, p.experiment.id, opts.profile, p.key.key, seed, part.id);
+        if (!opts.force && readJobResult(outFile)) continue;
+        allCached = false;
+        jobs.push({ id: jobId(p.experiment.id, seed, part.id), experiment: p.experiment.id, profile: opts.profile, seed, part: part.id, outFile, cost: part.cost });
       }
-      jobs.push({ id: `${p.experiment.id}#${seed}`, experiment: p.experiment.id, profile: opts.profile, seed, outFile, cost: costOf(p.config) });
+      if (allCached) reused.set(p.experiment.id, [...(reused.get(p.experiment.id) ?? []), seed]);
     }
   }
   const jobTimes = new Map<string, { start: number; end: number }>();
@@ -145,10 +152,10 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
   }
 
   for (const p of stale) {
-    const results = p.config.seeds.map((seed) => readJobResult(jobFile(opts.cacheDir, p.experiment.id, opts.profile, p.key.key, seed)));
-    if (results.some((r) => r === null)) throw new Error(`missing job output for ${p.experiment.id}`);
-    const outputs = results.map((r) => r!.output);
-    const backend = results[0]!.backend;
+    const results = p.config.seeds.map((seed) => partsOf(p).map((part) => readJobResult(jobFile(opts.cacheDir, p.experiment.id, opts.profile, p.key.key, seed, part.id))));
+    if (results.flat().some((r) => r === null)) throw new Error(`missing job output for ${p.experiment.id}`);
+    const outputs = results.map((parts) => mergeParts(parts.map((r) => r!.output)));
+    const backend = results[0][0]!.backend;
     const times = [...jobTimes].filter(([id]) => id.startsWith(`${p.experiment.id}#`)).map(([, t]) => t);
     const wall = times.length ? Math.max(...times.map((t) => t.end)) - Math.min(...times.map((t) => t.start)) : 0;
     const provenance = provenanceOf(opts, p, backend, outputs, wall, git);

@@ -1,11 +1,11 @@
 // What every experiment provides to the runner. An experiment is one file in
 // tasks/; the runner (runtime/) only schedules jobs, caches and writes.
 //
-//   profile config → runSeed (one job per seed, in a worker process)
+//   profile config → runSeed (one job per seed and part, in a worker process)
 //                  → assemble (tables from all seeds) → findings → artifact
 import type {
   AccuracyRow, ConfusionRow, Finding, LayerInfo, MaskInfo, OverlapRow, PretrainRow, ProfileName,
-  ResultArtifact, WeightsKeptRow,
+  ResultArtifact, TokenRemovalRow, WeightsKeptRow,
 } from '../artifacts/schema.ts';
 import type { Kernels } from '../masking/kernels/index.ts';
 
@@ -38,6 +38,8 @@ export interface SeedOutput {
   /** σ(logit) histogram counts per mask id, `bins` equal bins on [0, 1]. */
   histograms: { mask: string; counts: number[] }[];
   masks: SeedMask[];
+  /** Per-output-token removal rows (SCAN); absent elsewhere. */
+  tokenRemoval?: TokenRemovalRow[];
   stages: { stage: string; seconds: number; steps: number }[];
 }
 
@@ -46,6 +48,17 @@ export interface MaskPicture {
   variant: string;
   a: string;
   b: string;
+}
+
+/**
+ * An independent slice of one seed's work (e.g. SCAN's from-scratch baselines),
+ * run as its own job so the worker pool can balance them; the runner merges the
+ * parts' outputs of a seed by concatenating their rows.
+ */
+export interface JobPart {
+  id: string;
+  /** Rough cost in optimizer steps, to start the longest jobs first. */
+  cost: number;
 }
 
 export type ArtifactWithoutFindings = Omit<ResultArtifact, 'findings'>;
@@ -62,7 +75,9 @@ export interface Experiment<C extends { seeds: number[] }> {
   masks(config: C): MaskInfo[];
   layers(config: C): LayerInfo[];
   pictures: MaskPicture[];
-  runSeed(ctx: JobContext, config: C, seed: number): SeedOutput;
+  /** The parts of one seed's work; absent: one job per seed, run with part null. */
+  parts?(config: C): JobPart[];
+  runSeed(ctx: JobContext, config: C, seed: number, part: string | null): SeedOutput;
   findings(artifact: ArtifactWithoutFindings, config: C): Finding[];
   references: ResultArtifact['references'];
   notes(config: C): string[];

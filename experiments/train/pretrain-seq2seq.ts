@@ -15,6 +15,8 @@ export interface Seq2SeqTrainConfig {
   lr: number;
   gradClip: number;
   teacherForcing: number;
+  /** Linear decay of the learning rate to `lr * finalLrFactor` over the run (1 = constant, as in the paper). */
+  finalLrFactor: number;
 }
 
 interface ParamSlots {
@@ -73,9 +75,10 @@ export function pretrainSeq2Seq(
 ): { params: Seq2SeqHostParams; finalLoss: number } {
   const slots = slotsOf(kernels, init);
   const ordered = [...slots.encW, ...slots.decW, slots.outW, ...slots.encB, ...slots.decB, slots.outB, slots.encEmbT, slots.decEmbT];
-  const hyper = { lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
   const recent = new TrailingMean();
   for (let step = 1; step <= cfg.steps; step++) {
+    const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
+    const hyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
     const batch = sampleBatch(cfg.batchSize);
     const teacherForcing = rng.uniform() < cfg.teacherForcing;
     let loss = 0;

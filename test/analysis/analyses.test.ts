@@ -77,7 +77,7 @@ describe('mask pictures', () => {
   it('colours each weight by which masks keep it, landscape orientation', async () => {
     // Weight matrix 3 rows (inputs) × 2 cols (outputs): taller than wide, so it is transposed.
     const a = m(1, 1, 0, 0, 1, 0), b = m(1, 0, 1, 0, 0, 0);
-    const { png, image } = await renderMaskPicture({ seed: 1, variant: 'normal', layer: 'layer1', shape: [3, 2], a, b, labelA: '+', labelB: '×' });
+    const { png, image } = await renderMaskPicture({ seed: 1, variant: 'normal', layer: 'layer1', ids: { a: 'add', b: 'mul' }, shape: [3, 2], a, b, labelA: '+', labelB: '×' });
     expect([image.width, image.height]).toEqual([3, 2]);
     expect(image.axes).toBe('x: 3 input units, y: 2 output units');
     const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uniformNoise } from '../../experiments/masking/kernels/uniform-noise.ts';
-import { uploadFrozen, disposeFrozen } from '../../experiments/masking/frozen-mlp.ts';
+import { uploadFrozen } from '../../experiments/masking/frozen-mlp.ts';
 import { MaskTrainer, sampleSeed, type MaskStageConfig } from '../../experiments/masking/train-mask-stage.ts';
 import { initMlp, layerShapes } from '../../experiments/models/mlp.ts';
 import type { ActiveBackend } from '../../experiments/runtime/backend.ts';
@@ -74,7 +74,7 @@ describe.each(['wasm', 'cpu'] as const)('mask trainer on %s', (backendName) => {
     });
     grads.forEach((g) => g.t.dispose());
     trainer.dispose();
-    disposeFrozen(net);
+    net.dispose();
   });
 
   it('keeps the tensor count flat across steps and frees everything on dispose', () => {
@@ -87,7 +87,7 @@ describe.each(['wasm', 'cpu'] as const)('mask trainer on %s', (backendName) => {
     for (let s = 0; s < 5; s++) trainer.step([batch(11 + s, CFG.batchSize), batch(20 + s, CFG.batchSize)]);
     expect(tf.memory().numTensors).toBe(afterOne);
     trainer.dispose();
-    disposeFrozen(net);
+    net.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -101,6 +101,6 @@ describe.each(['wasm', 'cpu'] as const)('mask trainer on %s', (backendName) => {
     const first = trainer.currentLogits()[0];
     for (const v of first) expect(v).toBeCloseTo(2 - 50 * CFG.lr, 3);
     trainer.dispose();
-    disposeFrozen(net);
+    net.dispose();
   });
 });
