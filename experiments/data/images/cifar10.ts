@@ -1,0 +1,111 @@
+// One entry point for CIFAR-10, whichever copy a data directory holds:
+//  - the official binary batches (preferred: exact pixels, official order);
+//  - else the image-folder JPEG copy (exact labels, lossy pixels, class-major order);
+//  - the lossless 4,000/1,000 subset only when asked for by name: it is too
+//    small to stand in for CIFAR-10 silently.
+// Each comes back under its own exact name; none is ever passed off as another.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CIFAR10_BATCHES_DIR, CIFAR10_CLASSES, CIFAR_SIDE, findCifarBatchesDir, loadCifarBinaryDir, readCifarBinaryFile } from './cifar-binary.ts';
+import { datasetMissingError } from './data-dir.ts';
+import { firstPerClass, type ImageDataset } from './image-set.ts';
+import { loadImageFolder, type SplitName } from './image-folder.ts';
+
+export type Cifar10Choice = 'auto' | 'official' | 'jpeg' | 'lossless-subset';
+
+export interface Cifar10Options {
+  /** 'auto' (default): official binary, else the JPEG copy. */
+  variant?: Cifar10Choice;
+  /** Cache for decoded JPEGs (the data directory itself may be read-only). */
+  cacheDir?: string;
+  /** Only the first k images of each class (in each variant's own order); the variant's name says so. */
+  limitPerClass?: Partial<Record<SplitName, number>>;
+  concurrency?: number;
+  onProgress?: (e: { decoded: number; total: number }) => void;
+}
+
+export interface Cifar10Data extends ImageDataset {
+  /** True when decoded images came from the cache (JPEG variant only). */
+  fromCache: boolean;
+}
+
+const JPEG_COPY = /^cifar-10-jpeg-q(\d+)(\.tar\.gz|\.tgz|\.tar)?$/;
+const LOSSLESS = { train: 'lossless_train_4000.bin', test: 'lossless_test_1000.bin' };
+
+/** Where a data directory may keep CIFAR-10: its `cifar10/` folder, or the directory itself. */
+export function cifar10Bases(dataDir: string): string[] {
+  return [join(dataDir, 'cifar10'), dataDir];
+}
+
+export interface Cifar10Found {
+  choice: Exclude<Cifar10Choice, 'auto'>;
+  path: string;
+  /** The test file, for the lossless subset (path is then the train file). */
+  testPath?: string;
+}
+
+/** What of `choice` the data directory holds, or null; `lookedFor` collects the paths tried, for messages. */
+export function findCifar10(dataDir: string, choice: Cifar10Choice, lookedFor: string[] = []): Cifar10Found | null {
+  const bases = cifar10Bases(dataDir);
+  if (choice === 'auto') return findCifar10(dataDir, 'official', lookedFor) ?? findCifar10(dataDir, 'jpeg', lookedFor);
+  if (choice === 'official') {
+    lookedFor.push(...bases.map((b) => join(b, CIFAR10_BATCHES_DIR)));
+    for (const b of bases) {
+      const dir = existsSync(b) ? findCifarBatchesDir(b) : null;
+      if (dir) return { choice, path: dir };
+    }
+    return null;
+  }
+  if (choice === 'jpeg') {
+    lookedFor.push(...bases.map((b) => join(b, 'cifar-10-jpeg-q<N>.tar.gz')));
+    for (const b of bases) {
+      if (!existsSync(b) || !statSync(b).isDirectory()) continue;
+      // Archives before extracted folders, then by name, so the choice does not depend on readdir order.
+      const rank = (name: string) => (JPEG_COPY.exec(name)![2] ? 0 : 1);
+      const names = readdirSync(b).filter((n) => JPEG_COPY.test(n)).sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : 1));
+      if (names.length) return { choice, path: join(b, names[0]) };
+    }
+    return null;
+  }
+  lookedFor.push(...bases.map((b) => join(b, `${LOSSLESS.train}.gz`)));
+  for (const b of bases) {
+    const file = (name: string) => [join(b, name), join(b, `${name}.gz`)].find((p) => existsSync(p));
+    const train = file(LOSSLESS.train);
+    const test = file(LOSSLESS.test);
+    if (train && test) return { choice, path: train, testPath: test };
+  }
+  return null;
+}
+
+export async function loadCifar10(dataDir: string, opts: Cifar10Options = {}): Promise<Cifar10Data> {
+  const choice = opts.variant ?? 'auto';
+  const lookedFor: string[] = [];
+  const found = findCifar10(dataDir, choice, lookedFor);
+  if (!found) {
+    throw datasetMissingError(`CIFAR-10${choice === 'auto' ? '' : ` (${choice})`}`, lookedFor, 'download it on a machine that is online, or point the data directory at a copy');
+  }
+  const limits = opts.limitPerClass ?? {};
+  if (found.choice === 'jpeg') {
+    // The quality comes from the name the copy is distributed under; nothing in an image-folder says it.
+    const q = JPEG_COPY.exec(basename(found.path))![1];
+    const r = await loadImageFolder(found.path, {
+      classes: CIFAR10_CLASSES, side: CIFAR_SIDE, cacheDir: opts.cacheDir, limitPerClass: limits, concurrency: opts.concurrency, onProgress: opts.onProgress,
+    });
+    return { train: r.train, test: r.test, variant: `CIFAR-10 (JPEG q${q} re-encoding)${limitNote(limits)}`, source: found.path, fromCache: r.fromCache };
+  }
+  const full: ImageDataset = found.choice === 'official' ? loadCifarBinaryDir(found.path) : losslessSubset(found.path, found.testPath!);
+  const limit = (split: SplitName) => (limits[split] === undefined ? full[split] : firstPerClass(full[split], limits[split]!));
+  return { train: limit('train'), test: limit('test'), variant: `${full.variant}${limitNote(limits)}`, source: full.source, fromCache: false };
+}
+
+function losslessSubset(trainPath: string, testPath: string): ImageDataset {
+  const train = readCifarBinaryFile(trainPath);
+  const test = readCifarBinaryFile(testPath);
+  const variant = `CIFAR-10 lossless subset (${train.n.toLocaleString('en-US')} train / ${test.n.toLocaleString('en-US')} test, official binary)`;
+  return { train, test, variant, source: dirname(trainPath) };
+}
+
+function limitNote(limits: Partial<Record<SplitName, number>>): string {
+  const parts = (['train', 'test'] as const).filter((s) => limits[s] !== undefined).map((s) => `${limits[s]} ${s}`);
+  return parts.length ? `, first ${parts.join(' / ')} images per class` : '';
+}
