@@ -4,6 +4,8 @@
 //   - mask-training steps/s and achieved GFLOP/s of the add/mul FNN at 256×4 and
 //     at the paper's 2000×4 (B = 128, K = 4), and at the quick profile's 384×4;
 //   - the pre-training step of the quick network;
+//   - SCAN (bench-seq2seq.ts): one masked LSTM layer at the issue's reference
+//     size, and the quick SCAN network's pre-training and mask steps;
 //   - the ceiling: a large 2-D tfjs-wasm matMul on one core, and (when python3
 //     with numpy is present) the machine's BLAS throughput on all cores;
 //   - the speed-up of running independent jobs in 2 processes (tfjs-wasm uses
@@ -23,6 +25,7 @@ import { parseFlags, runCli } from './runtime/cli-args.ts';
 import { Rng } from './runtime/rng.ts';
 import { pretrainMlp } from './train/pretrain-mlp.ts';
 import { EXPERIMENTS } from './tasks/registry.ts';
+import { benchLstmLayer, benchScanMask, benchScanPretrain } from './bench-seq2seq.ts';
 
 interface BenchResult {
   case: string;
@@ -157,6 +160,10 @@ async function main(): Promise<number> {
   emit(withShares(benchMaskStep(active, 256, 200)));
   emit(withShares(benchMaskStep(active, 384, 100)));
   emit(withShares(benchPretrainStep(active, 384, 100)));
+  const scanSteps = values.quick ? 10 : 40;
+  emit(withShares({ ...benchLstmLayer(active, scanSteps), backend: active.info.name }));
+  emit(withShares({ ...benchScanPretrain(active, scanSteps), backend: active.info.name }));
+  emit(withShares({ ...benchScanMask(active, scanSteps), backend: active.info.name }));
   if (!values.quick) {
     emit(withShares(benchMaskStep(active, 2000, 3)));
     const single = (await runChildren(1, '256', active.info.name))[0];
@@ -176,6 +183,7 @@ function describe(r: BenchResult): string {
   const parts: string[] = [];
   if (r.shareOfCore !== undefined) parts.push(`${(100 * r.shareOfCore).toFixed(0)}% of the tfjs-wasm matMul ceiling of the cores used`);
   if (r.shareOfMachine !== undefined) parts.push(`${(100 * r.shareOfMachine).toFixed(1)}% of the machine`);
+  if (r.msPerStep !== undefined) parts.push(`${(r.msPerStep as number).toFixed(0)} ms per step`);
   if (r.speedup !== undefined) parts.push(`speed-up ×${(r.speedup as number).toFixed(2)} over 1 process`);
   if (r.wallSeconds !== undefined) parts.push(`wall ${(r.wallSeconds as number).toFixed(0)} s, compute ${(r.computeSeconds as number).toFixed(0)} s on ${r.workers} workers, ${r.seeds} seeds`);
   return parts.length ? `  (${parts.join('; ')})` : '';
