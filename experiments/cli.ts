@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKEND_CHOICES } from './runtime/backend.ts';
+import { budgetLine } from './runtime/budget.ts';
 import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
 import { formatSeconds } from './runtime/progress.ts';
 import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
@@ -63,6 +64,9 @@ async function main(): Promise<number> {
     lines.push(`  ${''.padEnd(14)} → ${o.dir}`);
   }
   lines.push(`  wall time: ${formatSeconds(summary.wallSeconds)}`);
+  const ranEverything = only === null && summary.outcomes.every((o) => o.status === 'ran' && o.reusedSeeds.length === 0);
+  const budget = budgetLine(profile, summary.wallSeconds, ranEverything, formatSeconds);
+  if (budget) lines.push(`  ${budget}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -1,0 +1,21 @@
+// The wall-time budget of a full rerun of a profile, measured on this project's
+// reference machine (2 cores, tfjs-wasm, one worker process per core). The
+// runner prints it beside the measured time so a slowdown shows up in every
+// build log, and the README quotes the measurement.
+import type { ProfileName } from '../artifacts/schema.ts';
+
+export const PROFILE_BUDGET_SECONDS: Record<ProfileName, number | null> = {
+  ci: 120,
+  // add-mul, double-add and scan, 3 seeds each, on 2 worker processes.
+  quick: 60 * 60,
+  // The paper's sizes are meant for a GPU: no budget on a CPU.
+  paper: null,
+};
+
+/** One line for the run summary: the budget and whether a run that did all the work kept to it. */
+export function budgetLine(profile: ProfileName, wallSeconds: number, ranEverything: boolean, format: (s: number) => string): string | null {
+  const budget = PROFILE_BUDGET_SECONDS[profile];
+  if (budget === null) return null;
+  const verdict = !ranEverything ? 'partial run, not comparable' : wallSeconds <= budget ? 'within budget' : 'OVER BUDGET';
+  return `budget for a full ${profile} run on 2 cores: ${format(budget)} (${verdict})`;
+}
