@@ -43,3 +43,13 @@ export function controlMaskId(artifact: ResultArtifact): string | undefined {
 export function variantTitle(variant: string, variants: readonly string[]): string | null {
   return variants.length > 1 ? `Variant: ${variant}` : null;
 }
+
+/**
+ * Short name of an experiment for the navigation: its write-up's title
+ * ("SCAN"), else its artifact title up to the first colon, so a new experiment
+ * appears in the navigation without edits to the layout.
+ */
+export function navLabel(artifactTitle: string, writeupTitle?: unknown): string {
+  if (typeof writeupTitle === 'string' && writeupTitle.trim()) return writeupTitle.trim();
+  return artifactTitle.split(':')[0].trim();
+}

@@ -2,6 +2,7 @@
 // collection) and to the URLs of their raw files.
 import { getCollection, getEntry } from 'astro:content';
 import type { ResultArtifact } from '../../experiments/artifacts/schema.ts';
+import { navLabel } from './artifact-lookup.ts';
 import { siteConfig } from './site-config.ts';
 import { siteUrl } from './urls.ts';
 
@@ -19,6 +20,12 @@ export async function listArtifacts(): Promise<Array<{ id: string; artifact: Res
   return entries
     .map((e) => ({ id: e.id, artifact: e.data }))
     .sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+}
+
+/** Every artifact of the shown profile with its short name (navigation, links), in the paper's order. */
+export async function listExperiments(): Promise<Array<{ id: string; artifact: ResultArtifact; label: string }>> {
+  const writeupTitles = new Map((await getCollection('writeups')).map((w) => [w.id, (w.data as { title?: unknown }).title]));
+  return (await listArtifacts()).map((e) => ({ ...e, label: navLabel(e.artifact.title, writeupTitles.get(e.id)) }));
 }
 
 /** The artifact of an experiment (by folder name), or undefined when this profile lacks it. */

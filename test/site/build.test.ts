@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSite, chromiumPath, findPages } from '../../scripts/browser-check.ts';
 import { buildSite } from './build-site.ts';
-import { repoRoot } from './fixture-artifacts.ts';
+import { loadFixture, repoRoot } from './fixture-artifacts.ts';
+import { pageFacts } from './page-facts.ts';
 
 const hasChromium = existsSync(chromiumPath);
 if (!hasChromium) {
@@ -18,13 +19,36 @@ describe.sequential('site build', () => {
   it('builds from the fixtures under a base path, and every page passes the browser check', { timeout: 300_000 }, async () => {
     const site = await buildSite({ name: 'fixtures', profile: 'quick', resultsDir: 'test/fixtures/results', base: '/modular/' });
     console.log(`[site build] fixtures built in ${site.seconds.toFixed(1)} s`);
-    expect(await findPages(site.distDir)).toEqual(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/unwritten/', 'method/']);
+    expect(await findPages(site.distDir)).toEqual(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/scan/', 'experiments/unwritten/', 'method/']);
     for (const file of ['add-mul/result.json', 'add-mul/masks.bin', 'double-add/images/normal-seed1-layer1.png']) {
       expect(existsSync(path.join(site.distDir, 'results/quick', file)), file).toBe(true);
     }
     const home = readFileSync(path.join(site.distDir, 'index.html'), 'utf8');
     expect(home).toContain('href="/modular/experiments/add-mul/"');
     expect(home).not.toContain('<script');
+    // The navigation lists every experiment by its short name, on every page, in the paper's order.
+    const nav = (html: string) => [...html.matchAll(/<a class="nav-experiment" href="([^"]+)"[^>]*>\s*([^<]*?)\s*<\/a>/g)].map((m) => [m[1], m[2]]);
+    const expectedNav = [
+      ['/modular/experiments/add-mul/', 'Addition vs multiplication'],
+      ['/modular/experiments/double-add/', 'Double addition'],
+      ['/modular/experiments/scan/', 'SCAN'],
+      ['/modular/experiments/unwritten/', 'Fixture without a write-up'],
+    ];
+    expect(nav(home)).toEqual(expectedNav);
+    const scanPage = readFileSync(path.join(site.distDir, 'experiments/scan/index.html'), 'utf8');
+    expect(nav(scanPage)).toEqual(expectedNav);
+    expect(scanPage).toMatch(/<a class="nav-experiment" href="\/modular\/experiments\/scan\/" aria-current="page">/);
+    expect(home).toContain('<a href="/modular/experiments/scan/">SCAN: which weights');
+
+    // The SCAN write-up: every claim's verdict inline, configuration values found, the paper-layout table.
+    const scan = loadFixture('scan');
+    const verdicts = [...scanPage.matchAll(/data-finding="([^"]+)"/g)].map((m) => m[1]);
+    expect(verdicts.sort()).toEqual(scan.findings.map((f) => f.id).sort());
+    expect(scanPage).not.toContain('has no finding');
+    expect(scanPage).not.toMatch(/class="config-value"[^>]*>\?</);
+    expect(scanPage).toContain(`This run uses a <span class="config-value" title="model.layers in the artifact's configuration">1</span>`);
+    expect(scanPage).toMatch(/<table class="accuracy-table masks-as-columns">/);
+    expect(site.log).not.toMatch(/\[site\] scan:/);
 
     if (!hasChromium) return;
     const reports = await checkSite({
@@ -37,6 +61,22 @@ describe.sequential('site build', () => {
     expect(byPage['/experiments/add-mul/'].charts).toBe(5);
     expect(byPage['/experiments/double-add/'].charts).toBe(4);
     expect(byPage['/experiments/double-add/'].images).toBe(8);
+    // Split chart, token removal, weights kept, sharing, histogram; pictures: 3 output + 6 LSTM (in <details>).
+    expect(byPage['/experiments/scan/'].charts).toBe(5);
+    expect(byPage['/experiments/scan/'].images).toBe(9);
+    for (const width of [1100, 720]) {
+      const facts = await pageFacts(site.distDir, '/modular/', 'experiments/scan/', width);
+      expect(facts.overflowX, `scan page scrolls sideways at ${width} px`).toBe(0);
+      // At full width nothing needs its own scroll bar either (the 8-column table fits).
+      if (width === 1100) expect(facts.scrolledBoxes).toEqual([]);
+      // The output layer once per pair, each row named by its token and level with it.
+      expect(facts.labelled).toHaveLength(3);
+      for (const picture of facts.labelled) {
+        expect(picture.labels).toEqual(['I_TURN_LEFT', 'I_TURN_RIGHT', 'I_JUMP', 'I_WALK', 'I_RUN', 'I_LOOK', 'EOS']);
+        const row = (picture.imageBottom - picture.imageTop) / picture.labels.length;
+        picture.labelCentres.forEach((y, i) => expect(Math.abs(y - (picture.imageTop + (i + 0.5) * row))).toBeLessThan(1.5));
+      }
+    }
     // No write-up: the generic page draws every chart the artifact has data for (it has no confusion table).
     expect(byPage['/experiments/unwritten/'].charts).toBe(4);
   });

@@ -3,17 +3,13 @@
 // (an HTML fragment holding the Plot SVG). UPDATE_GOLDEN=1 rewrites the files.
 // Structural assertions check that the marks match the rows, so a golden file
 // cannot silently bless an empty or wrong chart.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
 import type { ResultArtifact } from '../../experiments/artifacts/schema.ts';
 import { accuracyChart, confusionChart, createDocument, maskHistogram, sharingChart, weightsKeptChart } from '../../src/lib/charts/index.ts';
 import { orderOfAppearance } from '../../src/lib/stats.ts';
-import { fixtureExperiments, loadFixture, repoRoot } from './fixture-artifacts.ts';
-
-const goldenDir = path.join(repoRoot, 'test/site/golden');
-const update = process.env.UPDATE_GOLDEN === '1';
+import { fixtureExperiments, loadFixture } from './fixture-artifacts.ts';
+import { matchGolden } from './golden.ts';
 
 const charts: Record<string, (a: ResultArtifact, d: Document) => string> = {
   accuracy: accuracyChart,
@@ -22,17 +18,6 @@ const charts: Record<string, (a: ResultArtifact, d: Document) => string> = {
   confusion: confusionChart,
   histogram: maskHistogram,
 };
-
-function matchGolden(name: string, html: string): void {
-  const file = path.join(goldenDir, `${name}.html`);
-  if (update || !existsSync(file)) {
-    if (!update) throw new Error(`missing golden file ${file}; run with UPDATE_GOLDEN=1 to create it`);
-    mkdirSync(goldenDir, { recursive: true });
-    writeFileSync(file, `${html}\n`);
-    return;
-  }
-  expect(html, `${name} differs from its golden file (UPDATE_GOLDEN=1 to accept)`).toBe(readFileSync(file, 'utf8').trimEnd());
-}
 
 /** Chart panels of a rendered chart, each with its bars and dots. */
 function panels(html: string) {

@@ -4,4 +4,6 @@ export { weightsKeptChart } from './weights-kept.ts';
 export { sharingChart } from './sharing.ts';
 export { confusionChart } from './confusion.ts';
 export { maskHistogram } from './histogram.ts';
+export { scanSplitChart } from './scan-splits.ts';
+export { tokenRemovalChart } from './token-removal.ts';
 export { createDocument } from './render.ts';

@@ -79,6 +79,8 @@ function variantPlot(artifact: Artifact, rows: OverlapRow[], variant: string, do
       ),
       Plot.ruleY([0]),
       Plot.axisFx({ anchor: 'bottom', label: null, lineWidth: facetLabelLineWidth(layers.length, 50, facetY ? 90 : 20) }),
+      // Pair names wrap inside the right margin instead of running off the SVG ("i.i.d. vs Turn left").
+      ...(facetY ? [Plot.axisFy({ anchor: 'right', label: null, lineWidth: Math.floor((90 - 12) / chartStyle.fontSize) })] : []),
     ],
   });
   const heading = facetY ? '' : `<p class="chart-panel-subtitle">${escapeHtml(pairs[0] ?? '')}</p>`;

@@ -11,6 +11,13 @@ import { chartStyle, facetLabelLineWidth, panel, serialize, withLegendTitle } fr
 
 export interface WeightsKeptChartOptions {
   variants?: string[];
+  /**
+   * 'count' (default): weights kept, a direct length comparison within a layer.
+   * 'share': percent of the layer kept, for networks whose layers differ in
+   * size by orders of magnitude (SCAN: a 7-column output layer beside LSTM
+   * layers), where a count axis leaves the small layers' bars invisible.
+   */
+  measure?: 'count' | 'share';
 }
 
 type Artifact = Pick<ResultArtifact, 'tables' | 'masks' | 'layers'>;
@@ -22,16 +29,18 @@ export function weightsKeptChart(artifact: Artifact, document: Document, options
   const colors = orderOfAppearance(rows, (r) => maskLabel(artifact as ResultArtifact, r.mask, r.variant));
   return variants
     .map((variant) =>
-      panel(variantTitle(variant, variants), variantPlot(artifact, rows.filter((r) => r.variant === variant), variant, colors, document)),
+      panel(variantTitle(variant, variants), variantPlot(artifact, rows.filter((r) => r.variant === variant), variant, colors, document, options.measure ?? 'count')),
     )
     .join('');
 }
 
-function variantPlot(artifact: Artifact, rows: WeightsKeptRow[], variant: string, colors: string[], document: Document): string {
+function variantPlot(artifact: Artifact, rows: WeightsKeptRow[], variant: string, colors: string[], document: Document, measure: 'count' | 'share'): string {
+  const value = (r: { kept: number; total: number }) => (measure === 'share' ? (100 * r.kept) / r.total : r.kept);
   const label = (id: string) => maskLabel(artifact as ResultArtifact, id, variant);
   const masks = orderOfAppearance(rows, (r) => r.mask).map(label);
   const colorOf = Plot.scale({ color: { type: 'categorical', domain: colors } });
   const layers = layerOrder(artifact as ResultArtifact, rows).map((id) => layerLabel(artifact as ResultArtifact, id));
+  // Statistics of the counts (the tooltips give them); the bars draw them on the chosen measure.
   const summary = groupSummary(rows, ['mask', 'layer', 'total'], (r) => r.kept).map((s) => ({
     ...s,
     maskLabel: label(s.mask),
@@ -48,21 +57,28 @@ function variantPlot(artifact: Artifact, rows: WeightsKeptRow[], variant: string
     marginLeft: 64,
     marginBottom: 64,
     style: { fontSize: `${chartStyle.fontSize}px` },
-    y: { label: 'Weights kept', grid: true, nice: true },
+    y: measure === 'share' ? { label: 'Weights kept (% of the layer)', grid: true, domain: [0, 100] } : { label: 'Weights kept', grid: true, nice: true },
     fx: { domain: layers, label: null, padding: 0.12 },
     x: { domain: masks, axis: null, padding: 0.08 },
     // Legend lists only this panel's masks, coloured as in every other panel.
     color: { domain: masks, range: masks.map((m) => colorOf.apply(m) as string), legend: true },
     marks: [
-      Plot.barY(summary, { fx: 'layerLabel', x: 'maskLabel', y: 'mean', fill: 'maskLabel', title: tip }),
+      Plot.barY(summary, { fx: 'layerLabel', x: 'maskLabel', y: (d) => value({ kept: d.mean, total: d.total }), fill: 'maskLabel', title: tip }),
       Plot.ruleX(
         summary.filter((d) => Number.isFinite(d.std)),
-        { fx: 'layerLabel', x: 'maskLabel', y1: (d) => Math.max(0, d.mean - d.std), y2: (d) => d.mean + d.std, stroke: 'black', strokeWidth: 2 },
+        {
+          fx: 'layerLabel',
+          x: 'maskLabel',
+          y1: (d) => value({ kept: Math.max(0, d.mean - d.std), total: d.total }),
+          y2: (d) => value({ kept: d.mean + d.std, total: d.total }),
+          stroke: 'black',
+          strokeWidth: 2,
+        },
       ),
       Plot.dot(rows, {
         fx: (d) => layerLabel(artifact as ResultArtifact, d.layer),
         x: (d) => label(d.mask),
-        y: 'kept',
+        y: (d) => value(d),
         r: 2.5,
         fill: 'white',
         stroke: 'black',
