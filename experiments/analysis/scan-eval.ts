@@ -12,6 +12,9 @@ import { scanAccuracy } from './seq2seq-accuracy.ts';
 /** Test-set names on the page: the i.i.d. split's test set is "iid". */
 export const TEST_SET_OF: Record<ScanSplit, string> = { simple: 'iid', jump: 'jump', length: 'length', turn_left: 'turn_left' };
 
+/** The eval set of a mask's (or baseline's) own training subset. */
+export const OWN_TRAIN = 'own train';
+
 export interface ScanEvalSets {
   /** Test set per split, keyed by TEST_SET_OF names. */
   tests: Map<string, ScanExample[]>;

@@ -13,7 +13,7 @@
 import type { LayerInfo } from '../artifacts/schema.ts';
 import { sigmoidHistogram } from '../analysis/logit-histogram.ts';
 import { maskRecords, overlapRows, weightsKeptRows } from '../analysis/mask-tables.ts';
-import { maskedAccuracy, scanEvalSets, TEST_SET_OF, type ScanEvalSets } from '../analysis/scan-eval.ts';
+import { maskedAccuracy, OWN_TRAIN, scanEvalSets, TEST_SET_OF, type ScanEvalSets } from '../analysis/scan-eval.ts';
 import { mean, select } from '../analysis/stats.ts';
 import { tokenRemovalRows } from '../analysis/token-removal.ts';
 import type { ScanExample } from '../data/scan/grammar.ts';
@@ -126,7 +126,7 @@ function evaluate(ctx: JobContext, c: ScanConfig, seed: number, variant: string,
   const sets = evalSetsFor(c);
   const read = (t: Parameters<typeof ctx.kernels.read>[0]) => ctx.kernels.read(t);
   const rows = [...sets.tests].map(([evalSet, examples]) => ({ seed, variant, column, evalSet, accuracy: maskedAccuracy(params, masks, examples, read) }));
-  if (ownTrain) rows.push({ seed, variant, column, evalSet: 'own train', accuracy: maskedAccuracy(params, masks, sets.trains.get(ownTrain)!, read) });
+  if (ownTrain) rows.push({ seed, variant, column, evalSet: OWN_TRAIN, accuracy: maskedAccuracy(params, masks, sets.trains.get(ownTrain)!, read) });
   return rows;
 }
 
@@ -233,7 +233,7 @@ export const scan: Experiment<ScanConfig> = {
     });
     const tokenShares = Object.fromEntries(OUTPUT_TOKEN_NAMES.map((t) => [t, meanRemoval(a, 'jump', t)]));
     const others = OUTPUT_TOKEN_NAMES.filter((t) => t !== 'I_JUMP').map((t) => tokenShares[t]);
-    const ownTrain = SCAN_STAGES.map((s) => ({ s, value: acc(s.id, 'own train') }));
+    const ownTrain = SCAN_STAGES.map((s) => ({ s, value: acc(s.id, OWN_TRAIN) }));
     return [
       finding({
         id: 'pretrained-solves-iid',
