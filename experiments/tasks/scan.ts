@@ -28,7 +28,7 @@ import { Rng } from '../runtime/rng.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import { pretrainSeq2Seq, type Seq2SeqTrainConfig } from '../train/pretrain-seq2seq.ts';
 import type { Experiment, JobContext, SeedOutput } from './experiment.ts';
-import { finding, meanAccuracy, meanPretrain } from './finding-helpers.ts';
+import { finding, knownNotToHoldAt, meanAccuracy, meanPretrain } from './finding-helpers.ts';
 
 export interface ScanConfig {
   seeds: number[];
@@ -58,12 +58,15 @@ const profiles: Record<'ci' | 'quick' | 'paper', ScanConfig> = {
     histogramBins: 20,
   },
   // The default, sized on this 2-core CPU (paper-method §12.3): one 128-unit
-  // LSTM layer, batch 64, K = 4 chunks of 16.
+  // LSTM layer, batch 64, K = 4 chunks of 16. A linearly decaying learning rate
+  // reaches 99.9% on the i.i.d. test set in 4k steps (measured, seed 1). The
+  // paper's α would need its 25k-step stages (nothing is pruned in 1k steps), so
+  // α is raised 100× (QUICK_BETA_SIZING says what the other choices did).
   quick: {
     seeds: [1, 2, 3],
     model: { embedding: 16, hidden: 128, layers: 1 },
-    pretrain: { steps: 5000, batchSize: 64, lr: 1e-3, gradClip: 5, teacherForcing: 0.5, finalLrFactor: 1 },
-    mask: { steps: 1500, batchSize: 64, samples: 4, lr: 1e-2, beta: PAPER_ALPHA * 64, logitInit: 2, gradClip: 5, teacherForcing: 0.5 },
+    pretrain: { steps: 4000, batchSize: 64, lr: 3e-3, gradClip: 5, teacherForcing: 0.5, finalLrFactor: 0.1 },
+    mask: { steps: 1000, batchSize: 64, samples: 4, lr: 1e-2, beta: 100 * PAPER_ALPHA * 64, logitInit: 2, gradClip: 5, teacherForcing: 0.5 },
     testLimit: 1000,
     trainCheck: 1000,
     histogramBins: 50,
@@ -79,6 +82,23 @@ const profiles: Record<'ci' | 'quick' | 'paper', ScanConfig> = {
     histogramBins: 500,
   },
 };
+
+/**
+ * Measured while sizing the quick profile (seed 1, the pre-trained 128-unit
+ * network, i.i.d. and jump stages; accuracies on 1,000-command test subsets):
+ *   β (B = 64)   steps   i.i.d. mask on i.i.d.   jump mask on jump   I_JUMP removed
+ *   7.5e-6 (paper α)  1000   99.9   99.4   17%  (logits barely move)
+ *   2.25e-4      1000   100    100    24%
+ *   7.5e-4       1000   99.7   97.5   42%   ← quick
+ *   1.2e-3       1000   95.3   86.2   50%
+ *   1.5e-3       1500   71.5   19.6   61%
+ *   7.5e-4       2500   70.9   24.8   58%
+ *   3e-3         1000   67.8    6.8   63%
+ * The jump test only collapses where the i.i.d. (control) mask has already
+ * lost 25–30 points: within this budget there is no setting that keeps the
+ * control and removes the jump-specific weights.
+ */
+const COLLAPSE_NEEDS_LONG_STAGES = 'measured while sizing the quick profile (seed 1): with 1k-step mask stages, every β that makes the jump mask collapse the jump test (7.5e-4 for 2.5k steps: 24.8%; 3e-3: 6.8%) also breaks the i.i.d. control mask (71% and 68% on the i.i.d. test), and the β that keeps the control (7.5e-4, 1k steps: 99.7%) leaves the jump test at 97.5%. The paper\'s α needs its 25k-step stages (about 2 hours per stage and seed on this CPU); the output-layer removal pattern already shows at quick scale.';
 
 /** The mask stages, in the paper's order: the i.i.d. reference, then the generalisation splits. */
 export const SCAN_STAGES: { id: ScanSplit; label: string }[] = [
@@ -194,9 +214,11 @@ export const scan: Experiment<ScanConfig> = {
   profiles,
   dataVariant: () => 'SCAN generated from its grammar (all 20,910 commands, exact actions); length / add-jump / add-turn-left splits by the official rules, i.i.d. split a seeded 80/20 draw (not the official file\'s draw)',
   dataVersion: 'scan-grammar-v1',
+  // Costs in arithmetic-MLP steps (the runner starts the longest jobs first):
+  // a SCAN pre-training step takes about 4 of those, a mask step about 5.5.
   parts: (c) => [
-    { id: 'masks', cost: c.pretrain.steps + 4 * c.mask.steps * 1.5 },
-    ...SPLITS.map((split) => ({ id: `scratch-${split}`, cost: c.pretrain.steps })),
+    { id: 'masks', cost: 4 * c.pretrain.steps + 5.5 * 4 * c.mask.steps },
+    ...SPLITS.map((split) => ({ id: `scratch-${split}`, cost: 4 * c.pretrain.steps })),
   ],
   masks: () => SCAN_STAGES.map((s) => ({
     id: s.id, label: s.label, variant: 'normal',
@@ -225,6 +247,7 @@ export const scan: Experiment<ScanConfig> = {
     const after = (s: ScanSplit) => acc(s, TEST_SET_OF[s]);
     const scratch = (s: ScanSplit) => acc(scratchColumn(s), TEST_SET_OF[s]);
     const collapse = (s: ScanSplit) => finding({
+      notExpected: knownNotToHoldAt(a, ['quick'], COLLAPSE_NEEDS_LONG_STAGES),
       id: `${s}-mask-collapses-towards-scratch`,
       claim: `The ${SPLIT_LABEL[s].toLowerCase()} mask brings ${SPLIT_LABEL[s].toLowerCase()}-test accuracy at least half-way down from the i.i.d. mask ("before") to the network trained from scratch on the split.`,
       paper: `After masking with the ${SPLIT_LABEL[s].toLowerCase()} training set, accuracy on its test set collapses to about the level of a model trained on the split from scratch.`,
@@ -271,6 +294,7 @@ export const scan: Experiment<ScanConfig> = {
         paper: 'Turn left stays comparatively high (Lake & Baroni\'s from-scratch LSTM: ≈ 90% on turn left, ≈ 1% on jump, ≈ 14% on length).',
         evidence: Object.fromEntries(SPLITS.map((s) => [`after, ${SPLIT_LABEL[s]}`, after(s)])),
         holds: after('turn_left') > after('jump') && after('turn_left') > after('length'),
+        notExpected: knownNotToHoldAt(a, ['quick'], `a comparison between collapsed splits, which the quick profile does not reach: ${COLLAPSE_NEEDS_LONG_STAGES}`),
       }),
       finding({
         id: 'jump-mask-removes-i-jump-most',
@@ -288,7 +312,7 @@ export const scan: Experiment<ScanConfig> = {
   notes: (c) => [
     `Network: embedding ${c.model.embedding}, ${c.model.layers} × ${c.model.hidden} LSTM encoder and decoder, linear output (the paper: 2 × 200).`,
     `Pre-training and each from-scratch baseline: ${c.pretrain.steps} steps, Adam lr ${c.pretrain.lr}, batch ${c.pretrain.batchSize}, clip ${c.pretrain.gradClip}, teacher forcing on ${c.pretrain.teacherForcing * 100}% of batches (the paper: 25k steps, batch 256). No dropout (the paper: 0.5 on embeddings and between LSTM layers); the paper's greedy decoder also applied dropout at evaluation (quirk Q3), we do not.`,
-    `Masks: ${c.mask.steps} steps per stage (the paper: 25k), batch ${c.mask.batchSize}, K = ${c.mask.samples} samples (one per chunk for all time steps), β = ${c.mask.beta.toExponential(2)} so that α = β / B equals the paper's 3e-5 / 256; teacher forcing on 50% of batches during mask training, as the official model stays in training mode (quirk Q4).`,
+    `Masks: ${c.mask.steps} steps per stage (the paper: 25k), batch ${c.mask.batchSize}, K = ${c.mask.samples} samples (one per chunk for all time steps), β = ${c.mask.beta.toExponential(2)}: α = β / B is ${(c.mask.beta / c.mask.batchSize / PAPER_ALPHA).toFixed(0)}× the paper's 3e-5 / 256 (at the paper's α, ${c.mask.steps}-step stages prune almost nothing); teacher forcing on 50% of batches during mask training, as the official model stays in training mode (quirk Q4).`,
     'Each stage trains on its own split (the official code had a closure bug in Oct 2020–Feb 2021 that trained every SCAN stage on the turn-left set; we use the fixed semantics).',
     c.testLimit === null ? 'Evaluation on the full test sets.' : `Evaluation on a fixed random subset of ${c.testLimit} commands per test set (the same for every seed and mask), and ${c.trainCheck} commands of each split's training set.`,
     'The i.i.d. split is our own seeded 80/20 draw: it puts 6,153 of the 7,706 jump-test commands in its training set, against 6,218 in the official file (length 3,136 vs 3,152; turn left 971 vs 948).',
