@@ -1,11 +1,13 @@
 // npm run experiments -- [--profile ci|quick|paper] [--only a,b] [--force]
 //                        [--backend auto|node-gpu|node|wasm|cpu] [--workers N]
-//                        [--results-dir DIR] [--cache-dir DIR] [--help]
+//                        [--results-dir DIR] [--cache-dir DIR] [--data-dir DIR] [--offline] [--help]
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATA_DIR_ENV } from './data/images/data-dir.ts';
 import { BACKEND_CHOICES } from './runtime/backend.ts';
 import { budgetLine } from './runtime/budget.ts';
+import { datasetsFor, ensureDatasets, resolveDataDir } from './runtime/datasets.ts';
 import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
 import { formatSeconds } from './runtime/progress.ts';
 import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
@@ -24,6 +26,10 @@ usage: npm run experiments -- [options]
   --workers N        worker processes (default: number of cores; 0 = in this process)
   --results-dir DIR  where artifacts go (default: content/results)
   --cache-dir DIR    job cache (default: .cache)
+  --data-dir DIR     real datasets (MNIST, CIFAR-10) for the experiments that need
+                     them (default: $MODULARITY_DATA_DIR, else ./data); missing ones
+                     are downloaded from their official sources
+  --offline          never download: a missing dataset is an error
   --help             this text
 
 An artifact is fresh when its cache key (config + code + data version) matches;
@@ -34,7 +40,8 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 async function main(): Promise<number> {
   const { values } = parseFlags(process.argv.slice(2), {
     profile: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, backend: { type: 'string' },
-    workers: { type: 'string' }, 'results-dir': { type: 'string' }, 'cache-dir': { type: 'string' }, help: { type: 'boolean' },
+    workers: { type: 'string' }, 'results-dir': { type: 'string' }, 'cache-dir': { type: 'string' },
+    'data-dir': { type: 'string' }, offline: { type: 'boolean' }, help: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
@@ -45,6 +52,9 @@ async function main(): Promise<number> {
   const only = parseList(values.only);
   if (only) selectExperiments(only); // Validates the names before any work.
   const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
+  const dataDir = resolveDataDir(values['data-dir'], process.env, process.cwd());
+  // Worker processes inherit the environment: this is how the jobs find the data.
+  process.env[DATA_DIR_ENV] = dataDir.dir;
   const start = performance.now();
   const summary = await runExperiments({
     profile, only, force: values.force ?? false, backend, workers,
@@ -55,6 +65,9 @@ async function main(): Promise<number> {
     write: (t) => process.stdout.write(t),
     tty: Boolean(process.stdout.isTTY),
     now: () => (performance.now() - start) / 1000,
+    prepare: (ids) => ensureDatasets(datasetsFor(ids), {
+      dataDir, download: !values.offline, fetch: globalThis.fetch, log: (line) => process.stdout.write(`  ${line}\n`),
+    }),
   });
   const lines = ['', `Summary (profile ${profile}):`];
   for (const o of summary.outcomes) {

@@ -5,9 +5,9 @@ import type { ProfileName } from '../artifacts/schema.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './backend.ts';
 import { UserError } from './errors.ts';
 
-export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
+export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
   } catch (err) {
     throw new UserError((err as Error).message.split('\n')[0].replace(/^TypeError( \[\w+\])?: /, ''));
   }

@@ -33,6 +33,8 @@ export interface RunOptions {
   write: (text: string) => void;
   tty: boolean;
   now: () => number;
+  /** Called with the experiments that have jobs to run, before any job starts (e.g. to fetch their datasets). */
+  prepare?: (experimentIds: string[]) => Promise<void>;
 }
 
 export interface ExperimentOutcome {
@@ -135,6 +137,7 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
       board.log(`  done ${job.id} in ${formatSeconds(t.end - t.start)}`);
     },
   };
+  if (jobs.length > 0 && opts.prepare) await opts.prepare([...new Set(jobs.map((j) => j.experiment))]);
   if (jobs.length > 0) {
     const workers = opts.workers === 0 ? 0 : Math.min(opts.workers, jobs.length);
     board.log(`running ${jobs.length} jobs ${workers === 0 ? 'in this process' : `on ${workers} worker processes`} (backend: ${opts.backend})`);

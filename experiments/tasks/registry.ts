@@ -3,9 +3,10 @@ import { UserError } from '../runtime/errors.ts';
 import { addMul } from './add-mul.ts';
 import { doubleAdd } from './double-add.ts';
 import type { AnyExperiment } from './experiment.ts';
+import { permutedMnist } from './permuted-mnist.ts';
 import { scan } from './scan.ts';
 
-export const EXPERIMENTS: AnyExperiment[] = [addMul, doubleAdd, scan];
+export const EXPERIMENTS: AnyExperiment[] = [addMul, doubleAdd, permutedMnist, scan];
 
 export function findExperiment(id: string): AnyExperiment {
   const e = EXPERIMENTS.find((x) => x.id === id);

@@ -42,10 +42,13 @@ export function refLossAndGrads(layers: RefLayer[], x: Float32Array, n: number, 
     }
   }
   const dW: Float64Array[] = new Array(layers.length);
+  const db: Float64Array[] = new Array(layers.length);
   for (let l = layers.length - 1; l >= 0; l--) {
     const { rows, cols: oc, W } = layers[l];
     const h = acts[l];
     dW[l] = new Float64Array(rows * oc);
+    db[l] = new Float64Array(oc);
+    for (let e = 0; e < n; e++) for (let c = 0; c < oc; c++) db[l][c] += dz[e * oc + c];
     for (let r = 0; r < rows; r++) for (let c = 0; c < oc; c++) {
       let s = 0;
       for (let e = 0; e < n; e++) s += h[e * rows + r] * dz[e * oc + c];
@@ -61,5 +64,5 @@ export function refLossAndGrads(layers: RefLayer[], x: Float32Array, n: number, 
       dz = dh;
     }
   }
-  return { loss: loss * scale, dW };
+  return { loss: loss * scale, dW, db };
 }

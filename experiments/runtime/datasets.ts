@@ -1,0 +1,42 @@
+// Which experiments read a real dataset, and making sure it is there before
+// their jobs start: use the copy in the data directory, download the official
+// files when allowed (the experiments CLI allows it unless --offline), or stop
+// with one line that says where it looked. Experiments whose artifacts are
+// fresh never need their data, so a fresh clone builds offline.
+import { resolveDataDir, type ResolvedDataDir } from '../data/images/data-dir.ts';
+import type { DownloadProgress } from '../data/images/download.ts';
+import { ensureCifar10, ensureMnist } from '../data/images/official-downloads.ts';
+
+export type DatasetName = 'mnist' | 'cifar10';
+
+/** The real datasets each experiment's jobs read; the others generate their data. */
+export const DATASETS_OF: Readonly<Record<string, DatasetName[]>> = {
+  'permuted-mnist': ['mnist'],
+  cifar10: ['cifar10'],
+};
+
+export interface DatasetOptions {
+  dataDir: ResolvedDataDir;
+  download: boolean;
+  fetch: typeof globalThis.fetch;
+  log: (line: string) => void;
+  onProgress?: (p: DownloadProgress) => void;
+}
+
+export function datasetsFor(experimentIds: string[]): DatasetName[] {
+  return [...new Set(experimentIds.flatMap((id) => DATASETS_OF[id] ?? []))];
+}
+
+export async function ensureDatasets(names: DatasetName[], opts: DatasetOptions): Promise<void> {
+  const howToGet = 'give --data-dir DIR (or set MODULARITY_DATA_DIR) pointing at a copy, or run without --offline on a machine that is online';
+  for (const name of names) {
+    const common = { download: opts.download, fetch: opts.fetch, onProgress: opts.onProgress, howToGet };
+    if (name === 'mnist') opts.log(`MNIST: ${await ensureMnist(opts.dataDir.dir, common)}`);
+    else {
+      await ensureCifar10(opts.dataDir.dir, 'auto', common);
+      opts.log(`CIFAR-10: found in ${opts.dataDir.dir}`);
+    }
+  }
+}
+
+export { resolveDataDir };
