@@ -19,7 +19,7 @@ describe.sequential('site build', () => {
   it('builds from the fixtures under a base path, and every page passes the browser check', { timeout: 300_000 }, async () => {
     const site = await buildSite({ name: 'fixtures', profile: 'quick', resultsDir: 'test/fixtures/results', base: '/modular/' });
     console.log(`[site build] fixtures built in ${site.seconds.toFixed(1)} s`);
-    expect(await findPages(site.distDir)).toEqual(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/scan/', 'experiments/unwritten/', 'method/']);
+    expect(await findPages(site.distDir)).toEqual(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/permuted-mnist/', 'experiments/scan/', 'experiments/unwritten/', 'method/']);
     for (const file of ['add-mul/result.json', 'add-mul/masks.bin', 'double-add/images/normal-seed1-layer1.png']) {
       expect(existsSync(path.join(site.distDir, 'results/quick', file)), file).toBe(true);
     }
@@ -31,6 +31,7 @@ describe.sequential('site build', () => {
     const expectedNav = [
       ['/modular/experiments/add-mul/', 'Addition vs multiplication'],
       ['/modular/experiments/double-add/', 'Double addition'],
+      ['/modular/experiments/permuted-mnist/', 'Permuted MNIST'],
       ['/modular/experiments/scan/', 'SCAN'],
       ['/modular/experiments/unwritten/', 'Fixture without a write-up'],
     ];
@@ -50,6 +51,24 @@ describe.sequential('site build', () => {
     expect(scanPage).toMatch(/<table class="accuracy-table masks-as-columns">/);
     expect(site.log).not.toMatch(/\[site\] scan:/);
 
+    // The permuted-MNIST write-up: listed on the index, every verdict inline, configuration values found,
+    // the per-task accuracy table, no warnings from its components.
+    const pm = loadFixture('permuted-mnist');
+    const pmPage = readFileSync(path.join(site.distDir, 'experiments/permuted-mnist/index.html'), 'utf8');
+    expect(home).toContain('<a href="/modular/experiments/permuted-mnist/">Permuted MNIST: how much');
+    expect([...pmPage.matchAll(/data-finding="([^"]+)"/g)].map((m) => m[1]).sort()).toEqual(pm.findings.map((f) => f.id).sort());
+    expect(pmPage).not.toContain('has no finding');
+    expect(pmPage).not.toMatch(/class="config-value"[^>]*>\?</);
+    expect(pmPage).toMatch(/<table class="accuracy-table task-accuracy-table">/);
+    // Its last row is the mean over tasks that the writer's finding reads, per variant.
+    const summaryRow = pmPage.match(/<tr class="summary-row">([\s\S]*?)<\/tr>/)?.[1] ?? '';
+    const learned = pm.findings.find((f) => f.id === 'tasks-learned')!.evidence;
+    expect([...summaryRow.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(
+      ['new-init 2', 'new-init 0', 'new-init -1'].map((v) => `${(learned[`mean accuracy, ${v}`] * 100).toFixed(1)}%`),
+    );
+    expect([...pmPage.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1])).toEqual(['transfer-sharing', 'transfer-sharing', 'weights-kept']);
+    expect(site.log).not.toMatch(/\[site\] permuted-mnist:/);
+
     if (!hasChromium) return;
     const reports = await checkSite({
       distDir: site.distDir,
@@ -64,6 +83,13 @@ describe.sequential('site build', () => {
     // Split chart, token removal, weights kept, sharing, histogram; pictures: 3 output + 6 LSTM (in <details>).
     expect(byPage['/experiments/scan/'].charts).toBe(5);
     expect(byPage['/experiments/scan/'].images).toBe(9);
+    // Sharing (layers 2–4), sharing with the first layer (in <details>), weights kept by task.
+    expect(byPage['/experiments/permuted-mnist/'].charts).toBe(3);
+    for (const width of [1100, 720]) {
+      const facts = await pageFacts(site.distDir, '/modular/', 'experiments/permuted-mnist/', width);
+      expect(facts.overflowX, `permuted-mnist page scrolls sideways at ${width} px`).toBe(0);
+      if (width === 1100) expect(facts.scrolledBoxes).toEqual([]);
+    }
     for (const width of [1100, 720]) {
       const facts = await pageFacts(site.distDir, '/modular/', 'experiments/scan/', width);
       expect(facts.overflowX, `scan page scrolls sideways at ${width} px`).toBe(0);

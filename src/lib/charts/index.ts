@@ -6,4 +6,5 @@ export { confusionChart } from './confusion.ts';
 export { maskHistogram } from './histogram.ts';
 export { scanSplitChart } from './scan-splits.ts';
 export { tokenRemovalChart } from './token-removal.ts';
+export { transferSharingChart } from './transfer-sharing.ts';
 export { createDocument } from './render.ts';

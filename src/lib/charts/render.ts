@@ -8,7 +8,9 @@
 //  - Coordinates carry 15+ digits of float noise; two decimals are plenty for
 //    SVG and keep goldens readable.
 // Plot's class name ("plot-d6a7b5") is a constant of the Plot version, not random.
+import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
+import type { ResultArtifact } from '../../../experiments/artifacts/schema.ts';
 import { escapeHtml } from '../html.ts';
 
 /** A fresh DOM document for Plot to draw into. */
@@ -61,4 +63,15 @@ export function normalizeSvg(html: string): string {
 export function panel(title: string | null, body: string): string {
   const heading = title ? `<p class="chart-panel-title">${escapeHtml(title)}</p>` : '';
   return `<div class="chart-panel">${heading}${body}</div>`;
+}
+
+/**
+ * One colour per layer label of the artifact (all layers, not only the drawn
+ * ones), so a layer keeps its colour across the charts that colour by layer
+ * (permuted MNIST's sharing chart, the weights-kept chart grouped by mask).
+ */
+export function layerColors(artifact: Pick<ResultArtifact, 'layers'>): Map<string, string> {
+  const labels = artifact.layers.map((l) => l.label);
+  const scale = Plot.scale({ color: { type: 'categorical', domain: labels } });
+  return new Map(labels.map((l) => [l, scale.apply(l) as string]));
 }
