@@ -149,8 +149,8 @@ export interface TaskAccuracyRow {
   variant: string;
   /** One per task, in the writer's order; undefined where the run lacks that task. */
   cells: Array<Summary | undefined>;
-  /** Mean over tasks of each task's mean over seeds (how the writer's finding averages). */
-  meanOverTasks: number;
+  /** The worst task's mean over seeds (what the writer's finding reads: one failed task must not hide in an average). */
+  worstTask: number;
 }
 
 /**
@@ -164,7 +164,7 @@ export function taskAccuracyGrid(artifact: Pick<ResultArtifact, 'tables'>): { ta
     const summaries = groupSummary(own.filter((r) => r.variant === variant), ['column'], (r) => r.accuracy);
     const cells = tasks.map((t) => summaries.find((s) => s.column === t));
     const means = cells.filter((c): c is NonNullable<typeof c> => c !== undefined).map((c) => c.mean);
-    return { variant, cells, meanOverTasks: means.reduce((s, v) => s + v, 0) / means.length };
+    return { variant, cells, worstTask: Math.min(...means) };
   });
   return { tasks, rows };
 }

@@ -60,11 +60,11 @@ describe.sequential('site build', () => {
     expect(pmPage).not.toContain('has no finding');
     expect(pmPage).not.toMatch(/class="config-value"[^>]*>\?</);
     expect(pmPage).toMatch(/<table class="accuracy-table task-accuracy-table">/);
-    // Its last row is the mean over tasks that the writer's finding reads, per variant.
+    // Its last row is the worst task, which the writer's finding reads, per variant.
     const summaryRow = pmPage.match(/<tr class="summary-row">([\s\S]*?)<\/tr>/)?.[1] ?? '';
     const learned = pm.findings.find((f) => f.id === 'tasks-learned')!.evidence;
     expect([...summaryRow.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(
-      ['new-init 2', 'new-init 0', 'new-init -1'].map((v) => `${(learned[`mean accuracy, ${v}`] * 100).toFixed(1)}%`),
+      ['new-init 2', 'new-init 0', 'new-init -1'].map((v) => `${(learned[`worst task, ${v}`] * 100).toFixed(1)}%`),
     );
     expect([...pmPage.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1])).toEqual(['transfer-sharing', 'transfer-sharing', 'weights-kept']);
     expect(site.log).not.toMatch(/\[site\] permuted-mnist:/);
