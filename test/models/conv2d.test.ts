@@ -1,0 +1,112 @@
+// The CNN pieces (im2col convolution, 2×2 max pool, global average pool) with
+// their hand-written backward passes: forward against a plain-loop 3×3
+// convolution, and the gradients of a small conv → ReLU → pool → conv → ReLU →
+// global-pool network against central finite differences.
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  col2im, conv3x3Backward, conv3x3Forward, globalAvgPoolBackward, globalAvgPoolForward, im2col, maxPool2Backward, maxPool2Forward, type Grid,
+} from '../../experiments/models/conv2d.ts';
+import { Rng } from '../../experiments/runtime/rng.ts';
+import { useBackend } from '../helpers/backend.ts';
+
+const read = (t: tf.Tensor) => Float64Array.from(t.dataSync());
+
+/** Plain-loop 3×3 convolution, padding 1, on [C, N, H, W] data; W[(k·C_in + c), o] with k = dy·3 + dx. */
+function refConv(x: Float32Array, cIn: number, g: Grid, W: Float32Array, b: Float32Array, cOut: number): Float64Array {
+  const out = new Float64Array(cOut * g.n * g.h * g.w);
+  for (let o = 0; o < cOut; o++) for (let e = 0; e < g.n; e++) for (let y = 0; y < g.h; y++) for (let xx = 0; xx < g.w; xx++) {
+    let s = b[o];
+    for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) {
+      const sy = y + dy - 1, sx = xx + dx - 1;
+      if (sy < 0 || sy >= g.h || sx < 0 || sx >= g.w) continue;
+      for (let c = 0; c < cIn; c++) s += x[((c * g.n + e) * g.h + sy) * g.w + sx] * W[((dy * 3 + dx) * cIn + c) * cOut + o];
+    }
+    out[((o * g.n + e) * g.h + y) * g.w + xx] = s;
+  }
+  return out;
+}
+
+describe.each(['wasm', 'cpu'] as const)('CNN pieces on %s', (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+  });
+
+  it('im2col convolution equals a plain-loop 3×3 convolution with zero padding', () => {
+    const g = { n: 2, h: 4, w: 6 }, cIn = 3, cOut = 5;
+    const rng = new Rng(1, 'conv');
+    const x = rng.fillUniform(new Float32Array(cIn * g.n * g.h * g.w), -1, 1);
+    const W = rng.fillUniform(new Float32Array(9 * cIn * cOut), -1, 1);
+    const b = rng.fillUniform(new Float32Array(cOut), -1, 1);
+    const got = tf.tidy(() => {
+      const Wt = tf.tensor(W, [9 * cIn, cOut]);
+      return read(conv3x3Forward(tf.tensor(x, [cIn, g.n * g.h * g.w]), g, { W: Wt, WT: tf.transpose(Wt), b: tf.tensor(b, [cOut, 1]) }).z);
+    });
+    const want = refConv(x, cIn, g, W, b, cOut);
+    want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
+  });
+
+  it('col2im is the adjoint of im2col: ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩', () => {
+    const g = { n: 2, h: 3, w: 5 }, c = 2;
+    const rng = new Rng(2, 'adjoint');
+    const x = rng.fillUniform(new Float32Array(c * g.n * g.h * g.w), -1, 1);
+    const y = rng.fillUniform(new Float32Array(9 * c * g.n * g.h * g.w), -1, 1);
+    const [lhs, rhs] = tf.tidy(() => [
+      tf.sum(tf.mul(im2col(tf.tensor(x, [c, g.n * g.h * g.w]), g), tf.tensor(y, [9 * c, g.n * g.h * g.w]))).dataSync()[0],
+      tf.sum(tf.mul(tf.tensor(x, [c, g.n * g.h * g.w]), col2im(tf.tensor(y, [9 * c, g.n * g.h * g.w]), g))).dataSync()[0],
+    ]);
+    expect(lhs).toBeCloseTo(rhs, 4);
+  });
+
+  it('gradients of conv → ReLU → max pool → conv → ReLU → global average pool match finite differences', () => {
+    const g1 = { n: 2, h: 4, w: 4 }, g2 = { n: 2, h: 2, w: 2 };
+    const [c0, c1, c2] = [2, 3, 4];
+    const rng = new Rng(3, 'net');
+    const x = rng.fillUniform(new Float32Array(c0 * 32), -1, 1);
+    const params = {
+      W1: rng.fillUniform(new Float32Array(9 * c0 * c1), -0.5, 0.5), b1: rng.fillUniform(new Float32Array(c1), -0.1, 0.1),
+      W2: rng.fillUniform(new Float32Array(9 * c1 * c2), -0.5, 0.5), b2: rng.fillUniform(new Float32Array(c2), -0.1, 0.1),
+    };
+    const target = rng.fillUniform(new Float32Array(c2 * g1.n), -1, 1);
+    const weights = (W: Float32Array, b: Float32Array, cin: number, cout: number) => {
+      const Wt = tf.tensor(W, [9 * cin, cout]);
+      return { W: Wt, WT: tf.transpose(Wt), b: tf.tensor(b, [cout, 1]) };
+    };
+    // Loss = ½ Σ (out − target)².
+    const run = (withGrads: boolean) => tf.tidy(() => {
+      const w1 = weights(params.W1, params.b1, c0, c1), w2 = weights(params.W2, params.b2, c1, c2);
+      const c1f = conv3x3Forward(tf.tensor(x, [c0, 32]), g1, w1);
+      const a1 = tf.relu(c1f.z);
+      const p1 = maxPool2Forward(a1, g1);
+      const c2f = conv3x3Forward(p1.y, g2, w2);
+      const a2 = tf.relu(c2f.z);
+      const out = globalAvgPoolForward(a2, g2);
+      const diff = tf.sub(out, tf.tensor(target, [c2, g1.n]));
+      const loss = 0.5 * tf.sum(tf.square(diff)).dataSync()[0];
+      if (!withGrads) return { loss, grads: null };
+      const dz2 = tf.mul(globalAvgPoolBackward(diff, g2), tf.step(c2f.z));
+      const b2 = conv3x3Backward(dz2, c2f.cols, g2, w2, true);
+      const dz1 = tf.mul(maxPool2Backward(b2.dx!, p1.argmax, g1), tf.step(c1f.z));
+      const b1 = conv3x3Backward(dz1, c1f.cols, g1, w1, false);
+      return { loss, grads: { W1: read(b1.dW), b1: read(b1.db), W2: read(b2.dW), b2: read(b2.db) } };
+    });
+    const { grads } = run(true);
+    const h = 1e-2;
+    let checked = 0;
+    for (const key of ['W1', 'b1', 'W2', 'b2'] as const) {
+      const arr = params[key];
+      for (let i = 0; i < arr.length; i++) {
+        const keep = arr[i];
+        arr[i] = keep + h;
+        const up = run(false).loss;
+        arr[i] = keep - h;
+        const down = run(false).loss;
+        arr[i] = keep;
+        const fd = (up - down) / (2 * h);
+        expect(Math.abs(grads![key][i] - fd)).toBeLessThan(2e-3 + 2e-2 * Math.abs(fd));
+        checked++;
+      }
+    }
+    expect(checked).toBe(9 * c0 * c1 + c1 + 9 * c1 * c2 + c2);
+  });
+});
