@@ -22,14 +22,19 @@ function layersOf(p: CnnHostParams) {
 }
 
 function lossAndGrads(p: CnnHostParams, withGrads: boolean) {
-  return tf.tidy(() => {
+  // Host copies are collected outside the tidy's return value (tfjs walks returned containers).
+  const out = { loss: 0, dW: [] as Float64Array[], db: [] as Float64Array[] };
+  tf.tidy(() => {
     const layers = layersOf(p);
     const cache = cnnForward(tf.tensor(X, [2, N * 64]), N, SIZES, layers);
     const r = digitCrossEntropy(Float32Array.from(cache.logits.dataSync()), 10, N, 0, 1, Y, 1 / N);
-    if (!withGrads) return { loss: r.lossSum / N, dW: [], db: [] };
+    out.loss = r.lossSum / N;
+    if (!withGrads) return;
     const g = cnnBackward(cache, tf.tensor(r.gradT, [10, N]), layers);
-    return { loss: r.lossSum / N, dW: g.dW.map((t) => Float64Array.from(t.dataSync())), db: g.db.map((t) => Float64Array.from(t.dataSync())) };
+    out.dW = g.dW.map((t) => Float64Array.from(t.dataSync()));
+    out.db = g.db.map((t) => Float64Array.from(t.dataSync()));
   });
+  return out;
 }
 
 describe.each(['wasm', 'cpu'] as const)('CNN on %s', (backend) => {

@@ -10,7 +10,7 @@ import {
 import { Rng } from '../../experiments/runtime/rng.ts';
 import { useBackend } from '../helpers/backend.ts';
 
-const read = (t: tf.Tensor) => Float64Array.from(t.dataSync());
+const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
 
 /** Plain-loop 3×3 convolution, padding 1, on [C, N, H, W] data; W[(k·C_in + c), o] with k = dy·3 + dx. */
 function refConv(x: Float32Array, cIn: number, g: Grid, W: Float32Array, b: Float32Array, cOut: number): Float64Array {
