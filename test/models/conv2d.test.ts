@@ -75,26 +75,26 @@ describe.each(['wasm', 'cpu'] as const)('CNN pieces on %s', (backend) => {
     // Loss = ½ Σ (out − target)².
     type Grads = { W1: Float32Array; b1: Float32Array; W2: Float32Array; b2: Float32Array };
     const run = (withGrads: boolean) => {
-      const out: { loss: number; grads: Grads | null } = { loss: 0, grads: null };
+      const result: { loss: number; grads: Grads | null } = { loss: 0, grads: null };
       tf.tidy(() => {
-      const w1 = weights(params.W1, params.b1, c0, c1), w2 = weights(params.W2, params.b2, c1, c2);
-      const c1f = conv3x3Forward(tf.tensor(x, [c0, 32]), g1, w1);
-      const a1 = tf.relu(c1f.z);
-      const p1 = maxPool2Forward(a1, g1);
-      const c2f = conv3x3Forward(p1.y, g2, w2);
-      const a2 = tf.relu(c2f.z);
-      const out = globalAvgPoolForward(a2, g2);
-      const diff = tf.sub(out, tf.tensor(target, [c2, g1.n]));
-      const loss = 0.5 * tf.sum(tf.square(diff)).dataSync()[0];
-      out.loss = loss;
-      if (!withGrads) return;
-      const dz2 = tf.mul(globalAvgPoolBackward(diff, g2), tf.step(c2f.z));
-      const b2 = conv3x3Backward(dz2, c2f.cols, g2, w2, true);
-      const dz1 = tf.mul(maxPool2Backward(b2.dx!, p1.argmax, g1), tf.step(c1f.z));
-      const b1 = conv3x3Backward(dz1, c1f.cols, g1, w1, false);
-      out.grads = { W1: read(b1.dW), b1: read(b1.db), W2: read(b2.dW), b2: read(b2.db) };
+        const w1 = weights(params.W1, params.b1, c0, c1), w2 = weights(params.W2, params.b2, c1, c2);
+        const c1f = conv3x3Forward(tf.tensor(x, [c0, 32]), g1, w1);
+        const a1 = tf.relu(c1f.z);
+        const p1 = maxPool2Forward(a1, g1);
+        const c2f = conv3x3Forward(p1.y, g2, w2);
+        const a2 = tf.relu(c2f.z);
+        const out = globalAvgPoolForward(a2, g2);
+        const diff = tf.sub(out, tf.tensor(target, [c2, g1.n]));
+        const loss = 0.5 * tf.sum(tf.square(diff)).dataSync()[0];
+        result.loss = loss;
+        if (!withGrads) return;
+        const dz2 = tf.mul(globalAvgPoolBackward(diff, g2), tf.step(c2f.z));
+        const b2 = conv3x3Backward(dz2, c2f.cols, g2, w2, true);
+        const dz1 = tf.mul(maxPool2Backward(b2.dx!, p1.argmax, g1), tf.step(c1f.z));
+        const b1 = conv3x3Backward(dz1, c1f.cols, g1, w1, false);
+        result.grads = { W1: read(b1.dW), b1: read(b1.db), W2: read(b2.dW), b2: read(b2.db) };
       });
-      return out;
+      return result;
     };
     const { grads } = run(true);
     const h = 1e-2;
