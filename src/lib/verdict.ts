@@ -10,12 +10,15 @@ export interface Verdict {
   label: string;
   /** Shown under the label when the profile was not expected to reproduce the claim. */
   note?: string;
+  /** The measured reason it was not expected (can be long: the findings table folds it). */
+  reason?: string;
 }
 
 export function verdict(f: Pick<Finding, 'holds' | 'expected' | 'expectation'>): Verdict {
-  const note = f.expected ? undefined : `Not expected at this scale${f.expectation ? `: ${f.expectation}` : '.'}`;
-  if (f.holds) return { kind: 'ok', label: '✓ reproduced', note };
-  return { kind: f.expected ? 'bad' : 'known', label: '✗ not reproduced', note };
+  const note = f.expected ? undefined : 'Not expected at this scale';
+  const reason = f.expected ? undefined : f.expectation;
+  if (f.holds) return { kind: 'ok', label: '✓ reproduced', note, reason };
+  return { kind: f.expected ? 'bad' : 'known', label: '✗ not reproduced', note, reason };
 }
 
 export interface Tally {

@@ -95,13 +95,7 @@ describe.sequential('site build', () => {
       expect(facts.overflowX, `scan page scrolls sideways at ${width} px`).toBe(0);
       // At full width nothing needs its own scroll bar either (the 8-column table fits).
       if (width === 1100) expect(facts.scrolledBoxes).toEqual([]);
-      // The output layer once per pair, each row named by its token and level with it.
-      expect(facts.labelled).toHaveLength(3);
-      for (const picture of facts.labelled) {
-        expect(picture.labels).toEqual(['I_TURN_LEFT', 'I_TURN_RIGHT', 'I_JUMP', 'I_WALK', 'I_RUN', 'I_LOOK', 'EOS']);
-        const row = (picture.imageBottom - picture.imageTop) / picture.labels.length;
-        picture.labelCentres.forEach((y, i) => expect(Math.abs(y - (picture.imageTop + (i + 0.5) * row))).toBeLessThan(1.5));
-      }
+      expectTokenRowsLabelled(facts);
     }
     // No write-up: the generic page draws every chart the artifact has data for (it has no confusion table).
     expect(byPage['/experiments/unwritten/'].charts).toBe(4);
@@ -111,13 +105,15 @@ describe.sequential('site build', () => {
     // The committed results a reader sees (content/results/quick): the real data, not fixtures.
     const site = await buildSite({ name: 'published', profile: 'quick', resultsDir: 'content/results' });
     const pages = await findPages(site.distDir);
-    expect(pages).toEqual(expect.arrayContaining(['', 'experiments/add-mul/', 'experiments/double-add/', 'method/']));
+    expect(pages).toEqual(expect.arrayContaining(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/permuted-mnist/', 'experiments/scan/', 'method/']));
     if (!hasChromium) return;
     const reports = await checkSite({ distDir: site.distDir, base: '/', screenshotsDir: path.join(repoRoot, 'test-output/screenshots/published') });
     for (const r of reports) expect(r.problems, r.page).toEqual([]);
     const byPage = Object.fromEntries(reports.map((r) => [r.page, r]));
     expect(byPage['/experiments/add-mul/'].charts).toBeGreaterThanOrEqual(5);
     expect(byPage['/experiments/double-add/'].images).toBeGreaterThanOrEqual(10);
+    // The real output layer is far wider than the fixture's, so its rows are stretched to fit their labels.
+    for (const width of [1100, 720]) expectTokenRowsLabelled(await pageFacts(site.distDir, '/', 'experiments/scan/', width));
   });
 
   it('builds a profile that has no artifacts yet, and the index says so', { timeout: 300_000 }, async () => {
@@ -126,3 +122,13 @@ describe.sequential('site build', () => {
     expect(readFileSync(path.join(site.distDir, 'index.html'), 'utf8')).toContain('No result artifacts yet');
   });
 });
+
+/** SCAN's output layer, once per pair of masks: each row named by its token and level with it. */
+function expectTokenRowsLabelled(facts: Awaited<ReturnType<typeof pageFacts>>): void {
+  expect(facts.labelled).toHaveLength(3);
+  for (const picture of facts.labelled) {
+    expect(picture.labels).toEqual(['I_TURN_LEFT', 'I_TURN_RIGHT', 'I_JUMP', 'I_WALK', 'I_RUN', 'I_LOOK', 'EOS']);
+    const row = (picture.imageBottom - picture.imageTop) / picture.labels.length;
+    picture.labelCentres.forEach((y, i) => expect(Math.abs(y - (picture.imageTop + (i + 0.5) * row))).toBeLessThan(1.5));
+  }
+}

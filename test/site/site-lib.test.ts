@@ -1,11 +1,12 @@
 // Pure helpers behind the components: the accuracy grid (both layouts), the
-// display size of mask pictures, config values quoted in prose, nav labels.
+// display size of mask pictures, config values quoted in prose, nav labels, verdicts.
 import { describe, expect, it } from 'vitest';
 import type { AccuracyRow } from '../../experiments/artifacts/schema.ts';
 import { accuracyGrid } from '../../src/lib/accuracy-grid.ts';
 import { navLabel } from '../../src/lib/artifact-lookup.ts';
 import { configValue, formatConfigValue } from '../../src/lib/config-value.ts';
 import { pictureSize } from '../../src/lib/picture-size.ts';
+import { verdict } from '../../src/lib/verdict.ts';
 
 const rows: AccuracyRow[] = [
   { seed: 1, variant: 'normal', column: 'unmasked', evalSet: 'a', accuracy: 0.9 },
@@ -98,5 +99,16 @@ describe('navLabel', () => {
     expect(navLabel('SCAN: which weights do the generalisation splits depend on?')).toBe('SCAN');
     expect(navLabel('Double addition', undefined)).toBe('Double addition');
     expect(navLabel('Double addition', '  ')).toBe('Double addition');
+  });
+});
+
+describe('verdict', () => {
+  const base = { id: 'x', claim: 'c', paper: 'p', evidence: {} };
+  it('says whether a claim held, and keeps the measured reason apart from the short note', () => {
+    expect(verdict({ ...base, holds: true, expected: true })).toEqual({ kind: 'ok', label: '✓ reproduced', note: undefined, reason: undefined });
+    expect(verdict({ ...base, holds: false, expected: true }).kind).toBe('bad');
+    const known = verdict({ ...base, holds: false, expected: false, expectation: 'measured: too few steps' });
+    expect(known).toEqual({ kind: 'known', label: '✗ not reproduced', note: 'Not expected at this scale', reason: 'measured: too few steps' });
+    expect(verdict({ ...base, holds: true, expected: false }).note).toBe('Not expected at this scale');
   });
 });
