@@ -19,7 +19,7 @@ import { labelKey, mixKey, Rng } from '../runtime/rng.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import { TrailingMean } from '../train/trailing-mean.ts';
 import type { Experiment, JobContext, SeedOutput, SeedMask } from './experiment.ts';
-import { finding } from './finding-helpers.ts';
+import { finding, knownNotToHoldAt } from './finding-helpers.ts';
 
 export interface PermutedMnistConfig {
   seeds: number[];
@@ -146,6 +146,14 @@ function runVariant(ctx: JobContext, c: PermutedMnistConfig, seed: number, newIn
   return { seed, ...out, confusion: [], histograms: [], stages: timer.stages };
 }
 
+/**
+ * Measured on the quick profile (3 seeds, 1k steps per task): with new-init 0
+ * the worst task reaches 87%, with −1 only 36% (the first task starts with
+ * every weight switched off and keeps under 1% of its input layer). The
+ * default init 2 reaches 95%.
+ */
+const PREFER_OLD_SHORT = 'measured at quick scale (1k steps per task; the paper: 30k): masks whose new weights start at logit 0 or −1 switch on too few of them in 1k steps; the worst task reaches about 87% (new-init 0) and 36% (new-init −1, whose first task starts with every weight off and ends with under 1% of its input layer), against 95% with the default init 2. Their sharing curves are shown all the same: they say where the few weights each task switched on came from.';
+
 type Artifact = Parameters<Experiment<PermutedMnistConfig>['findings']>[0];
 
 /**
@@ -199,17 +207,25 @@ export const permutedMnist: Experiment<PermutedMnistConfig> = {
     return [
       finding({
         id: 'tasks-learned',
-        claim: 'Every task is learned under its own mask: ≥ 95% validation accuracy for the worst task (mean over seeds), in each variant.',
+        claim: `Every task is learned under its own mask with new-init ${c.newInits[0]}: ≥ 95% validation accuracy for the worst task (mean over seeds).`,
         paper: 'Each task is trained to convergence with its mask (the figure reads sharing, not accuracy).',
-        evidence: Object.fromEntries(c.newInits.map((v, i) => [`worst task, new-init ${v}`, worst[i]])),
-        holds: worst.every((x) => x >= 0.95),
+        evidence: { [`worst task, new-init ${c.newInits[0]}`]: worst[0] },
+        holds: worst[0] >= 0.95,
+      }),
+      finding({
+        id: 'tasks-learned-prefer-old',
+        claim: `Every task is learned under its own mask in the "prefer old" variants too (new-init ${c.newInits.slice(1).join(', ')}): ≥ 95% for the worst task.`,
+        paper: 'The paper\'s prefer-old sweeps train each task for 30k steps; the figures read sharing only.',
+        evidence: Object.fromEntries(c.newInits.slice(1).map((v, i) => [`worst task, new-init ${v}`, worst[i + 1]])),
+        holds: worst.slice(1).every((x) => x >= 0.95),
+        notExpected: knownNotToHoldAt(a, ['quick'], PREFER_OLD_SHORT),
       }),
       finding({
         id: 'later-tasks-reuse-old-weights',
-        claim: `The last task (${last}) puts more than 5% of its mask on weights earlier tasks used, in every layer after the first (new-init 2); the evidence also gives the share a random mask would have (|U| / N).`,
+        claim: `The last task (${last}) puts more than 5% of its mask on weights earlier tasks used, and more than a random mask of its size would (|U| / N), in every layer after the first (new-init 2).`,
         paper: 'New tasks reuse some earlier weights in layers 2–4 (the fraction is plotted).',
         evidence: Object.fromEntries(later.flatMap((id) => [[`shared ${last} ${id}`, at(2, id).shared], [`by chance ${id}`, at(2, id).chance]])),
-        holds: later.every((id) => at(2, id).shared > 0.05),
+        holds: later.every((id) => at(2, id).shared > 0.05 && at(2, id).shared > at(2, id).chance),
       }),
       finding({
         id: 'cheaper-new-weights-more-reuse',
