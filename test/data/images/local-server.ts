@@ -50,7 +50,9 @@ export async function startServer(b: ServerBehaviour): Promise<LocalServer> {
     }
     const rest = body.subarray(start);
     if (first && b.cutFirstAfter !== undefined) {
-      res.write(rest.subarray(0, b.cutFirstAfter), () => res.socket?.destroy());
+      // Cut only after the client has had time to read what was sent: closing at
+      // once can make the client see the error before any byte (seen under load).
+      res.write(rest.subarray(0, b.cutFirstAfter), () => setTimeout(() => res.socket?.destroy(), 200));
     } else if (first && b.stallFirstAfter !== undefined) {
       res.write(rest.subarray(0, b.stallFirstAfter));
     } else {
