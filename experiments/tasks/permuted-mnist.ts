@@ -161,13 +161,15 @@ type Artifact = Parameters<Experiment<PermutedMnistConfig>['findings']>[0];
  * the share a random mask of any size would have by chance: |U| / N, the
  * density of the union U of the earlier masks (|U| = |a ∨ U| − |a| + |a ∧ U|,
  * with |a| from the weights-kept table). A seed whose mask kept nothing in the
- * layer (0/0, stored as 0) is left out and counted.
+ * layer (0/0, stored as 0) is left out and counted; if every seed's is empty,
+ * both shares are reported as 0 (nothing reused) and `empty` says why.
  */
 function sharing(a: Artifact, variant: string, task: string, layer: string): { shared: number; chance: number; empty: number } {
   const rows = a.tables.overlap.filter((r) => r.variant === variant && r.a === task && r.layer === layer);
   const total = a.tables.weightsKept.find((r) => r.variant === variant && r.mask === task && r.layer === layer)?.total ?? NaN;
   const kept = (r: (typeof rows)[number]) => a.tables.weightsKept.find((w) => w.seed === r.seed && w.variant === variant && w.mask === task && w.layer === layer)?.kept ?? 0;
   const used = rows.filter((r) => kept(r) > 0);
+  if (used.length === 0) return { shared: 0, chance: 0, empty: rows.length };
   return {
     shared: mean(used.map((r) => r.sharedOfA)),
     chance: mean(used.map((r) => (r.union - kept(r) + r.intersection) / total)),
