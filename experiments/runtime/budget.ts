@@ -7,7 +7,7 @@ import type { ProfileName } from '../artifacts/schema.ts';
 export const PROFILE_BUDGET_SECONDS: Record<ProfileName, number | null> = {
   ci: 120,
   // add-mul, double-add, permuted-mnist and scan, 3 seeds each, on 2 worker
-  // processes: 51m13s measured for the three without permuted MNIST, 9m18s for it alone.
+  // processes: 51m13s measured for the three without permuted MNIST, 9–10 min for it alone.
   quick: 70 * 60,
   // The paper's sizes are meant for a GPU: no budget on a CPU.
   paper: null,
