@@ -42,7 +42,8 @@ export function seq2seqStepFlops(s: Seq2SeqSizes, b: Seq2SeqBatch): number {
   return flops;
 }
 
-function timed(steps: number, warmup: number, step: () => void): number {
+/** Steps per second of `step`, after `warmup` untimed calls. */
+export function timeSteps(steps: number, warmup: number, step: () => void): number {
   for (let i = 0; i < warmup; i++) step();
   const start = performance.now();
   for (let i = 0; i < steps; i++) step();
@@ -57,7 +58,7 @@ export function benchLstmLayer(active: ActiveBackend, steps: number): TimedCase 
   const w = { W, WT: tf.transpose(W), b: tf.zeros([4 * H, 1]) };
   const xs = Array.from({ length: T }, () => tf.tensor(rng.fillUniform(new Float32Array(H * B), -1, 1), [H, B]));
   const before = tf.memory().numTensors;
-  const perSec = timed(steps, 2, () => tf.tidy(() => {
+  const perSec = timeSteps(steps, 2, () => tf.tidy(() => {
     let state: LstmState = { h: tf.zeros([H, B]), c: tf.zeros([H, B]) };
     const caches = xs.map((x) => {
       const r = lstmStepForward(x, state, w);
@@ -115,7 +116,7 @@ export function benchScanMask(active: ActiveBackend, steps: number): TimedCase {
   const flops = data.reduce((a, ex) => a + Array.from({ length: c.mask.samples }, (_, k) => seq2seqStepFlops(sizes, scanBatch(ex.slice(k * chunk, (k + 1) * chunk)))).reduce((x, y) => x + y, 0), 0) / data.length;
   let i = 0;
   const before = tf.memory().numTensors;
-  const perSec = timed(steps, 2, () => trainer.step([{ examples: data[i++], teacherForcing: i % 2 === 0 }]));
+  const perSec = timeSteps(steps, 2, () => trainer.step([{ examples: data[i++], teacherForcing: i % 2 === 0 }]));
   const leaked = tf.memory().numTensors - before;
   trainer.dispose();
   model.dispose();

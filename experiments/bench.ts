@@ -25,7 +25,7 @@ import { parseFlags, runCli } from './runtime/cli-args.ts';
 import { Rng } from './runtime/rng.ts';
 import { pretrainMlp } from './train/pretrain-mlp.ts';
 import { EXPERIMENTS } from './tasks/registry.ts';
-import { benchLstmLayer, benchScanMask, benchScanPretrain } from './bench-seq2seq.ts';
+import { benchLstmLayer, benchScanMask, benchScanPretrain, timeSteps } from './bench-seq2seq.ts';
 
 interface BenchResult {
   case: string;
@@ -45,13 +45,6 @@ export function mlpStepFlops(sizes: number[], batch: number): number {
   const all = weights.reduce((a, w) => a + w, 0);
   // forward zᵀ = Wᵀhᵀ, weight gradient h·dzᵀ, input gradient W·dz (not for the first layer).
   return 2 * batch * (all + all + (all - weights[0]));
-}
-
-function timeSteps(steps: number, warmup: number, step: () => void): number {
-  for (let i = 0; i < warmup; i++) step();
-  const start = performance.now();
-  for (let i = 0; i < steps; i++) step();
-  return steps / ((performance.now() - start) / 1000);
 }
 
 function benchMaskStep(active: ActiveBackend, hidden: number, steps: number): BenchResult {

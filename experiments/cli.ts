@@ -4,10 +4,10 @@
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DATA_DIR_ENV } from './data/images/data-dir.ts';
+import { DATA_DIR_ENV, resolveDataDir } from './data/images/data-dir.ts';
 import { BACKEND_CHOICES } from './runtime/backend.ts';
 import { budgetLine } from './runtime/budget.ts';
-import { datasetsFor, ensureDatasets, resolveDataDir } from './runtime/datasets.ts';
+import { datasetsFor, ensureDatasets } from './runtime/datasets.ts';
 import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
 import { formatSeconds } from './runtime/progress.ts';
 import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';

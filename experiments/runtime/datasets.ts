@@ -3,9 +3,10 @@
 // files when allowed (the experiments CLI allows it unless --offline), or stop
 // with one line that says where it looked. Experiments whose artifacts are
 // fresh never need their data, so a fresh clone builds offline.
-import { resolveDataDir, type ResolvedDataDir } from '../data/images/data-dir.ts';
+import type { ResolvedDataDir } from '../data/images/data-dir.ts';
 import type { DownloadProgress } from '../data/images/download.ts';
 import { ensureCifar10, ensureMnist } from '../data/images/official-downloads.ts';
+import { UserError } from './errors.ts';
 
 export type DatasetName = 'mnist' | 'cifar10';
 
@@ -27,16 +28,22 @@ export function datasetsFor(experimentIds: string[]): DatasetName[] {
   return [...new Set(experimentIds.flatMap((id) => DATASETS_OF[id] ?? []))];
 }
 
+const HOW_TO_GET = 'give --data-dir DIR (or set MODULARITY_DATA_DIR) pointing at a copy, or run without --offline on a machine that is online';
+
 export async function ensureDatasets(names: DatasetName[], opts: DatasetOptions): Promise<void> {
-  const howToGet = 'give --data-dir DIR (or set MODULARITY_DATA_DIR) pointing at a copy, or run without --offline on a machine that is online';
   for (const name of names) {
-    const common = { download: opts.download, fetch: opts.fetch, onProgress: opts.onProgress, howToGet };
-    if (name === 'mnist') opts.log(`MNIST: ${await ensureMnist(opts.dataDir.dir, common)}`);
-    else {
-      await ensureCifar10(opts.dataDir.dir, 'auto', common);
-      opts.log(`CIFAR-10: found in ${opts.dataDir.dir}`);
+    const common = { download: opts.download, fetch: opts.fetch, onProgress: opts.onProgress, howToGet: HOW_TO_GET };
+    try {
+      if (name === 'mnist') opts.log(`MNIST: ${await ensureMnist(opts.dataDir.dir, common)}`);
+      else {
+        await ensureCifar10(opts.dataDir.dir, 'auto', common);
+        opts.log(`CIFAR-10: found in ${opts.dataDir.dir}`);
+      }
+    } catch (err) {
+      // A failed download (offline machine) says what to do instead, still on one line.
+      if (err instanceof UserError && opts.download && !err.message.includes(HOW_TO_GET)) throw new UserError(`${err.message}; or ${HOW_TO_GET.replace(', or run without --offline on a machine that is online', '')}`);
+      throw err;
     }
   }
 }
 
-export { resolveDataDir };

@@ -6,8 +6,7 @@
 // ~5.8/255 mean absolute error), labels identical. Decodes only the ~5,300
 // JPEGs the comparison needs, not all 60,000.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MNIST_MD5, md5Hex } from '../../../experiments/data/images/checksums.ts';
 import { loadCifar10 } from '../../../experiments/data/images/cifar10.ts';
@@ -16,12 +15,11 @@ import { loadMnist, MNIST_VARIANT } from '../../../experiments/data/images/mnist
 import { ensureMnist } from '../../../experiments/data/images/official-downloads.ts';
 import { removeTempDirs, tempDir } from './formats.ts';
 import { startServer } from './local-server.ts';
+import { useSharedData } from '../../helpers/shared-data.ts';
 
 afterAll(removeTempDirs);
 
-// The shared folder sits beside the work folders: <repo>/../shared/data.
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const DATA = process.env.MODULARITY_TEST_DATA ?? process.env.MODULARITY_DATA_DIR ?? resolve(REPO, '../shared/data');
+const DATA = process.env.MODULARITY_TEST_DATA ?? useSharedData();
 const MNIST_DIR = join(DATA, 'mnist');
 const hasMnist = existsSync(join(MNIST_DIR, 'train-images-idx3-ubyte.gz'));
 const hasCifar = existsSync(join(DATA, 'cifar10', 'lossless_train_4000.bin.gz')) && existsSync(join(DATA, 'cifar10', 'cifar-10-jpeg-q75.tar.gz'));
