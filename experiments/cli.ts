@@ -2,8 +2,9 @@
 //                        [--backend auto|node-gpu|node|wasm|cpu] [--workers N]
 //                        [--results-dir DIR] [--cache-dir DIR] [--data-dir DIR] [--offline] [--help]
 import { cpus } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IMAGE_CACHE_ENV } from './data/images/cifar10-data.ts';
 import { DATA_DIR_ENV, resolveDataDir } from './data/images/data-dir.ts';
 import { BACKEND_CHOICES } from './runtime/backend.ts';
 import { budgetLine } from './runtime/budget.ts';
@@ -55,18 +56,20 @@ async function main(): Promise<number> {
   const dataDir = resolveDataDir(values['data-dir'], process.env, process.cwd());
   // Worker processes inherit the environment: this is how the jobs find the data.
   process.env[DATA_DIR_ENV] = dataDir.dir;
+  const cacheDir = resolve(values['cache-dir'] ?? '.cache');
+  process.env[IMAGE_CACHE_ENV] = join(cacheDir, 'images');
   const start = performance.now();
   const summary = await runExperiments({
     profile, only, force: values.force ?? false, backend, workers,
     resultsDir: resolve(values['results-dir'] ?? 'content/results'),
-    cacheDir: resolve(values['cache-dir'] ?? '.cache'),
+    cacheDir,
     repoRoot: REPO_ROOT,
     experimentsRoot: resolve(REPO_ROOT, 'experiments'),
     write: (t) => process.stdout.write(t),
     tty: Boolean(process.stdout.isTTY),
     now: () => (performance.now() - start) / 1000,
     prepare: (ids) => ensureDatasets(datasetsFor(ids), {
-      dataDir, download: !values.offline, fetch: globalThis.fetch, log: (line) => process.stdout.write(`  ${line}\n`),
+      dataDir, download: !values.offline, imageCacheDir: process.env[IMAGE_CACHE_ENV]!, fetch: globalThis.fetch, log: (line) => process.stdout.write(`  ${line}\n`),
     }),
   });
   const lines = ['', `Summary (profile ${profile}):`];

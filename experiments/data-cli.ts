@@ -3,6 +3,7 @@
 // downloads the official files into it, checksummed and resumable.
 import { DATA_DIR_ENV, describeDataDir, resolveDataDir } from './data/images/data-dir.ts';
 import { findCifar10 } from './data/images/cifar10.ts';
+import { imageCacheDir } from './data/images/cifar10-data.ts';
 import { findMnistDir } from './data/images/mnist.ts';
 import { parseFlags, runCli } from './runtime/cli-args.ts';
 import { ensureDatasets, type DatasetName } from './runtime/datasets.ts';
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
   if (names.length === 0 || positional.length > 1) throw new UserError(`download takes one of mnist, cifar10, all${which ? `, got "${positional.join(' ')}"` : ''}`);
   let lastShown = 0;
   await ensureDatasets(names, {
-    dataDir, download: true, fetch: globalThis.fetch, log: (line) => process.stdout.write(`${line}\n`),
+    dataDir, download: true, fetch: globalThis.fetch, imageCacheDir: imageCacheDir(process.env, process.cwd()), log: (line) => process.stdout.write(`${line}\n`),
     onProgress: (p) => {
       const now = Date.now();
       if (now - lastShown > 1000) {

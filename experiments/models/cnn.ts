@@ -50,7 +50,7 @@ export interface CnnCache {
   cols: tf.Tensor[];
   /** Pre-activations of the four convolutions. */
   z: tf.Tensor[];
-  argmax: (tf.Tensor | null)[];
+  argmax: (Uint8Array | null)[];
   pooled: tf.Tensor;
   /** Logitsᵀ [classes, N]. */
   logits: tf.Tensor;
@@ -61,7 +61,7 @@ export function cnnForward(x: tf.Tensor, n: number, sizes: CnnSizes, layers: Den
   const grids: Grid[] = [];
   const cols: tf.Tensor[] = [];
   const z: tf.Tensor[] = [];
-  const argmax: (tf.Tensor | null)[] = [];
+  const argmax: (Uint8Array | null)[] = [];
   let h = x;
   let g: Grid = { n, h: sizes.side, w: sizes.side };
   for (let l = 0; l < 4; l++) {

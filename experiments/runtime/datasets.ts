@@ -5,6 +5,7 @@
 // fresh never need their data, so a fresh clone builds offline.
 import type { ResolvedDataDir } from '../data/images/data-dir.ts';
 import type { DownloadProgress } from '../data/images/download.ts';
+import { loadCifar10 } from '../data/images/cifar10.ts';
 import { ensureCifar10, ensureMnist } from '../data/images/official-downloads.ts';
 import { UserError } from './errors.ts';
 
@@ -22,6 +23,8 @@ export interface DatasetOptions {
   fetch: typeof globalThis.fetch;
   log: (line: string) => void;
   onProgress?: (p: DownloadProgress) => void;
+  /** Where the CIFAR-10 JPEG copy is decoded to before the jobs start (the jobs read it synchronously). */
+  imageCacheDir: string;
 }
 
 export function datasetsFor(experimentIds: string[]): DatasetName[] {
@@ -37,7 +40,9 @@ export async function ensureDatasets(names: DatasetName[], opts: DatasetOptions)
       if (name === 'mnist') opts.log(`MNIST: ${await ensureMnist(opts.dataDir.dir, common)}`);
       else {
         await ensureCifar10(opts.dataDir.dir, 'auto', common);
-        opts.log(`CIFAR-10: found in ${opts.dataDir.dir}`);
+        // Decodes the JPEG copy once (tens of seconds), or checks the cache; the official binary needs nothing.
+        const d = await loadCifar10(opts.dataDir.dir, { cacheDir: opts.imageCacheDir });
+        opts.log(`CIFAR-10: ${d.variant} from ${d.source}${d.fromCache ? ' (decoded earlier)' : ''}`);
       }
     } catch (err) {
       // A failed download (offline machine) says what to do instead, still on one line.

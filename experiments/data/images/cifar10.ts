@@ -7,9 +7,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CIFAR10_BATCHES_DIR, CIFAR10_CLASSES, CIFAR_SIDE, findCifarBatchesDir, loadCifarBinaryDir, readCifarBinaryFile } from './cifar-binary.ts';
+import { UserError } from '../../runtime/errors.ts';
 import { datasetMissingError } from './data-dir.ts';
 import { firstPerClass, type ImageDataset } from './image-set.ts';
-import { loadImageFolder, type SplitName } from './image-folder.ts';
+import { loadImageFolder, readImageFolderCache, type SplitName } from './image-folder.ts';
 
 export type Cifar10Choice = 'auto' | 'official' | 'jpeg' | 'lossless-subset';
 
@@ -77,25 +78,49 @@ export function findCifar10(dataDir: string, choice: Cifar10Choice, lookedFor: s
   return null;
 }
 
-export async function loadCifar10(dataDir: string, opts: Cifar10Options = {}): Promise<Cifar10Data> {
-  const choice = opts.variant ?? 'auto';
+function findOrThrow(dataDir: string, choice: Cifar10Choice): Cifar10Found {
   const lookedFor: string[] = [];
   const found = findCifar10(dataDir, choice, lookedFor);
   if (!found) {
     throw datasetMissingError(`CIFAR-10${choice === 'auto' ? '' : ` (${choice})`}`, lookedFor, 'download it on a machine that is online, or point the data directory at a copy');
   }
+  return found;
+}
+
+/** The exact name of the JPEG copy, from the quality in the name it is distributed under (nothing in an image-folder says it). */
+function jpegVariant(path: string, limits: Partial<Record<SplitName, number>>): string {
+  return `CIFAR-10 (JPEG q${JPEG_COPY.exec(basename(path))![1]} re-encoding)${limitNote(limits)}`;
+}
+
+export async function loadCifar10(dataDir: string, opts: Cifar10Options = {}): Promise<Cifar10Data> {
+  const found = findOrThrow(dataDir, opts.variant ?? 'auto');
   const limits = opts.limitPerClass ?? {};
   if (found.choice === 'jpeg') {
-    // The quality comes from the name the copy is distributed under; nothing in an image-folder says it.
-    const q = JPEG_COPY.exec(basename(found.path))![1];
     const r = await loadImageFolder(found.path, {
       classes: CIFAR10_CLASSES, side: CIFAR_SIDE, cacheDir: opts.cacheDir, limitPerClass: limits, concurrency: opts.concurrency, onProgress: opts.onProgress,
     });
-    return { train: r.train, test: r.test, variant: `CIFAR-10 (JPEG q${q} re-encoding)${limitNote(limits)}`, source: found.path, fromCache: r.fromCache };
+    return { train: r.train, test: r.test, variant: jpegVariant(found.path, limits), source: found.path, fromCache: r.fromCache };
   }
+  return { ...loadBinary(found, limits), fromCache: false };
+}
+
+/**
+ * The same choice as loadCifar10, synchronously: the binary variants are read
+ * directly; the JPEG copy only from the decoded cache, which the experiments
+ * CLI fills (loadCifar10 with the same cacheDir) before its worker processes start.
+ */
+export function loadCifar10Decoded(dataDir: string, opts: { variant?: Cifar10Choice; cacheDir: string }): Cifar10Data {
+  const found = findOrThrow(dataDir, opts.variant ?? 'auto');
+  if (found.choice !== 'jpeg') return { ...loadBinary(found, {}), fromCache: false };
+  const r = readImageFolderCache(found.path, { classes: CIFAR10_CLASSES, side: CIFAR_SIDE, cacheDir: opts.cacheDir });
+  if (!r) throw new UserError(`${found.path} has not been decoded into ${opts.cacheDir} yet (the experiments CLI decodes it before its jobs start)`);
+  return { train: r.train, test: r.test, variant: jpegVariant(found.path, {}), source: found.path, fromCache: true };
+}
+
+function loadBinary(found: Cifar10Found, limits: Partial<Record<SplitName, number>>): ImageDataset {
   const full: ImageDataset = found.choice === 'official' ? loadCifarBinaryDir(found.path) : losslessSubset(found.path, found.testPath!);
   const limit = (split: SplitName) => (limits[split] === undefined ? full[split] : firstPerClass(full[split], limits[split]!));
-  return { train: limit('train'), test: limit('test'), variant: `${full.variant}${limitNote(limits)}`, source: full.source, fromCache: false };
+  return { train: limit('train'), test: limit('test'), variant: `${full.variant}${limitNote(limits)}`, source: full.source };
 }
 
 function losslessSubset(trainPath: string, testPath: string): ImageDataset {

@@ -44,7 +44,8 @@ interface ImageFile {
   read: () => Uint8Array;
 }
 
-export async function loadImageFolder(source: string, opts: ImageFolderOptions): Promise<ImageFolderResult> {
+/** What the decoded arrays of `source` depend on, and the cache key made from it. */
+function folderCacheKey(source: string, opts: ImageFolderOptions): { describes: unknown; key: string } {
   const isDir = statSync(source).isDirectory();
   const describes = {
     source: isDir ? directoryFingerprint(source) : archiveFingerprint(source),
@@ -54,7 +55,22 @@ export async function loadImageFolder(source: string, opts: ImageFolderOptions):
     layout: 'channel-major uint8, class-major order',
     decoder: DECODER_VERSION,
   };
-  const key = imageCacheKey(describes);
+  return { describes, key: imageCacheKey(describes) };
+}
+
+/**
+ * The decoded arrays from the cache, without decoding (synchronous, for the
+ * worker processes of the experiments); null when they have not been decoded
+ * into `cacheDir` yet.
+ */
+export function readImageFolderCache(source: string, opts: ImageFolderOptions & { cacheDir: string }): ImageFolderResult | null {
+  const cached = readImageCache(opts.cacheDir, 'image-folder', folderCacheKey(source, opts).key);
+  return cached ? { ...cached, fromCache: true } : null;
+}
+
+export async function loadImageFolder(source: string, opts: ImageFolderOptions): Promise<ImageFolderResult> {
+  const isDir = statSync(source).isDirectory();
+  const { describes, key } = folderCacheKey(source, opts);
   if (opts.cacheDir) {
     const cached = readImageCache(opts.cacheDir, 'image-folder', key);
     if (cached) return { ...cached, fromCache: true };

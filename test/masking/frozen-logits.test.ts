@@ -1,0 +1,102 @@
+// Frozen mask logits (CIFAR-10's keep-last-layer, paper-method §7.3): the
+// trainer sees only the trainable tensors, the frozen ones are sampled from
+// their fixed logits and never change.
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { uploadFrozen } from '../../experiments/masking/frozen-mlp.ts';
+import { withFrozenLogits } from '../../experiments/masking/frozen-logits.ts';
+import { MaskTrainer, type MaskStageConfig } from '../../experiments/masking/train-mask-stage.ts';
+import { initMlp, layerShapes, type MlpHostParams } from '../../experiments/models/mlp.ts';
+import type { ActiveBackend } from '../../experiments/runtime/backend.ts';
+import { Rng } from '../../experiments/runtime/rng.ts';
+import type { Pass } from '../../experiments/train/passes.ts';
+import { useBackend } from '../helpers/backend.ts';
+
+const SIZES = [12, 16, 10, 20];
+// Frozen logits of ±30 give the same sample every time (σ(30) = 1 − 1e-13). The
+// trainable logits start at 12: every sample of this small net keeps every
+// weight (P(drop) ≈ 6e-6 per weight), yet the straight-through factor
+// s(1 − s) ≈ 1e-5 still carries each sample's noise, so equal gradients mean
+// equal noise and equal masks.
+const ON = 30;
+const CFG: MaskStageConfig = { steps: 1, batchSize: 8, samples: 4, lr: 1e-2, beta: 1e-4, logitInit: 12, gradClip: 1 };
+
+function batch(seed: number, n: number): Pass {
+  const rng = new Rng(seed, 'batch');
+  const x = rng.fillUniform(new Float32Array(n * SIZES[0]), 0, 1);
+  const targets = new Uint8Array(n * 2).map(() => rng.int(10));
+  return { x, targets, n, rowOffset: 0, digits: 2 };
+}
+
+const scaleOf = (g: Float32Array) => g.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+
+function expectClose(got: Float32Array, want: Float32Array): void {
+  expect(scaleOf(want)).toBeGreaterThan(0);
+  got.forEach((x, i) => expect(Math.abs(x - want[i])).toBeLessThanOrEqual(1e-4 * scaleOf(want)));
+}
+
+const read = (grads: { t: tf.Tensor }[]) => grads.map((g) => Float32Array.from(g.t.dataSync()));
+
+describe('frozen mask logits', () => {
+  let active: ActiveBackend;
+  beforeAll(async () => {
+    active = await useBackend('wasm');
+  });
+  const params = initMlp(SIZES, new Rng(1, 'init'));
+  const last = layerShapes(SIZES).length - 1;
+  const pattern = new Rng(3, 'pattern').fillUniform(new Float32Array(params.W[last].length), 0, 1).map((u) => (u < 0.5 ? -ON : ON));
+
+  function gradients(p: MlpHostParams, frozenLast: Float32Array | null) {
+    const net = uploadFrozen(active.kernels, p);
+    const model = frozenLast ? withFrozenLogits(active.kernels, net, p.W.map((_, l) => (l === last ? frozenLast : null)), 5) : net;
+    const trainer = new MaskTrainer(active.kernels, model, CFG, 99);
+    const { grads } = trainer.taskGradient([batch(2, CFG.batchSize)], 1);
+    const out = read(grads);
+    for (const g of grads) g.t.dispose();
+    trainer.dispose();
+    if (model !== net) model.dispose();
+    net.dispose();
+    return out;
+  }
+
+  it('the trainer sees only the trainable tensors, with the gradients it would get on the whole model', () => {
+    const whole = gradients(params, null);
+    const wrapped = gradients(params, new Float32Array(params.W[last].length).fill(ON));
+    expect(wrapped.length).toBe(whole.length - 1);
+    wrapped.forEach((g, l) => expectClose(g, whole[l]));
+  });
+
+  it('the frozen tensor runs under the mask its fixed logits give', () => {
+    const viaLogits = gradients(params, pattern);
+    const masked = { ...params, W: params.W.map((w, l) => (l === last ? w.map((x, i) => (pattern[i] > 0 ? x : 0)) : w)) };
+    const viaWeights = gradients(masked, new Float32Array(params.W[last].length).fill(ON));
+    viaLogits.forEach((g, l) => expectClose(g, viaWeights[l]));
+    // And the pattern matters: without it the gradients differ.
+    const unmasked = gradients(params, new Float32Array(params.W[last].length).fill(ON));
+    expect(viaLogits.some((g, l) => g.some((x, i) => Math.abs(x - unmasked[l][i]) > 0.01 * scaleOf(g)))).toBe(true);
+  });
+
+  it('frozen logits come back unchanged after training, and the tensor count stays flat', () => {
+    const net = uploadFrozen(active.kernels, params);
+    const frozen = params.W.map((_, l) => (l === last ? pattern : null));
+    const model = withFrozenLogits(active.kernels, net, frozen, 5);
+    const trainer = new MaskTrainer(active.kernels, model, { ...CFG, logitInit: 0.5 }, 99);
+    trainer.step([batch(4, CFG.batchSize)]);
+    const before = tf.memory().numTensors;
+    for (let s = 0; s < 3; s++) trainer.step([batch(5 + s, CFG.batchSize)]);
+    expect(tf.memory().numTensors).toBe(before);
+    const full = model.fullLogits(trainer.currentLogits());
+    expect(full.length).toBe(params.W.length);
+    expect(Array.from(full[last])).toEqual(Array.from(pattern));
+    expect(full[0].some((x) => x !== 0.5)).toBe(true);
+    trainer.dispose();
+    model.dispose();
+    net.dispose();
+  });
+
+  it('rejects a frozen list that does not match the masked tensors', () => {
+    const net = uploadFrozen(active.kernels, params);
+    expect(() => withFrozenLogits(active.kernels, net, [null], 5)).toThrow(/1 frozen-logit entries for 3 masked tensors/);
+    net.dispose();
+  });
+});
