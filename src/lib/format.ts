@@ -40,3 +40,9 @@ export function duration(seconds: number): string {
   if (seconds < 5400) return `${(seconds / 60).toFixed(1)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
 }
+
+/** A change with its sign: "+2.5", "−0.4" (a real minus), "0.0" when it rounds to zero. */
+export function signed(x: number, digits = 1): string {
+  const magnitude = Math.abs(x).toFixed(digits);
+  return Number(magnitude) === 0 ? magnitude : `${x > 0 ? '+' : '−'}${magnitude}`;
+}

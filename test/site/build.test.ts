@@ -19,7 +19,7 @@ describe.sequential('site build', () => {
   it('builds from the fixtures under a base path, and every page passes the browser check', { timeout: 300_000 }, async () => {
     const site = await buildSite({ name: 'fixtures', profile: 'quick', resultsDir: 'test/fixtures/results', base: '/modular/' });
     console.log(`[site build] fixtures built in ${site.seconds.toFixed(1)} s`);
-    expect(await findPages(site.distDir)).toEqual(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/permuted-mnist/', 'experiments/scan/', 'experiments/unwritten/', 'method/']);
+    expect(await findPages(site.distDir)).toEqual(['', 'experiments/add-mul/', 'experiments/cifar10/', 'experiments/double-add/', 'experiments/permuted-mnist/', 'experiments/scan/', 'experiments/unwritten/', 'method/']);
     for (const file of ['add-mul/result.json', 'add-mul/masks.bin', 'double-add/images/normal-seed1-layer1.png']) {
       expect(existsSync(path.join(site.distDir, 'results/quick', file)), file).toBe(true);
     }
@@ -33,6 +33,7 @@ describe.sequential('site build', () => {
       ['/modular/experiments/double-add/', 'Double addition'],
       ['/modular/experiments/permuted-mnist/', 'Permuted MNIST'],
       ['/modular/experiments/scan/', 'SCAN'],
+      ['/modular/experiments/cifar10/', 'CIFAR-10'],
       ['/modular/experiments/unwritten/', 'Fixture without a write-up'],
     ];
     expect(nav(home)).toEqual(expectedNav);
@@ -69,6 +70,31 @@ describe.sequential('site build', () => {
     expect([...pmPage.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1])).toEqual(['transfer-sharing', 'transfer-sharing', 'weights-kept']);
     expect(site.log).not.toMatch(/\[site\] permuted-mnist:/);
 
+    // The CIFAR-10 write-up: listed on the index, every verdict inline, configuration values found, the data
+    // variant named as the re-encoded copy it is, the per-class table with each removal mask's own class emphasised.
+    const c10 = loadFixture('cifar10');
+    const c10Page = readFileSync(path.join(site.distDir, 'experiments/cifar10/index.html'), 'utf8');
+    expect(home).toContain('<a href="/modular/experiments/cifar10/">CIFAR-10: weights only one class needs');
+    expect([...c10Page.matchAll(/data-finding="([^"]+)"/g)].map((m) => m[1]).sort()).toEqual(c10.findings.map((f) => f.id).sort());
+    expect(c10Page).not.toContain('has no finding');
+    expect(c10Page).not.toMatch(/class="config-value"[^>]*>\?</);
+    expect(c10Page).toContain(`<span class="data-variant" title="dataVariant in the artifact's provenance">${c10.provenance.dataVariant}</span>`);
+    expect(c10Page).toMatch(/<span class="data-variant-note"> \(a lossy re-encoding of CIFAR-10, not the official files/);
+    const classTable = c10Page.match(/<table class="accuracy-table class-accuracy-table">([\s\S]*?)<\/table>/)?.[1] ?? '';
+    const tableRows = [...classTable.matchAll(/<tr>\s*<th scope="row">([^<]*)<\/th>([\s\S]*?)<\/tr>/g)];
+    expect(tableRows.map((r) => r[1])).toEqual(['unmasked network', ...c10.masks.map((m) => `${m.label} mask`)]);
+    // Columns: all, then the ten classes; the emphasised cell of "without <c>" is column c.
+    tableRows.slice(2).forEach((r, i) => {
+      const cells = [...r[2].matchAll(/<td class="([^"]*)"/g)].map((m) => m[1]);
+      expect(cells).toHaveLength(11);
+      expect(cells.map((c, j) => (c.includes('key') ? j : -1)).filter((j) => j >= 0)).toEqual([i + 1]);
+    });
+    expect([...c10Page.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1])).toEqual([
+      'relative-drop', 'confusion-difference', 'weights-kept', 'sharing', 'sharing', 'mask-pictures', 'histogram',
+    ]);
+    expect(c10Page).toMatch(/<table class="accuracy-table destinations-table">/);
+    expect(site.log).not.toMatch(/\[site\] cifar10:/);
+
     if (!hasChromium) return;
     const reports = await checkSite({
       distDir: site.distDir,
@@ -96,6 +122,15 @@ describe.sequential('site build', () => {
       // At full width nothing needs its own scroll bar either (the 8-column table fits).
       if (width === 1100) expect(facts.scrolledBoxes).toEqual([]);
       expectTokenRowsLabelled(facts);
+    }
+    // Relative drop, confusion differences, weights kept, sharing (cat), sharing (all, in <details>), histogram; pictures: 5 layers.
+    expect(byPage['/experiments/cifar10/'].charts).toBe(6);
+    expect(byPage['/experiments/cifar10/'].images).toBe(5);
+    for (const width of [1100, 720]) {
+      const facts = await pageFacts(site.distDir, '/modular/', 'experiments/cifar10/', width);
+      expect(facts.overflowX, `cifar10 page scrolls sideways at ${width} px`).toBe(0);
+      // At full width the eleven-column per-class table and the heatmap grid fit without a scroll bar.
+      if (width === 1100) expect(facts.scrolledBoxes).toEqual([]);
     }
     // No write-up: the generic page draws every chart the artifact has data for (it has no confusion table).
     expect(byPage['/experiments/unwritten/'].charts).toBe(4);

@@ -7,7 +7,7 @@ import { resultArtifactSchema, type ResultArtifact } from '../../experiments/art
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const fixtureResults = path.join(repoRoot, 'test/fixtures/results');
-export const fixtureExperiments = ['add-mul', 'double-add', 'unwritten', 'scan', 'permuted-mnist'] as const;
+export const fixtureExperiments = ['add-mul', 'double-add', 'unwritten', 'scan', 'permuted-mnist', 'cifar10'] as const;
 
 export function loadFixture(experiment: string): ResultArtifact {
   const file = path.join(fixtureResults, 'quick', experiment, 'result.json');

@@ -8,3 +8,5 @@ export { scanSplitChart } from './scan-splits.ts';
 export { tokenRemovalChart } from './token-removal.ts';
 export { transferSharingChart } from './transfer-sharing.ts';
 export { createDocument } from './render.ts';
+export { relativeDropChart } from './relative-drop.ts';
+export { confusionDifferenceChart } from './confusion-difference.ts';
