@@ -6,6 +6,9 @@
 //   - the pre-training step of the quick network;
 //   - SCAN (bench-seq2seq.ts): one masked LSTM layer at the reference
 //     size, and the quick SCAN network's pre-training and mask steps;
+//   - images (bench-images.ts): the CIFAR-10 CNN's pre-training and mask steps
+//     (quick network; the paper's network in the full run) and the
+//     permuted-MNIST step (weights and masks trained together);
 //   - the ceiling: a large 2-D tfjs-wasm matMul on one core, and (when python3
 //     with numpy is present) the machine's BLAS throughput on all cores;
 //   - the speed-up of running independent jobs in 2 processes (tfjs-wasm uses
@@ -19,13 +22,15 @@ import { readArtifact } from './artifacts/store.ts';
 import { addMulBatch, ADD_MUL_INPUTS, ADD_MUL_OUTPUTS, OPS } from './data/add-mul-data.ts';
 import { uploadFrozen } from './masking/frozen-mlp.ts';
 import { MaskTrainer } from './masking/train-mask-stage.ts';
-import { initMlp, layerShapes } from './models/mlp.ts';
+import { initMlp } from './models/mlp.ts';
 import { initBackend, type ActiveBackend, type BackendChoice } from './runtime/backend.ts';
 import { parseFlags, runCli } from './runtime/cli-args.ts';
 import { Rng } from './runtime/rng.ts';
 import { pretrainMlp } from './train/pretrain-mlp.ts';
 import { EXPERIMENTS } from './tasks/registry.ts';
 import { benchLstmLayer, benchScanMask, benchScanPretrain, timeSteps } from './bench-seq2seq.ts';
+import { benchCnnMask, benchCnnPretrain, benchPermutedMnistStep } from './bench-images.ts';
+import { mlpStepFlops } from './bench-flops.ts';
 
 interface BenchResult {
   case: string;
@@ -37,14 +42,6 @@ interface BenchResult {
   shareOfCore?: number;
   shareOfMachine?: number;
   [extra: string]: unknown;
-}
-
-/** FLOPs of one forward + backward step of an MLP on B examples (multiply-add = 2). */
-export function mlpStepFlops(sizes: number[], batch: number): number {
-  const weights = layerShapes(sizes).map(([i, o]) => i * o);
-  const all = weights.reduce((a, w) => a + w, 0);
-  // forward zᵀ = Wᵀhᵀ, weight gradient h·dzᵀ, input gradient W·dz (not for the first layer).
-  return 2 * batch * (all + all + (all - weights[0]));
 }
 
 function benchMaskStep(active: ActiveBackend, hidden: number, steps: number): BenchResult {
@@ -157,6 +154,11 @@ async function main(): Promise<number> {
   emit(withShares({ ...benchLstmLayer(active, scanSteps), backend: active.info.name }));
   emit(withShares({ ...benchScanPretrain(active, scanSteps), backend: active.info.name }));
   emit(withShares({ ...benchScanMask(active, scanSteps), backend: active.info.name }));
+  const imageSteps = values.quick ? 5 : 20;
+  emit(withShares({ ...benchCnnPretrain(active, [3, 8, 16, 32, 64], 64, imageSteps), backend: active.info.name }));
+  emit(withShares({ ...benchCnnMask(active, [3, 8, 16, 32, 64], 64, imageSteps), backend: active.info.name }));
+  emit(withShares({ ...benchPermutedMnistStep(active, 4 * imageSteps), backend: active.info.name }));
+  if (!values.quick) emit(withShares({ ...benchCnnMask(active, [3, 32, 64, 128, 256], 128, 5), backend: active.info.name }));
   if (!values.quick) {
     emit(withShares(benchMaskStep(active, 2000, 3)));
     const single = (await runChildren(1, '256', active.info.name))[0];

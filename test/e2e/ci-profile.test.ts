@@ -9,6 +9,9 @@ import { readArtifact } from '../../experiments/artifacts/store.ts';
 import { unpackBits } from '../../experiments/masking/binary-mask.ts';
 import { runExperiments, type RunOptions, type RunSummary } from '../../experiments/runtime/run-experiments.ts';
 import { verifyArtifacts } from '../../experiments/runtime/verify-artifacts.ts';
+import { IMAGE_CACHE_ENV } from '../../experiments/data/images/cifar10-data.ts';
+import { resolveDataDir } from '../../experiments/data/images/data-dir.ts';
+import { datasetsFor, ensureDatasets } from '../../experiments/runtime/datasets.ts';
 import { EXPERIMENTS } from '../../experiments/tasks/registry.ts';
 import { hasDataFor, useSharedData } from '../helpers/shared-data.ts';
 
@@ -18,6 +21,8 @@ const dataDir = useSharedData();
 const RUNNABLE = EXPERIMENTS.filter((e) => hasDataFor(e.id, dataDir));
 const WITHOUT_DATA = EXPERIMENTS.filter((e) => !RUNNABLE.includes(e)).map((e) => e.id);
 const work = mkdtempSync(join(tmpdir(), 'e2e-'));
+// Decoded CIFAR-10 JPEGs persist between local runs (decoding takes about half a minute).
+process.env[IMAGE_CACHE_ENV] ??= join(REPO, '.cache', 'images');
 let output = '';
 const options = (): RunOptions => {
   const start = performance.now();
@@ -25,6 +30,10 @@ const options = (): RunOptions => {
     profile: 'ci', only: RUNNABLE.map((e) => e.id), force: false, backend: 'wasm', workers: 0,
     resultsDir: join(work, 'results'), cacheDir: join(work, 'cache'), repoRoot: REPO, experimentsRoot: join(REPO, 'experiments'),
     write: (t) => { output += t; }, tty: false, now: () => (performance.now() - start) / 1000,
+    // As the CLI does: make sure the datasets are there (and the JPEG copy decoded) before the jobs.
+    prepare: (ids) => ensureDatasets(datasetsFor(ids), {
+      dataDir: resolveDataDir(undefined, process.env, REPO), download: false, fetch: globalThis.fetch, log: () => {}, imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
+    }),
   };
 };
 
