@@ -246,7 +246,7 @@ export const cifar10: Experiment<Cifar10Config> = {
         claim: 'Removing a class\'s exclusive weights costs that class at least 10% of its control accuracy on average over the classes (relative drop, mean over seeds and removed classes).',
         paper: 'Removing a class\'s exclusive weights causes a large relative drop on that class ("Relative drop [%]" bars, every class).',
         evidence: {
-          'mean relative drop %': mean(defined(meanDrop)),
+          ...(defined(meanDrop).length ? { 'mean relative drop %': mean(defined(meanDrop)) } : {}),
           ...Object.fromEntries(metrics.flatMap((m, i) => (Number.isNaN(meanDrop[i]) ? [] : [[`relative drop % ${byName(m)}`, meanDrop[i]]]))),
           ...undefinedCount('seeds whose control never got the class right', metrics.map((m) => m.relDrop)),
         },
