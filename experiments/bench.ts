@@ -27,6 +27,7 @@ import { initBackend, type ActiveBackend, type BackendChoice } from './runtime/b
 import { parseFlags, runCli } from './runtime/cli-args.ts';
 import { Rng } from './runtime/rng.ts';
 import { pretrainMlp } from './train/pretrain-mlp.ts';
+import { cifar10 } from './tasks/cifar10.ts';
 import { EXPERIMENTS } from './tasks/registry.ts';
 import { benchLstmLayer, benchScanMask, benchScanPretrain, timeSteps } from './bench-seq2seq.ts';
 import { benchCnnMask, benchCnnPretrain, benchPermutedMnistStep } from './bench-images.ts';
@@ -155,8 +156,10 @@ async function main(): Promise<number> {
   emit(withShares({ ...benchScanPretrain(active, scanSteps), backend: active.info.name }));
   emit(withShares({ ...benchScanMask(active, scanSteps), backend: active.info.name }));
   const imageSteps = values.quick ? 5 : 20;
-  emit(withShares({ ...benchCnnPretrain(active, [3, 8, 16, 32, 64], 64, imageSteps), backend: active.info.name }));
-  emit(withShares({ ...benchCnnMask(active, [3, 8, 16, 32, 64], 64, imageSteps), backend: active.info.name }));
+  // The quick profile's network and batches, read from the experiment so the bench follows it.
+  const cifarQuick = cifar10.profiles.quick;
+  emit(withShares({ ...benchCnnPretrain(active, cifarQuick.channels, cifarQuick.pretrain.batchSize, imageSteps), backend: active.info.name }));
+  emit(withShares({ ...benchCnnMask(active, cifarQuick.channels, cifarQuick.mask.batchSize, imageSteps), backend: active.info.name }));
   emit(withShares({ ...benchPermutedMnistStep(active, 4 * imageSteps), backend: active.info.name }));
   if (!values.quick) emit(withShares({ ...benchCnnMask(active, [3, 32, 64, 128, 256], 128, 5), backend: active.info.name }));
   if (!values.quick) {
