@@ -167,6 +167,15 @@ function runSeed(ctx: JobContext, c: Cifar10Config, seed: number): SeedOutput {
  */
 const OTHERS_NEED_SCALE = 'declared before the quick run, from the sizing runs (seed 1, 16-32-64-128 CNN, 500–600 mask steps): largest other / target came out 9.8% (ship), 12.5% (cat) and 24.1% (automobile), and 15.7–50.5% in an 8-16-32-64 network. The narrower the network, the more features its classes share, so removing one class\'s weights also costs the classes that share them; the paper\'s network is 2× wider in every layer (4× the weights) and its stages are 40× longer.';
 
+/**
+ * These two were declared expected before the first quick run and did not hold
+ * in it; they are kept with their thresholds and marked here, with what the run
+ * measured, so that verify does not fail on a result the page already reports.
+ */
+const FIRST_QUICK_RUN = 'Declared expected before the first quick run (4 seeds); it did not hold there.';
+const DROPS_FAILED_AT_QUICK = `${FIRST_QUICK_RUN} Mean relative drop 9.6% against the 10% threshold: the animal classes drop (cat 27.6%, bird 17.7%, dog 17.1%, deer 10.0%), the vehicles, frog and horse by 2.8–6.3%. A diagnostic after the run (a seed-1 network pre-trained like quick\'s, truck removed): the same mask trained 1,500 steps instead of 500 drops truck by 61% (largest other / target 17%), and 500 steps at 4× β by 28% (22%). At 500 steps the removal masks have barely begun to drop what only the removed class needed: each overlaps the control mask at IoU 0.96–1.0 in every layer. The paper trains 20k steps per stage; 1,500-step stages would take the quick run from 55 min to about 2.5 h on 2 cores. (The 1,500-step mask also keeps fewer weights overall than the 500-step control, so part of that drop may be general pruning; a control of the same length would separate the two.)`;
+const DROPS_MOST_FAILED_AT_QUICK = `${FIRST_QUICK_RUN} Bird, cat and dog keep every other class within about 10% of their own drop (the paper's bound), but for truck, automobile, ship, horse and airplane the mask without the class removes so little (drops of 3–6%) that other classes move by a comparable amount (largest other / target 34–99%). A diagnostic after the run (a seed-1 network pre-trained like quick\'s, truck removed): the same mask trained 1,500 steps instead of 500 drops truck by 61% (largest other / target 17%), and 500 steps at 4× β by 28% (22%). At 500 steps the removal masks have barely begun to drop what only the removed class needed: each overlaps the control mask at IoU 0.96–1.0 in every layer. The paper trains 20k steps per stage; 1,500-step stages would take the quick run from 55 min to about 2.5 h on 2 cores. (The 1,500-step mask also keeps fewer weights overall than the 500-step control, so part of that drop may be general pruning; a control of the same length would separate the two.)`;
+
 type Artifact = Parameters<Experiment<Cifar10Config>['findings']>[0];
 
 /** Per seed: the row-normalised confusion matrix of one mask. */
@@ -251,6 +260,7 @@ export const cifar10: Experiment<Cifar10Config> = {
           ...undefinedCount('seeds whose control never got the class right', metrics.map((m) => m.relDrop)),
         },
         holds: defined(meanDrop).length === meanDrop.length && mean(meanDrop) >= 10,
+        notExpected: knownNotToHoldAt(a, ['quick'], DROPS_FAILED_AT_QUICK),
       }),
       finding({
         id: 'removed-class-drops-most',
@@ -261,6 +271,7 @@ export const cifar10: Experiment<Cifar10Config> = {
           ...undefinedCount('seeds whose removed class did not drop', metrics.map((m) => m.otherOverTarget)),
         },
         holds: meanRatio.every((x) => x < 50),
+        notExpected: knownNotToHoldAt(a, ['quick'], DROPS_MOST_FAILED_AT_QUICK),
       }),
       finding({
         id: 'others-drop-far-less',
