@@ -6,7 +6,9 @@ import type { ActiveBackend } from './backend.ts';
 import { writeJobResult, type Job } from './jobs.ts';
 import type { ProgressEvent } from './progress.ts';
 
-export function executeJob(active: ActiveBackend, job: Job, onProgress: (e: ProgressEvent) => void, now: () => number): void {
+/** `clock`: epoch milliseconds, for the job's recorded span (see busy-time.ts). */
+export function executeJob(active: ActiveBackend, job: Job, onProgress: (e: ProgressEvent) => void, now: () => number, clock: () => number = Date.now): void {
+  const startedAtMs = clock();
   const experiment = findExperiment(job.experiment);
   const config = experiment.profiles[job.profile];
   let last = -Infinity;
@@ -21,5 +23,5 @@ export function executeJob(active: ActiveBackend, job: Job, onProgress: (e: Prog
       }
     },
   }, config, job.seed, job.part);
-  writeJobResult(job.outFile, { backend: active.info, output });
+  writeJobResult(job.outFile, { backend: active.info, output, span: { startedAtMs, finishedAtMs: clock() } });
 }

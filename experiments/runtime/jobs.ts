@@ -7,6 +7,7 @@ import type { BackendInfo, ProfileName } from '../artifacts/schema.ts';
 import { decodeParsedSeedOutput, encodeSeedOutput } from '../artifacts/seed-output-codec.ts';
 import type { SeedOutput } from '../tasks/experiment.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+import type { Span } from './busy-time.ts';
 
 export interface Job {
   id: string;
@@ -24,6 +25,8 @@ export interface Job {
 export interface JobResult {
   backend: BackendInfo;
   output: SeedOutput;
+  /** When the job ran (absent in job files written before spans were recorded). */
+  span?: Span;
 }
 
 export function jobFile(cacheDir: string, experiment: string, profile: ProfileName, key: string, seed: number, part: string | null): string {
@@ -48,14 +51,15 @@ export function mergeParts(outputs: SeedOutput[]): SeedOutput {
 }
 
 export function writeJobResult(path: string, result: JobResult): void {
-  writeFileAtomic(path, `{"backend":${JSON.stringify(result.backend)},"output":${encodeSeedOutput(result.output)}}`);
+  const span = result.span ? `,"span":${JSON.stringify(result.span)}` : '';
+  writeFileAtomic(path, `{"backend":${JSON.stringify(result.backend)}${span},"output":${encodeSeedOutput(result.output)}}`);
 }
 
 export function readJobResult(path: string): JobResult | null {
   if (!existsSync(path)) return null;
   try {
-    const raw = JSON.parse(readFileSync(path, 'utf8')) as { backend: BackendInfo; output: Parameters<typeof decodeParsedSeedOutput>[0] };
-    return { backend: raw.backend, output: decodeParsedSeedOutput(raw.output) };
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as { backend: BackendInfo; span?: Span; output: Parameters<typeof decodeParsedSeedOutput>[0] };
+    return { backend: raw.backend, output: decodeParsedSeedOutput(raw.output), ...(raw.span ? { span: raw.span } : {}) };
   } catch {
     return null; // A corrupt cache entry is simply recomputed.
   }
