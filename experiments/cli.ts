@@ -57,7 +57,8 @@ async function main(): Promise<number> {
   // Worker processes inherit the environment: this is how the jobs find the data.
   process.env[DATA_DIR_ENV] = dataDir.dir;
   const cacheDir = resolve(values['cache-dir'] ?? '.cache');
-  process.env[IMAGE_CACHE_ENV] = join(cacheDir, 'images');
+  const imageCacheDir = join(cacheDir, 'images');
+  process.env[IMAGE_CACHE_ENV] = imageCacheDir;
   const start = performance.now();
   const summary = await runExperiments({
     profile, only, force: values.force ?? false, backend, workers,
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
     tty: Boolean(process.stdout.isTTY),
     now: () => (performance.now() - start) / 1000,
     prepare: (ids) => ensureDatasets(datasetsFor(ids), {
-      dataDir, download: !values.offline, imageCacheDir: process.env[IMAGE_CACHE_ENV]!, fetch: globalThis.fetch, log: (line) => process.stdout.write(`  ${line}\n`),
+      dataDir, download: !values.offline, imageCacheDir, fetch: globalThis.fetch, log: (line) => process.stdout.write(`  ${line}\n`),
     }),
   });
   const lines = ['', `Summary (profile ${profile}):`];

@@ -5,7 +5,7 @@
 // fresh never need their data, so a fresh clone builds offline.
 import type { ResolvedDataDir } from '../data/images/data-dir.ts';
 import type { DownloadProgress } from '../data/images/download.ts';
-import { loadCifar10 } from '../data/images/cifar10.ts';
+import { findCifar10, loadCifar10 } from '../data/images/cifar10.ts';
 import { ensureCifar10, ensureMnist } from '../data/images/official-downloads.ts';
 import { UserError } from './errors.ts';
 
@@ -40,9 +40,14 @@ export async function ensureDatasets(names: DatasetName[], opts: DatasetOptions)
       if (name === 'mnist') opts.log(`MNIST: ${await ensureMnist(opts.dataDir.dir, common)}`);
       else {
         await ensureCifar10(opts.dataDir.dir, 'auto', common);
-        // Decodes the JPEG copy once (tens of seconds), or checks the cache; the official binary needs nothing.
-        const d = await loadCifar10(opts.dataDir.dir, { cacheDir: opts.imageCacheDir });
-        opts.log(`CIFAR-10: ${d.variant} from ${d.source}${d.fromCache ? ' (decoded earlier)' : ''}`);
+        const found = findCifar10(opts.dataDir.dir, 'auto')!;
+        if (found.choice === 'jpeg') {
+          // The jobs read the JPEG copy only from the decoded cache: decode it once here (tens of seconds), or find it decoded.
+          const d = await loadCifar10(opts.dataDir.dir, { cacheDir: opts.imageCacheDir });
+          opts.log(`CIFAR-10: ${d.variant} from ${d.source}${d.fromCache ? ' (decoded earlier)' : ''}`);
+        } else {
+          opts.log(`CIFAR-10: ${found.choice} copy in ${found.path} (the jobs read it directly)`);
+        }
       }
     } catch (err) {
       // A failed download (offline machine) says what to do instead, still on one line.

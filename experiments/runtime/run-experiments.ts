@@ -10,7 +10,7 @@ import { readArtifact, writeArtifact } from '../artifacts/store.ts';
 import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
 import { EXPERIMENTS, findExperiment } from '../tasks/registry.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
-import { busySeconds, type Span } from './busy-time.ts';
+import { busySeconds } from './busy-time.ts';
 import { computeCacheKey, staleness, type CacheKey } from './cache-key.ts';
 import { UserError } from './errors.ts';
 import { executeJob } from './execute-job.ts';
@@ -162,10 +162,10 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
     const backend = results[0][0]!.backend;
     // The time the computation took: from the jobs' recorded spans when every job has one
     // (so reused jobs count too), else from this run's own job times.
-    const spans = results.flat().map((r) => r!.span);
+    const spans = results.flat().flatMap((r) => (r!.span ? [r!.span] : []));
     const times = [...jobTimes].filter(([id]) => id.startsWith(`${p.experiment.id}#`)).map(([, t]) => t);
     const thisRun = times.length ? Math.max(...times.map((t) => t.end)) - Math.min(...times.map((t) => t.start)) : 0;
-    const wall = spans.every((s) => s !== undefined) ? busySeconds(spans as Span[]) : thisRun;
+    const wall = spans.length === results.flat().length ? busySeconds(spans) : thisRun;
     const provenance = provenanceOf(opts, p, backend, outputs, wall, git);
     const assembled = await assembleArtifact(p.experiment, p.config, outputs, provenance);
     const dir = writeArtifact(opts.resultsDir, opts.profile, assembled);
