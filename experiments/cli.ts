@@ -2,13 +2,11 @@
 //                        [--backend auto|node-gpu|node|wasm|cpu] [--workers N]
 //                        [--results-dir DIR] [--cache-dir DIR] [--data-dir DIR] [--offline] [--help]
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IMAGE_CACHE_ENV } from './data/images/cifar10-data.ts';
-import { DATA_DIR_ENV, resolveDataDir } from './data/images/data-dir.ts';
 import { BACKEND_CHOICES } from './runtime/backend.ts';
 import { budgetLine } from './runtime/budget.ts';
-import { datasetsFor, ensureDatasets } from './runtime/datasets.ts';
+import { runContext } from './runtime/run-context.ts';
 import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
 import { formatSeconds } from './runtime/progress.ts';
 import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
@@ -31,10 +29,14 @@ usage: npm run experiments -- [options]
                      them (default: $MODULARITY_DATA_DIR, else ./data); missing ones
                      are downloaded from their official sources
   --offline          never download: a missing dataset is an error
+  --allow-dirty      publish into content/results from a tree with uncommitted
+                     changes (recorded in the artifact; refused otherwise)
   --help             this text
 
-An artifact is fresh when its cache key (config + code + data version) matches;
-stale experiments rerun and the build says why.`;
+An artifact is fresh when its cache key matches: config, numerics fingerprint (the
+code's outputs on a small fixed run), digest of the data read, backend. Stale
+experiments rerun and the build says why; a fresh one whose findings code changed
+is re-derived from its own tables in seconds.`;
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -42,7 +44,7 @@ async function main(): Promise<number> {
   const { values } = parseFlags(process.argv.slice(2), {
     profile: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, backend: { type: 'string' },
     workers: { type: 'string' }, 'results-dir': { type: 'string' }, 'cache-dir': { type: 'string' },
-    'data-dir': { type: 'string' }, offline: { type: 'boolean' }, help: { type: 'boolean' },
+    'data-dir': { type: 'string' }, offline: { type: 'boolean' }, 'allow-dirty': { type: 'boolean' }, help: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
@@ -53,29 +55,24 @@ async function main(): Promise<number> {
   const only = parseList(values.only);
   if (only) selectExperiments(only); // Validates the names before any work.
   const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
-  const dataDir = resolveDataDir(values['data-dir'], process.env, process.cwd());
-  // Worker processes inherit the environment: this is how the jobs find the data.
-  process.env[DATA_DIR_ENV] = dataDir.dir;
-  const cacheDir = resolve(values['cache-dir'] ?? '.cache');
-  const imageCacheDir = join(cacheDir, 'images');
-  process.env[IMAGE_CACHE_ENV] = imageCacheDir;
+  const ctx = runContext(values, (line) => process.stdout.write(`  ${line}\n`));
   const start = performance.now();
   const summary = await runExperiments({
     profile, only, force: values.force ?? false, backend, workers,
     resultsDir: resolve(values['results-dir'] ?? 'content/results'),
-    cacheDir,
+    cacheDir: ctx.cacheDir,
+    dataDir: ctx.dataDir.dir,
+    allowDirty: values['allow-dirty'] ?? false,
     repoRoot: REPO_ROOT,
     experimentsRoot: resolve(REPO_ROOT, 'experiments'),
     write: (t) => process.stdout.write(t),
     tty: Boolean(process.stdout.isTTY),
     now: () => (performance.now() - start) / 1000,
-    prepare: (ids) => ensureDatasets(datasetsFor(ids), {
-      dataDir, download: !values.offline, imageCacheDir, fetch: globalThis.fetch, log: (line) => process.stdout.write(`  ${line}\n`),
-    }),
+    prepare: ctx.prepare,
   });
   const lines = ['', `Summary (profile ${profile}):`];
   for (const o of summary.outcomes) {
-    const what = o.status === 'fresh' ? 'reused (fresh)' : `ran in ${formatSeconds(o.seconds)} (${o.reason}${o.reusedSeeds.length ? `; seeds ${o.reusedSeeds.join(',')} from the job cache` : ''})`;
+    const what = o.status === 'fresh' ? 'reused (fresh)' : o.status === 'rederived' ? `numbers reused, findings re-derived (${o.reason})` : `ran in ${formatSeconds(o.seconds)} (${o.reason}${o.reusedSeeds.length ? `; seeds ${o.reusedSeeds.join(',')} from the job cache` : ''})`;
     const broken = o.findingsExpectedButFailed.length ? `; NOT HOLDING: ${o.findingsExpectedButFailed.join(', ')}` : '';
     lines.push(`  ${o.id.padEnd(14)} ${what}; findings ${o.findingsHeld}/${o.findingsTotal} hold${broken}`);
     lines.push(`  ${''.padEnd(14)} → ${o.dir}`);

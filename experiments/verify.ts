@@ -1,26 +1,45 @@
-// npm run verify -- [--profile quick] [--rerun] [--results-dir DIR] [--backend B] [--workers N]
-// Exits 1 and names what broke when an artifact is missing or stale, or a
-// finding expected at this profile does not hold. --rerun regenerates the
-// profile's artifacts first (what a CI job that regenerates results runs).
+// npm run verify -- [--profile quick] [--rerun] [--integrity-only] [--results-dir DIR] [--backend B] [--workers N]
+// Exits 1 and names what broke: an artifact missing, edited (manifest, masks,
+// derived findings), stale, or a finding expected at this profile that does not
+// hold. --rerun regenerates the profile's artifacts first (what a CI job that
+// regenerates results runs); --integrity-only skips freshness (what the site
+// build runs: no training code, no data needed).
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
+import { initBackend } from './runtime/backend.ts';
 import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
+import { runContext } from './runtime/run-context.ts';
 import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
-import { verifyArtifacts } from './runtime/verify-artifacts.ts';
+import { verifyArtifacts, type VerifyReport } from './runtime/verify-artifacts.ts';
 import { REPO_ROOT } from './cli.ts';
 
-const HELP = `Checks the committed artifacts of a profile: present, fresh against the code,
-and every finding expected at that profile holds.
+const HELP = `Checks the artifacts of a profile: intact (manifest, masks), findings as the code
+derives them from the artifact's own tables, fresh against the code, and every
+finding expected at that profile holds.
 
-usage: npm run verify -- [--profile quick] [--only a,b] [--rerun] [--results-dir DIR]
-                         [--backend NAME] [--workers N]
+usage: npm run verify -- [--profile quick] [--only a,b] [--rerun] [--integrity-only]
+                         [--results-dir DIR] [--cache-dir DIR] [--data-dir DIR]
+                         [--backend NAME] [--workers N] [--offline]
 
-  --rerun   rerun the profile's experiments first (forced), then verify`;
+  --rerun            rerun the profile's experiments first (forced), then verify
+  --integrity-only   no freshness check (no fingerprint runs, no data needed)`;
+
+export function reportLine(r: VerifyReport): string {
+  const c = `${r.claims.held}/${r.claims.total} of the paper's claims reproduce, ${r.checks.held}/${r.checks.total} checks hold`;
+  const extra = [
+    r.notApplicable.length && `not applicable: ${r.notApplicable.join(', ')}`,
+    r.declaredAfterRun.length && `${r.declaredAfterRun.length} expectations declared after a run had shown the outcome`,
+    r.notExpectedButHeld.length && `holding though not expected at this scale: ${r.notExpectedButHeld.join(', ')}`,
+    r.unchecked.length && `unchecked: ${r.unchecked.join('; ')}`,
+  ].filter(Boolean);
+  return `${c}; ${r.findingsHeld}/${r.findingsExpected} expected findings hold${extra.length ? ` (${extra.join('; ')})` : ''}`;
+}
 
 async function main(): Promise<number> {
   const { values } = parseFlags(process.argv.slice(2), {
-    profile: { type: 'string' }, only: { type: 'string' }, rerun: { type: 'boolean' }, 'results-dir': { type: 'string' },
-    'cache-dir': { type: 'string' }, backend: { type: 'string' }, workers: { type: 'string' }, help: { type: 'boolean' },
+    profile: { type: 'string' }, only: { type: 'string' }, rerun: { type: 'boolean' }, 'integrity-only': { type: 'boolean' },
+    'results-dir': { type: 'string' }, 'cache-dir': { type: 'string' }, 'data-dir': { type: 'string' }, offline: { type: 'boolean' },
+    backend: { type: 'string' }, workers: { type: 'string' }, help: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
@@ -32,20 +51,25 @@ async function main(): Promise<number> {
   const experiments = selectExperiments(only);
   const resultsDir = resolve(values['results-dir'] ?? 'content/results');
   const experimentsRoot = resolve(REPO_ROOT, 'experiments');
+  const log = (line: string) => process.stdout.write(`  ${line}\n`);
+  const ctx = runContext(values, log);
   if (values.rerun) {
     const start = performance.now();
     await runExperiments({
       profile, only, force: true, backend, workers: parseIntFlag('workers', values.workers, cpus().length, 0), resultsDir,
-      cacheDir: resolve(values['cache-dir'] ?? '.cache'), repoRoot: REPO_ROOT, experimentsRoot,
+      cacheDir: ctx.cacheDir, dataDir: ctx.dataDir.dir, repoRoot: REPO_ROOT, experimentsRoot, prepare: ctx.prepare,
       write: (t) => process.stdout.write(t), tty: Boolean(process.stdout.isTTY), now: () => (performance.now() - start) / 1000,
     });
   }
-  const reports = verifyArtifacts(resultsDir, experimentsRoot, profile, experiments);
+  const freshness = values['integrity-only'] ? null : {
+    experimentsRoot, cacheDir: ctx.cacheDir, dataDir: ctx.dataDir.dir, backend: await initBackend(backend), log,
+    dataReady: async (id: string) => ctx.prepare([id]).then(() => true, () => false),
+  };
+  const reports = await verifyArtifacts({ resultsDir, profile, experiments, freshness });
   let failed = false;
   for (const r of reports) {
     if (r.problems.length === 0) {
-      const extra = r.notExpectedButHeld.length ? `; also holding though not expected at this scale: ${r.notExpectedButHeld.join(', ')}` : '';
-      process.stdout.write(`ok   ${r.experiment}: fresh; ${r.findingsHeld}/${r.findingsExpected} expected findings hold${extra}\n`);
+      process.stdout.write(`ok   ${r.experiment}: ${values['integrity-only'] ? 'intact' : 'intact and fresh'}; ${reportLine(r)}\n`);
     } else {
       failed = true;
       for (const p of r.problems) process.stdout.write(`FAIL ${p}\n`);

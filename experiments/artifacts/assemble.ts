@@ -1,7 +1,11 @@
 // Builds an experiment's artifact from the outputs of all its seeds: the tidy
 // tables (concatenated), the pooled histograms, the masks file, the mask
-// pictures, and then the findings, which read the assembled tables.
-import type { HistogramRow, MaskFileEntry, Provenance, ResultArtifact } from './schema.ts';
+// pictures, then the findings, which read the assembled tables, and last the
+// manifest of content digests. Everything here is a pure function of the seed
+// outputs and the provenance, so verify can assemble again and compare.
+import type { Finding, HistogramRow, MaskFileEntry, Provenance, ResultArtifact } from './schema.ts';
+import { manifestOf } from './manifest.ts';
+import type { FindingDraft } from '../tasks/finding-helpers.ts';
 import { SCHEMA_VERSION, resultArtifactSchema } from './schema.ts';
 import { renderMaskPicture } from './mask-pictures.ts';
 import { unpackBits } from '../masking/binary-mask.ts';
@@ -100,11 +104,30 @@ export async function assembleArtifact(
     references: experiment.references,
     notes: experiment.notes(config),
   };
-  let findings = experiment.findings(withoutFindings, config);
+  let findings = experiment.findings(withoutFindings, config).map((f) => resolveDeclared(f, provenance));
   // The ci profile exists to exercise code paths in seconds; it reproduces nothing.
   if (provenance.profile === 'ci') {
     findings = findings.map((f) => ({ ...f, expected: false, expectation: 'the ci profile only exercises the code paths (tiny network, a few hundred steps)' }));
   }
-  const artifact = resultArtifactSchema.parse({ ...withoutFindings, findings });
+  const manifest = manifestOf(withoutFindings, files);
+  const artifact = resultArtifactSchema.parse({ ...withoutFindings, findings, manifest });
   return { artifact, files };
+}
+
+/**
+ * Dates a finding's expectation against the run that computed the artifact.
+ * One declared after that run must say why: a threshold moved after seeing the
+ * numbers is shown as such, never passed off as a prediction.
+ */
+export function resolveDeclared(f: FindingDraft, provenance: Pick<Provenance, 'startedAt' | 'profile'>): Finding {
+  const at = Date.parse(f.declared.at);
+  if (Number.isNaN(at)) throw new Error(`finding ${f.id}: declared.at "${f.declared.at}" is not an ISO time`);
+  const afterRun = f.declared.afterSeeing !== undefined || at > Date.parse(provenance.startedAt);
+  if (afterRun && f.declared.afterSeeing === undefined && provenance.profile !== 'ci') {
+    throw new Error(`finding ${f.id}: its expectation was declared at ${f.declared.at}, after the run that computed this artifact (started ${provenance.startedAt}); say why in declared.afterSeeing, or rerun`);
+  }
+  return {
+    ...f,
+    declared: { at: new Date(at).toISOString(), relative: afterRun ? 'after-run' : 'before-run', ...(f.declared.afterSeeing ? { reason: f.declared.afterSeeing } : {}) },
+  };
 }

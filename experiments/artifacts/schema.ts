@@ -7,13 +7,34 @@
 // the site can be traced to rows of this file.
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 1 as const;
+// 2: behaviour cache keys, a content manifest, typed and dated findings.
+export const SCHEMA_VERSION = 2 as const;
 
 const finite = z.number().finite();
 const fraction = z.number().min(0).max(1);
 
 export const profileNameSchema = z.enum(['ci', 'quick', 'paper']);
 export type ProfileName = z.infer<typeof profileNameSchema>;
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const cacheKeySchema = z.object({
+  scheme: z.literal(2),
+  key: sha256Hex,
+  /** The resolved config (hash of provenance.config). */
+  config: sha256Hex,
+  /** The numerics fingerprint of the code that computed it (runtime/fingerprint.ts). */
+  numerics: sha256Hex,
+  /** Digest of the data read (runtime/data-digest.ts). */
+  data: sha256Hex,
+  /** Backend, mask kernels and tfjs version. */
+  environment: z.string(),
+  /** Hash of the code text: not part of the key; when it is unchanged the fingerprint need not be retaken. */
+  code: sha256Hex,
+  /** Set on artifacts whose key was moved from the code-text scheme (content/results/key-migration.json). */
+  migratedFrom: z.object({ oldKey: sha256Hex, recordCommit: z.string() }).optional(),
+});
+export type StoredCacheKey = z.infer<typeof cacheKeySchema>;
 
 export const backendInfoSchema = z.object({
   /** tfjs backend actually used: tensorflow (tfjs-node or -gpu), wasm, cpu. */
@@ -35,10 +56,11 @@ export const provenanceSchema = z.object({
   seeds: z.array(z.number().int()),
   backend: backendInfoSchema,
   versions: z.object({ tfjs: z.string(), node: z.string(), astro: z.string().optional() }),
-  git: z.object({ commit: z.string(), dirty: z.boolean() }),
+  /** The tree the numbers were computed from; `allowDirty` when published from a dirty tree on request. */
+  git: z.object({ commit: z.string(), dirty: z.boolean(), allowDirty: z.boolean().optional() }),
   machine: z.object({ cpus: z.number().int(), cpuModel: z.string(), platform: z.string(), workers: z.number().int() }),
-  /** Hashes behind the cache key: each changes independently. */
-  cache: z.object({ key: z.string(), config: z.string(), code: z.string(), data: z.string() }),
+  /** Hashes behind the cache key: each changes independently (runtime/cache-key.ts). */
+  cache: cacheKeySchema,
   dataVariant: z.string(),
   startedAt: z.string(),
   finishedAt: z.string(),
@@ -47,6 +69,12 @@ export const provenanceSchema = z.object({
     total: finite,
     stages: z.array(z.object({ seed: z.number().int(), stage: z.string(), seconds: finite, steps: z.number().int(), stepsPerSecond: finite })),
   }),
+  /**
+   * When the derived parts (findings, notes, pictures, tables from the seed
+   * outputs) were last assembled, from which tree: equal to the computation's
+   * unless the artifact was re-derived without retraining.
+   */
+  derivation: z.object({ commit: z.string(), dirty: z.boolean(), at: z.string() }),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 
@@ -180,13 +208,26 @@ export const maskFileEntrySchema = z.object({
 
 export const findingSchema = z.object({
   id: z.string(),
+  /**
+   * claim: one of the paper's headline claims; check: a precondition or sanity
+   * check (the network solves the task, the control mask keeps accuracy). The
+   * site and verify count them apart.
+   */
+  kind: z.enum(['claim', 'check']),
   /** The claim as we test it, with its threshold, in words. */
   claim: z.string(),
-  /** What the paper says (or the paper-method reference), quoted or paraphrased. */
+  /** What the paper says, quoted or paraphrased. */
   paper: z.string(),
   /** The numbers the decision was made on (means over seeds unless named otherwise). */
   evidence: z.record(finite),
+  /**
+   * holds / fails; n/a when its premise does not hold (e.g. "stays higher when
+   * the others collapse" with nothing collapsed): then `holds` is false and
+   * `premise` says what was missing.
+   */
+  verdict: z.enum(['holds', 'fails', 'n/a']),
   holds: z.boolean(),
+  premise: z.string().optional(),
   /**
    * Whether this profile is expected to reproduce the claim. False where we
    * know the scale is too small (the reason is in `expectation`); `npm run
@@ -194,6 +235,12 @@ export const findingSchema = z.object({
    */
   expected: z.boolean(),
   expectation: z.string().optional(),
+  /**
+   * When the expectation (expected or not, and the threshold) was declared,
+   * relative to the run that computed this artifact: before it, or after it
+   * (then `reason` says why it was changed after seeing a result).
+   */
+  declared: z.object({ at: z.string(), relative: z.enum(['before-run', 'after-run']), reason: z.string().optional() }),
 });
 export type Finding = z.infer<typeof findingSchema>;
 
@@ -224,6 +271,12 @@ export const resultArtifactSchema = z.object({
   }),
   images: z.array(maskImageSchema),
   maskFile: z.object({ file: z.string(), entries: z.array(maskFileEntrySchema) }),
+  /**
+   * sha256 of the artifact's computed content and of every file beside it:
+   * `tables` and `provenance` (canonical JSON), `masks.bin`, `images/*.png`.
+   * Verify and the site build refuse an artifact whose content does not match.
+   */
+  manifest: z.record(sha256Hex),
   findings: z.array(findingSchema),
   references: z.array(referenceValueSchema),
   /** Honest notes on what differs from the paper (scale, data, known bugs). */

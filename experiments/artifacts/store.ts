@@ -3,14 +3,15 @@
 //   <resultsDir>/<profile>/<experiment>/masks.bin, images/*.png
 // A write replaces the whole experiment folder at once (staging folder +
 // rename), so a failed or killed run leaves the previous artifact intact.
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { replaceDirectory } from '../runtime/atomic-write.ts';
+import { replaceDirectory, writeFileSynced } from '../runtime/atomic-write.ts';
+import { RESULT_FILE } from './manifest.ts';
 import { UserError } from '../runtime/errors.ts';
 import type { AssembledArtifact } from './assemble.ts';
-import { resultArtifactSchema, type ProfileName, type ResultArtifact } from './schema.ts';
+import { resultArtifactSchema, SCHEMA_VERSION, type ProfileName, type ResultArtifact } from './schema.ts';
 
-export const RESULT_FILE = 'result.json';
+export { RESULT_FILE };
 
 export function experimentDir(resultsDir: string, profile: ProfileName, experiment: string): string {
   return join(resultsDir, profile, experiment);
@@ -28,6 +29,8 @@ export function readArtifact(resultsDir: string, profile: ProfileName, experimen
   }
   const parsed = resultArtifactSchema.safeParse(raw);
   if (!parsed.success) {
+    const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+    if (version !== undefined && version !== SCHEMA_VERSION) throw new UserError(`malformed artifact ${path}: schema version ${String(version)}, this code reads ${SCHEMA_VERSION}`);
     const issue = parsed.error.issues[0];
     throw new UserError(`malformed artifact ${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
@@ -37,10 +40,10 @@ export function readArtifact(resultsDir: string, profile: ProfileName, experimen
 export function writeArtifact(resultsDir: string, profile: ProfileName, assembled: AssembledArtifact): string {
   const dir = experimentDir(resultsDir, profile, assembled.artifact.experiment);
   replaceDirectory(dir, (staging) => {
-    writeFileSync(join(staging, RESULT_FILE), `${JSON.stringify(assembled.artifact, null, 1)}\n`);
+    writeFileSynced(join(staging, RESULT_FILE), `${JSON.stringify(assembled.artifact, null, 1)}\n`);
     for (const [rel, bytes] of assembled.files) {
       mkdirSync(dirname(join(staging, rel)), { recursive: true });
-      writeFileSync(join(staging, rel), bytes);
+      writeFileSynced(join(staging, rel), bytes);
     }
   });
   return dir;

@@ -1,15 +1,43 @@
-// Atomic file writes: write a temp file beside the target, then rename. A killed
-// run never leaves a half-written artifact, and a failed run never clobbers the
-// previous good one.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Atomic file writes: write a temp file beside the target, flush it to disk,
+// then rename. A killed run never leaves a half-written artifact, and a failed
+// run never clobbers the previous good one.
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+
+/** Written last into a staging folder: its content is complete (runtime/heal.ts trusts only such a one). */
+export const COMPLETE_MARKER = '.complete';
+
+/** Writes and fsyncs a file (no rename). */
+export function writeFileSynced(path: string, data: string | Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // Some file systems cannot fsync a directory; the rename is still atomic.
+  }
+}
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeFileSync(tmp, data);
+    writeFileSynced(tmp, data);
     renameSync(tmp, path);
+    fsyncDir(dirname(path));
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
@@ -17,10 +45,12 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 }
 
 /**
- * Replaces a whole directory atomically enough for our needs: the new content is
- * written to a sibling staging directory first, then the old directory is moved
- * aside and the staging one renamed into place. If anything fails before the
- * swap, the old directory is untouched.
+ * Replaces a whole directory: the new content is written to a sibling staging
+ * directory, flushed and marked complete; then the old directory is moved aside
+ * and the staging one renamed into place. If anything fails before the swap,
+ * the old directory is untouched; a kill between the two renames is healed on
+ * the next start (runtime/heal.ts), which puts the complete new one in place.
+ * `fill` writes with writeFileSynced.
  */
 export function replaceDirectory(target: string, fill: (staging: string) => void): void {
   const parent = dirname(target);
@@ -31,6 +61,8 @@ export function replaceDirectory(target: string, fill: (staging: string) => void
   mkdirSync(staging, { recursive: true });
   try {
     fill(staging);
+    writeFileSynced(join(staging, COMPLETE_MARKER), '');
+    fsyncDir(staging);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
     throw err;
@@ -42,6 +74,12 @@ export function replaceDirectory(target: string, fill: (staging: string) => void
   } catch {
     // No previous directory: nothing to move aside.
   }
+  hooks.betweenRenames?.();
+  rmSync(join(staging, COMPLETE_MARKER), { force: true });
   renameSync(staging, target);
+  fsyncDir(parent);
   if (moved) rmSync(old, { recursive: true, force: true });
 }
+
+/** Test hook: lets a test kill the process between the two renames. */
+export const hooks: { betweenRenames?: () => void } = {};

@@ -1,42 +1,30 @@
-// The cache key of an experiment's artifact: a hash of the resolved config, of
-// the code that computes the result, and of the data version. Each part is
-// stored, so a stale artifact can say *why* it is stale.
+// The cache key of an experiment's artifact, by behaviour rather than text:
+//   config      the resolved profile config
+//   numerics    the numerics fingerprint of the code (runtime/fingerprint.ts)
+//   data        a digest of the data read (runtime/data-digest.ts)
+//   environment backend, mask kernels and tfjs version (numbers differ across them)
+// A refactor that leaves every number bit-identical keeps the key; a change to
+// any number the fingerprint run produces, to the config, the data or the
+// backend makes the artifact stale. Each part is stored, so a stale artifact
+// says *why*. The hash of the code text is stored beside them, not in the key:
+// while it is unchanged the fingerprint need not be taken again.
 import { createHash } from 'node:crypto';
+import { canonicalJson, sha256 } from '../artifacts/digest.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { ProfileName } from '../artifacts/schema.ts';
-import { SCHEMA_VERSION } from '../artifacts/schema.ts';
+import type { ProfileName, StoredCacheKey } from '../artifacts/schema.ts';
 
-export interface CacheKey {
-  key: string;
-  config: string;
-  code: string;
-  data: string;
-}
+export type CacheKey = StoredCacheKey;
 
-function sha256(text: string | Uint8Array): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** JSON with sorted keys, so equal configs hash equally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { canonicalJson, sha256 };
 
 const IMPORT = /(?:import|export)\s[^'"]*?from\s+'(\.[^']+)'|import\s+'(\.[^']+)'|new URL\('(\.[^']+)',\s*import\.meta\.url\)/g;
 
 /**
- * The files whose content enters an experiment's code hash: its task file, the
- * artifact assembly, and everything it reaches through relative imports (and files it loads with
- * `new URL('./x', import.meta.url)`, such as the kernels' .wasm), relative to
- * experimentsRoot, sorted. Following the import graph keeps the hash exact: a
- * new experiment's files do not make the others stale, and a shared helper
- * that an experiment really uses does.
+ * The files whose text enters an experiment's code hash: its task file, the
+ * artifact assembly, and everything they reach through relative imports (and
+ * files loaded with `new URL('./x', import.meta.url)`, such as the kernels'
+ * .wasm), relative to experimentsRoot, sorted.
  */
 export function codeFilesOf(experimentsRoot: string, experimentId: string): string[] {
   const seen = new Set<string>();
@@ -50,35 +38,63 @@ export function codeFilesOf(experimentsRoot: string, experimentId: string): stri
     }
   };
   visit(join(experimentsRoot, 'tasks', `${experimentId}.ts`));
-  // The assembly step turns the task's outputs into the artifact (tables, pictures, findings).
   visit(join(experimentsRoot, 'artifacts', 'assemble.ts'));
   return [...seen].map((f) => relative(experimentsRoot, f)).sort();
 }
 
-export function computeCacheKey(
-  experimentsRoot: string, experimentId: string, profile: ProfileName, config: unknown, dataVersion: string,
-): CacheKey {
-  const configHash = sha256(canonicalJson({ experimentId, profile, config, schemaVersion: SCHEMA_VERSION }));
+export function codeTextHash(experimentsRoot: string, experimentId: string): string {
   const code = createHash('sha256');
   for (const f of codeFilesOf(experimentsRoot, experimentId)) {
-    code.update(f);
-    code.update('\0');
-    code.update(readFileSync(join(experimentsRoot, f)));
-    code.update('\0');
+    code.update(f).update('\0').update(readFileSync(join(experimentsRoot, f))).update('\0');
   }
-  const codeHash = code.digest('hex');
-  const dataHash = sha256(dataVersion);
-  return { key: sha256(`${configHash}:${codeHash}:${dataHash}`), config: configHash, code: codeHash, data: dataHash };
+  return code.digest('hex');
 }
 
-/** Why a stored key differs from the current one, in words; null when fresh. */
-export function staleness(stored: CacheKey | null, current: CacheKey): string | null {
+export function configHash(experimentId: string, profile: ProfileName, config: unknown): string {
+  return sha256(canonicalJson({ experimentId, profile, config }));
+}
+
+export interface KeyParts {
+  config: string;
+  numerics: string;
+  data: string;
+  environment: string;
+  code: string;
+}
+
+export function cacheKeyOf(parts: KeyParts): CacheKey {
+  return { scheme: 2, key: sha256(`v2:${parts.config}:${parts.numerics}:${parts.data}:${parts.environment}`), ...parts };
+}
+
+/**
+ * The current key's parts, each null when it could not be taken (a fingerprint
+ * or data digest needs the dataset, which a fresh clone may not have).
+ */
+export interface CurrentKey {
+  config: string;
+  numerics: string | null;
+  data: string | null;
+  environment: string;
+  code: string;
+}
+
+/** Why a stored key differs from the current one, in words; null when fresh. Unknown parts are not judged. */
+export function staleness(stored: CacheKey | null, current: CurrentKey): string | null {
   if (!stored) return 'no artifact yet';
-  if (stored.key === current.key) return null;
   const parts = [
     stored.config !== current.config && 'config changed',
-    stored.code !== current.code && 'code changed',
-    stored.data !== current.data && 'data version changed',
+    current.numerics !== null && stored.numerics !== current.numerics && 'numerics changed (the fingerprint run gives other numbers)',
+    current.data !== null && stored.data !== current.data && 'data changed (the data read has another digest)',
+    stored.environment !== current.environment && `environment changed (${stored.environment} → ${current.environment})`,
   ].filter(Boolean);
-  return parts.length ? parts.join(', ') : 'cache key changed';
+  return parts.length ? parts.join(', ') : null;
+}
+
+/** The full key once every part is known. */
+export function completeKey(current: CurrentKey, stored: CacheKey | null): CacheKey {
+  // An unknown part can only be unknown while the artifact is fresh (judged on the rest): keep the stored one.
+  return cacheKeyOf({
+    config: current.config, environment: current.environment, code: current.code,
+    numerics: current.numerics ?? stored!.numerics, data: current.data ?? stored!.data,
+  });
 }

@@ -17,7 +17,7 @@ import type { BackendInfo } from '../artifacts/schema.ts';
 import type { Kernels } from '../masking/kernels/index.ts';
 import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { canonicalJson } from './cache-key.ts';
+import { canonicalJson } from '../artifacts/digest.ts';
 
 /** Bumped when what the fingerprint covers changes (then every artifact is stale once). */
 export const FINGERPRINT_VERSION = 1;

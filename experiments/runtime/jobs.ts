@@ -4,7 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendInfo, ProfileName } from '../artifacts/schema.ts';
-import { decodeParsedSeedOutput, encodeSeedOutput } from '../artifacts/seed-output-codec.ts';
+import { createHash } from 'node:crypto';
+import { decodeParsedSeedOutput, encodedSeedOutputSchema, encodeSeedOutput } from '../artifacts/seed-output-codec.ts';
+import { backendInfoSchema } from '../artifacts/schema.ts';
 import type { SeedOutput } from '../tasks/experiment.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { Span } from './busy-time.ts';
@@ -50,17 +52,45 @@ export function mergeParts(outputs: SeedOutput[]): SeedOutput {
   };
 }
 
+// A job file: {"backend":…,"span":…,"digest":"<sha256 of the output text>","output":…}.
+// The digest makes an edited or damaged entry visible; it is recomputed then.
 export function writeJobResult(path: string, result: JobResult): void {
   const span = result.span ? `,"span":${JSON.stringify(result.span)}` : '';
-  writeFileAtomic(path, `{"backend":${JSON.stringify(result.backend)}${span},"output":${encodeSeedOutput(result.output)}}`);
+  const output = encodeSeedOutput(result.output);
+  writeFileAtomic(path, `{"backend":${JSON.stringify(result.backend)}${span},"digest":"${digest(output)}","output":${output}}`);
 }
 
-export function readJobResult(path: string): JobResult | null {
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+const OUTPUT_AT = /,"output":/;
+
+/**
+ * A job-cache entry, or null when absent or not valid: unparseable, failing the
+ * schema, or whose output does not match its digest. An invalid entry is
+ * reported through `log` (one line) and then recomputed by the caller.
+ */
+export function readJobResult(path: string, log: (line: string) => void = () => {}): JobResult | null {
   if (!existsSync(path)) return null;
+  const bad = (why: string) => {
+    log(`job cache entry ${path} is not valid (${why}): recomputing it`);
+    return null;
+  };
+  let text: string;
+  let raw: { backend: unknown; span?: Span; digest?: unknown; output: unknown };
   try {
-    const raw = JSON.parse(readFileSync(path, 'utf8')) as { backend: BackendInfo; span?: Span; output: Parameters<typeof decodeParsedSeedOutput>[0] };
-    return { backend: raw.backend, output: decodeParsedSeedOutput(raw.output), ...(raw.span ? { span: raw.span } : {}) };
-  } catch {
-    return null; // A corrupt cache entry is simply recomputed.
+    text = readFileSync(path, 'utf8');
+    raw = JSON.parse(text);
+  } catch (err) {
+    return bad(`not JSON: ${(err as Error).message.split('\n')[0]}`);
   }
+  const at = text.search(OUTPUT_AT);
+  if (typeof raw.digest !== 'string' || at < 0) return bad('no digest');
+  if (digest(text.slice(at + ',"output":'.length, text.lastIndexOf('}'))) !== raw.digest) return bad('its output does not match its digest');
+  const backend = backendInfoSchema.safeParse(raw.backend);
+  const output = encodedSeedOutputSchema.safeParse(raw.output);
+  if (!backend.success) return bad(`backend: ${backend.error.issues[0].message}`);
+  if (!output.success) return bad(`output.${output.error.issues[0].path.join('.')}: ${output.error.issues[0].message}`);
+  return { backend: backend.data, output: decodeParsedSeedOutput(output.data), ...(raw.span ? { span: raw.span } : {}) };
 }

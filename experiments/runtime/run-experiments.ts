@@ -1,17 +1,27 @@
 // The build step: for each selected experiment, decide whether its artifact is
-// fresh (cache key) or stale (and say why), run the missing seeds as jobs on
-// worker processes, assemble and write the artifacts, and summarise.
+// fresh (cache key by behaviour, runtime/cache-key.ts) or stale (and say why);
+// re-derive the findings and pictures of a fresh one whose derivation code
+// changed; run the missing seeds of stale ones as jobs on worker processes,
+// assemble and write the artifacts, and summarise. One run at a time per
+// results and cache folder (runtime/run-lock.ts).
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, platform } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { assembleArtifact } from '../artifacts/assemble.ts';
+import { derivedDifferences, readMasksBin, rederive } from '../artifacts/derive.ts';
+import { manifestProblems } from '../artifacts/manifest.ts';
+import { maskIntegrity } from '../artifacts/mask-integrity.ts';
 import type { BackendInfo, ProfileName, Provenance, ResultArtifact } from '../artifacts/schema.ts';
 import { profileNameSchema } from '../artifacts/schema.ts';
-import { readArtifact, writeArtifact } from '../artifacts/store.ts';
+import { experimentDir, readArtifact, writeArtifact } from '../artifacts/store.ts';
 import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
 import { EXPERIMENTS, findExperiment } from '../tasks/registry.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { busySeconds } from './busy-time.ts';
-import { computeCacheKey, staleness, type CacheKey } from './cache-key.ts';
+import { completeKey, staleness, type CacheKey, type CurrentKey } from './cache-key.ts';
+import { currentKeyOf, type FreshnessContext } from './freshness.ts';
+import { healResults, removeTempFiles } from './heal.ts';
+import { acquireRunLock } from './run-lock.ts';
 import { UserError } from './errors.ts';
 import { executeJob } from './execute-job.ts';
 import { gitInfo } from './git-info.ts';
@@ -31,16 +41,21 @@ export interface RunOptions {
   cacheDir: string;
   repoRoot: string;
   experimentsRoot: string;
+  /** Where real datasets are looked for (for the data digest); null or absent: none. */
+  dataDir?: string | null;
+  /** Publish into the repository's content/results from a tree with uncommitted changes (recorded in provenance). */
+  allowDirty?: boolean;
   write: (text: string) => void;
   tty: boolean;
   now: () => number;
-  /** Called with the experiments that have jobs to run, before any job starts (e.g. to fetch their datasets). */
+  /** Makes the given experiments' datasets ready before their jobs (or fingerprint runs) start; may download. */
   prepare?: (experimentIds: string[]) => Promise<void>;
 }
 
 export interface ExperimentOutcome {
   id: string;
-  status: 'fresh' | 'ran' | 'failed';
+  /** fresh: reused as is; rederived: computed parts reused, findings and pictures assembled again; ran: recomputed. */
+  status: 'fresh' | 'rederived' | 'ran' | 'failed';
   reason: string;
   seconds: number;
   reusedSeeds: number[];
@@ -58,25 +73,10 @@ export interface RunSummary {
 interface Plan {
   experiment: AnyExperiment;
   config: { seeds: number[] };
-  key: CacheKey;
+  current: CurrentKey;
   reason: string | null;
   /** The stored artifact when it is fresh (read once, while planning). */
   fresh: ResultArtifact | null;
-}
-
-function planOf(opts: RunOptions, experiment: AnyExperiment): Plan {
-  const config = experiment.profiles[opts.profile];
-  const key = computeCacheKey(opts.experimentsRoot, experiment.id, opts.profile, config, experiment.dataVersion);
-  let stored: ResultArtifact | null = null;
-  let reason: string | null;
-  try {
-    stored = readArtifact(opts.resultsDir, opts.profile, experiment.id);
-    reason = staleness(stored?.provenance.cache ?? null, key);
-  } catch (err) {
-    reason = `existing artifact unreadable (${(err as Error).message})`;
-  }
-  if (opts.force && reason === null) reason = 'forced (--force)';
-  return { experiment, config, key, reason, fresh: reason === null ? stored : null };
 }
 
 /** Rough cost of one seed in optimizer steps, to start long jobs first. */
@@ -94,32 +94,129 @@ export function selectExperiments(only: string[] | null): AnyExperiment[] {
   return only ? only.map(findExperiment) : EXPERIMENTS;
 }
 
+/** Problems that make a stored artifact untrustworthy (then it is recomputed, never re-derived). */
+export function integrityProblems(dir: string, artifact: ResultArtifact): string[] {
+  const manifest = manifestProblems(dir, artifact);
+  if (manifest.length) return manifest;
+  return maskIntegrity(artifact, readMasksBin(dir, artifact)).problems;
+}
+
 export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
   if (!profileNameSchema.safeParse(opts.profile).success) throw new UserError(`unknown profile "${opts.profile}" (expected ci, quick or paper)`);
+  const lock = acquireRunLock([opts.resultsDir, opts.cacheDir]);
+  try {
+    return await runLocked(opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(opts: RunOptions): Promise<RunSummary> {
   const start = opts.now();
   // Taken before any work: the tree that the results were computed from.
   const git = gitInfo(opts.repoRoot);
   const board = new ProgressBoard({ write: opts.write, now: opts.now, tty: opts.tty, logEverySeconds: 30 });
-  const plans = selectExperiments(opts.only).map((e) => planOf(opts, e));
-  const outcomes: ExperimentOutcome[] = [];
-  const stale = plans.filter((p) => p.reason !== null);
-  for (const p of plans) {
-    board.log(p.reason === null ? `✓ ${p.experiment.id}: fresh (cache key ${p.key.key.slice(0, 12)}), reusing the artifact`
-      : `• ${p.experiment.id}: stale — ${p.reason}; running ${p.config.seeds.length} seeds on profile ${opts.profile}`);
-    if (p.fresh) {
-      outcomes.push(summaryOf(p.experiment.id, 'fresh', 'cache key matches', 0, [], p.fresh.findings, join(opts.resultsDir, opts.profile, p.experiment.id)));
+  for (const line of healResults(join(opts.resultsDir, opts.profile))) board.log(line);
+  for (const line of removeTempFiles(join(opts.cacheDir, 'jobs'))) board.log(line);
+  const publishing = resolve(opts.resultsDir) === resolve(opts.repoRoot, 'content/results');
+  const refuseDirty = () => {
+    if (publishing && git.dirty && !opts.allowDirty) {
+      throw new UserError(`refusing to publish into ${opts.resultsDir} from a tree with uncommitted changes (outside content/results): commit them first, or pass --allow-dirty (recorded in the artifact)`);
     }
+  };
+  const gitRecord = { ...git, ...(git.dirty && opts.allowDirty ? { allowDirty: true } : {}) };
+
+  // The main process takes the fingerprints and the environment id on the backend the jobs will use.
+  const active = await initBackend(opts.backend);
+  const ready = new Map<string, boolean>();
+  const fctx: FreshnessContext = {
+    profile: opts.profile, experimentsRoot: opts.experimentsRoot, cacheDir: opts.cacheDir, dataDir: opts.dataDir ?? null, backend: active,
+    log: (line) => board.log(`  ${line}`),
+    dataReady: async (id) => {
+      if (!ready.has(id)) {
+        try {
+          await opts.prepare?.([id]);
+          ready.set(id, opts.prepare !== undefined);
+        } catch (err) {
+          if (!(err instanceof UserError)) throw err;
+          board.log(`  ${id}: ${err.message}`);
+          ready.set(id, false);
+        }
+      }
+      return ready.get(id)!;
+    },
+  };
+
+  const plans: Plan[] = [];
+  const outcomes: ExperimentOutcome[] = [];
+  for (const experiment of selectExperiments(opts.only)) {
+    const config = experiment.profiles[opts.profile];
+    const dir = experimentDir(opts.resultsDir, opts.profile, experiment.id);
+    let stored: ResultArtifact | null = null;
+    let reason: string | null = null;
+    try {
+      stored = readArtifact(opts.resultsDir, opts.profile, experiment.id);
+      const broken = stored ? integrityProblems(dir, stored) : [];
+      if (broken.length) {
+        reason = `the artifact does not match its own content (${broken[0]}${broken.length > 1 ? `; and ${broken.length - 1} more` : ''}), so it is not trusted`;
+        stored = null;
+      }
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      reason = `existing artifact unreadable (${err.message})`;
+    }
+    const f = await currentKeyOf(fctx, experiment, stored, false);
+    reason ??= staleness(stored?.provenance.cache ?? null, f.current);
+    if (opts.force && reason === null) reason = 'forced (--force)';
+    if (reason === null && f.unknown.length) board.log(`  ${experiment.id}: judged fresh on what could be checked; ${f.unknown.join('; ')}`);
+    plans.push({ experiment, config, current: f.current, reason, fresh: reason === null ? stored : null });
+  }
+
+  for (const p of plans) {
+    const dir = experimentDir(opts.resultsDir, opts.profile, p.experiment.id);
+    if (!p.fresh) {
+      board.log(`• ${p.experiment.id}: stale — ${p.reason}; running ${p.config.seeds.length} seeds on profile ${opts.profile}`);
+      continue;
+    }
+    // Fresh numbers; are the derived parts (findings, notes, pictures) still what the code derives from them?
+    const masksBin = readMasksBin(dir, p.fresh);
+    const again = await rederive(p.experiment, p.fresh, masksBin);
+    const diff = derivedDifferences(p.fresh, again, (file) => readIfExists(join(dir, file)));
+    if (diff.length === 0) {
+      board.log(`✓ ${p.experiment.id}: fresh (cache key ${p.fresh.provenance.cache.key.slice(0, 12)}), reusing the artifact`);
+      outcomes.push(summaryOf(p.experiment.id, 'fresh', 'cache key matches', 0, [], p.fresh.findings, dir));
+      continue;
+    }
+    refuseDirty();
+    const provenance = { ...p.fresh.provenance, derivation: { commit: git.commit, dirty: git.dirty, at: new Date().toISOString() } };
+    const assembled = await rederive(p.experiment, p.fresh, masksBin, provenance);
+    writeArtifact(opts.resultsDir, opts.profile, assembled);
+    board.log(`↻ ${p.experiment.id}: numbers fresh; findings and pictures re-derived by the current code (${diff[0]}${diff.length > 1 ? `; and ${diff.length - 1} more` : ''})`);
+    outcomes.push(summaryOf(p.experiment.id, 'rederived', diff[0], 0, [], assembled.artifact.findings, dir));
+  }
+
+  const stale = plans.filter((p) => p.reason !== null);
+  if (stale.length) refuseDirty();
+  if (stale.length && opts.prepare) await opts.prepare(stale.map((p) => p.experiment.id));
+  // A stale artifact's key must be complete before its jobs are keyed by it.
+  const keys = new Map<string, CacheKey>();
+  for (const p of stale) {
+    const f = await currentKeyOf({ ...fctx, dataReady: async () => true }, p.experiment, null, true);
+    if (f.current.numerics === null || f.current.data === null) throw new UserError(`${p.experiment.id}: cannot run: ${f.unknown.join('; ')}`);
+    keys.set(p.experiment.id, completeKey(f.current, null));
   }
 
   // Jobs: the seeds (and parts) of stale experiments that the job cache does not hold yet.
   const jobs: Job[] = [];
   const reused = new Map<string, number[]>();
+  const logCache = (line: string) => board.log(`  ${line}`);
   for (const p of stale) {
+    const key = keys.get(p.experiment.id)!.key;
     for (const seed of p.config.seeds) {
       let allCached = true;
       for (const part of partsOf(p)) {
-        const outFile = jobFile(opts.cacheDir, p.experiment.id, opts.profile, p.key.key, seed, part.id);
-        if (!opts.force && readJobResult(outFile)) continue;
+        const outFile = jobFile(opts.cacheDir, p.experiment.id, opts.profile, key, seed, part.id);
+        if (!opts.force && readJobResult(outFile, logCache)) continue;
         allCached = false;
         jobs.push({ id: jobId(p.experiment.id, seed, part.id), experiment: p.experiment.id, profile: opts.profile, seed, part: part.id, outFile, cost: part.cost });
       }
@@ -138,12 +235,10 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
       board.log(`  done ${job.id} in ${formatSeconds(t.end - t.start)}`);
     },
   };
-  if (jobs.length > 0 && opts.prepare) await opts.prepare([...new Set(jobs.map((j) => j.experiment))]);
   if (jobs.length > 0) {
     const workers = opts.workers === 0 ? 0 : Math.min(opts.workers, jobs.length);
     board.log(`running ${jobs.length} jobs ${workers === 0 ? 'in this process' : `on ${workers} worker processes`} (backend: ${opts.backend})`);
     if (workers === 0) {
-      const active = await initBackend(opts.backend);
       for (const job of jobs) {
         callbacks.jobStarted(job);
         executeJob(active, job, callbacks.progress, opts.now);
@@ -156,7 +251,8 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
   }
 
   for (const p of stale) {
-    const results = p.config.seeds.map((seed) => partsOf(p).map((part) => readJobResult(jobFile(opts.cacheDir, p.experiment.id, opts.profile, p.key.key, seed, part.id))));
+    const key = keys.get(p.experiment.id)!;
+    const results = p.config.seeds.map((seed) => partsOf(p).map((part) => readJobResult(jobFile(opts.cacheDir, p.experiment.id, opts.profile, key.key, seed, part.id), logCache)));
     if (results.flat().some((r) => r === null)) throw new Error(`missing job output for ${p.experiment.id}`);
     const outputs = results.map((parts) => mergeParts(parts.map((r) => r!.output)));
     const backend = results[0][0]!.backend;
@@ -166,7 +262,8 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
     const times = [...jobTimes].filter(([id]) => id.startsWith(`${p.experiment.id}#`)).map(([, t]) => t);
     const thisRun = times.length ? Math.max(...times.map((t) => t.end)) - Math.min(...times.map((t) => t.start)) : 0;
     const wall = spans.length === results.flat().length ? busySeconds(spans) : thisRun;
-    const provenance = provenanceOf(opts, p, backend, outputs, wall, git);
+    const firstStart = spans.length ? Math.min(...spans.map((s) => s.startedAtMs)) : null;
+    const provenance = provenanceOf(opts, p, key, backend, outputs, wall, firstStart, gitRecord);
     const assembled = await assembleArtifact(p.experiment, p.config, outputs, provenance);
     const dir = writeArtifact(opts.resultsDir, opts.profile, assembled);
     outcomes.push(summaryOf(p.experiment.id, 'ran', p.reason!, thisRun, reused.get(p.experiment.id) ?? [], assembled.artifact.findings, dir));
@@ -176,7 +273,13 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
   return { outcomes, wallSeconds: opts.now() - start };
 }
 
-function provenanceOf(opts: RunOptions, p: Plan, backend: BackendInfo, outputs: SeedOutput[], wall: number, git: Provenance['git']): Provenance {
+function readIfExists(path: string): Uint8Array | null {
+  return existsSync(path) ? new Uint8Array(readFileSync(path)) : null;
+}
+
+function provenanceOf(
+  opts: RunOptions, p: Plan, key: CacheKey, backend: BackendInfo, outputs: SeedOutput[], wall: number, firstStartMs: number | null, git: Provenance['git'],
+): Provenance {
   const stages = outputs.flatMap((o) => o.stages.map((s) => ({
     seed: o.seed, stage: s.stage, seconds: round(s.seconds), steps: s.steps, stepsPerSecond: round(s.steps / Math.max(s.seconds, 1e-9)),
   })));
@@ -189,11 +292,13 @@ function provenanceOf(opts: RunOptions, p: Plan, backend: BackendInfo, outputs: 
     versions: { tfjs: tf.version_core, node: process.versions.node },
     git,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', platform: `${platform()} ${process.arch}`, workers: opts.workers },
-    cache: p.key,
+    cache: key,
     dataVariant: p.experiment.dataVariant(p.config),
-    startedAt: new Date(finished.getTime() - wall * 1000).toISOString(),
+    // The first job's start when jobs recorded their spans (a resumed run's wall time is not the span from first to last).
+    startedAt: new Date(firstStartMs ?? finished.getTime() - wall * 1000).toISOString(),
     finishedAt: finished.toISOString(),
     wallSeconds: { total: round(wall), stages },
+    derivation: { commit: git.commit, dirty: git.dirty, at: finished.toISOString() },
   };
 }
 

@@ -14,7 +14,8 @@ import { layerShapes } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import { mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
 import type { Experiment, SeedOutput } from './experiment.ts';
-import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverlap, meanTotalKept, pretrainedSolves, SHORT_STAGES } from './finding-helpers.ts';
+import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverlap, meanTotalKept, pretrainedSolves, SHORT_STAGES, type Declared } from './finding-helpers.ts';
+import { formatNumber } from './format-number.ts';
 
 export type AddMulConfig = MlpTaskConfig;
 
@@ -37,6 +38,16 @@ export const ADD_MUL_STAGES: { id: string; label: string; ops: Op[]; trainedOn: 
  * 512×4 network did not bring × within 2 points. The issue's PyTorch reference
  * run shows the same below 512×4 with 20k-step stages.
  */
+// When each expectation was declared (commit times); see finding-helpers.ts Declared.
+const DECLARED: Declared = { at: '2026-11-26T00:04:33Z' };
+const CONTROL_DECLARED: Declared = { at: '2026-11-26T00:56:06Z', afterSeeing: 'declared not expected at quick after the sizing runs of the quick profile showed the control mask 2–3 points down (thresholds unchanged)' };
+const BINARY_DECLARED: Declared = { at: '2026-11-26T00:49:07Z', afterSeeing: 'declared not expected at quick after the first quick runs showed σ(logit) not yet bimodal (threshold unchanged)' };
+const CHANCE_DECLARED: Declared = {
+  at: '2026-12-01T17:15:00Z',
+  afterSeeing: 'changed after the published run: the comparison used raw IoU, and the input layer\'s .92 sits close to its chance level .88 (dense masks overlap by chance); it now compares the excess over chance, and with it the claim fails at quick, so it is declared not expected there',
+};
+const IO_NOT_ABOVE_CHANCE = 'measured on the published quick run (384×4, 2k mask steps): judged against chance, the input layer\'s overlap (IoU .92, chance .88: excess .32) is below every hidden layer\'s (.48–.58); the masks keep 22–29% of the weights, so the hidden layers still share much. A one-seed probe at 1024×4 (the scale issue) gave hidden IoU .34–.40 with all raw-IoU findings holding; the long and paper profiles decide it.';
+
 const CONTROL_NOT_CONVERGED = 'measured at quick scale (384×4, 2k mask steps): the control mask loses 2–3 points, mostly on ×; under sampled masks the network is at ~70–80% on ×, so mask training has not converged. Longer stages (4k–6k steps), β of 2e-5 or 5e-5, a mask batch of 256, K = 2 and a 512×4 network did not close the gap; the PyTorch reference run needs 512×4 with 20k-step stages.';
 
 function sizesOf(c: AddMulConfig): number[] {
@@ -102,14 +113,19 @@ export const addMul: Experiment<AddMulConfig> = {
   findings(a, c) {
     const ids = layerIds(c);
     const acc = (column: string, set: string) => meanAccuracy(a, 'normal', column, set);
-    const hiddenIou = ids.slice(1, -1).map((id) => meanOverlap(a, 'normal', id, 'iou'));
-    const ioIou = [ids[0], ids[ids.length - 1]].map((id) => meanOverlap(a, 'normal', id, 'iou'));
+    // Dense masks overlap a lot by chance alone (layer 1: IoU .92 against .88 by chance), so overlap is judged by its excess over chance.
+    const excess = ids.map((id) => {
+      const chance = meanOverlap(a, 'normal', id, 'chanceIou');
+      return chance >= 1 ? 0 : (meanOverlap(a, 'normal', id, 'iou') - chance) / (1 - chance);
+    });
     const kept = { add: meanTotalKept(a, 'normal', 'add'), mul: meanTotalKept(a, 'normal', 'mul') };
     return [
-      pretrainedSolves(a, 'pretrained-solves-both', 'solves both operations', [{ evalSet: '+', label: '+' }, { evalSet: '×', label: '×' }]),
-      controlKeepsPerformance(a, ' (trained on all data)', [{ evalSet: '+', label: '+' }, { evalSet: '×', label: '×' }], knownNotToHoldAt(a, ['quick'], CONTROL_NOT_CONVERGED)),
+      pretrainedSolves(a, 'pretrained-solves-both', 'solves both operations', [{ evalSet: '+', label: '+' }, { evalSet: '×', label: '×' }], DECLARED),
+      controlKeepsPerformance(a, ' (trained on all data)', [{ evalSet: '+', label: '+' }, { evalSet: '×', label: '×' }], CONTROL_DECLARED, knownNotToHoldAt(a, ['quick'], CONTROL_NOT_CONVERGED)),
       finding({
         id: 'add-mask-keeps-add-loses-mul',
+        kind: 'claim',
+        declared: DECLARED,
         claim: 'The + mask keeps + (≥ 90%) and loses × (≤ 20%).',
         paper: 'The + mask keeps addition and performs poorly on multiplication.',
         evidence: { '+ mask on +': acc('+', '+'), '+ mask on ×': acc('+', '×') },
@@ -117,6 +133,8 @@ export const addMul: Experiment<AddMulConfig> = {
       }),
       finding({
         id: 'mul-mask-keeps-mul-loses-add',
+        kind: 'claim',
+        declared: DECLARED,
         claim: 'The × mask keeps × (≥ 90%) and loses + (≤ 20%).',
         paper: 'Symmetrically, the × mask keeps multiplication and performs poorly on addition.',
         evidence: { '× mask on ×': acc('×', '×'), '× mask on +': acc('×', '+') },
@@ -124,6 +142,8 @@ export const addMul: Experiment<AddMulConfig> = {
       }),
       finding({
         id: 'inverted-masks-break-own-op',
+        kind: 'claim',
+        declared: DECLARED,
         claim: 'Each inverted mask breaks its own operation: ¬+ on + ≤ 20% and ¬× on × ≤ 20%.',
         paper: 'The inverted masks break the operation they were trained for.',
         evidence: { '¬+ on +': acc('¬+', '+'), '¬× on ×': acc('¬×', '×'), '¬+ on ×': acc('¬+', '×'), '¬× on +': acc('¬×', '+') },
@@ -131,6 +151,8 @@ export const addMul: Experiment<AddMulConfig> = {
       }),
       finding({
         id: 'mul-needs-more-weights',
+        kind: 'claim',
+        declared: DECLARED,
         claim: 'The × mask keeps more weights than the + mask (summed over layers).',
         paper: '× needs many more weights than + (the weight-count plot prints the ratio).',
         evidence: { '× weights': kept.mul, '+ weights': kept.add, 'ratio ×/+': kept.mul / kept.add },
@@ -138,26 +160,30 @@ export const addMul: Experiment<AddMulConfig> = {
       }),
       finding({
         id: 'sharing-highest-at-io',
-        claim: 'IoU of the + and × masks is higher in the input and output layers than in any hidden layer.',
+        kind: 'claim',
+        claim: 'The + and × masks overlap more in the input and output layers than in any hidden layer, judged by the excess over chance: (IoU − chance) / (1 − chance), per layer.',
         paper: 'IoU between the + and × masks is high mainly in the input and output layers (shared I/O) and low in the hidden layers.',
         evidence: {
           ...Object.fromEntries(ids.map((id) => [`IoU ${id}`, meanOverlap(a, 'normal', id, 'iou')])),
           ...Object.fromEntries(ids.map((id) => [`IoU by chance ${id}`, meanOverlap(a, 'normal', id, 'chanceIou')])),
+          ...Object.fromEntries(ids.map((id, i) => [`excess over chance ${id}`, excess[i]])),
         },
-        holds: Math.min(...ioIou) > Math.max(...hiddenIou),
+        holds: Math.min(excess[0], excess[excess.length - 1]) > Math.max(...excess.slice(1, -1)),
+        notExpected: knownNotToHoldAt(a, ['quick'], IO_NOT_ABOVE_CHANCE),
+        declared: CHANCE_DECLARED,
       }),
-      controlNearBinary(a, knownNotToHoldAt(a, ['quick'], SHORT_STAGES)),
+      controlNearBinary(a, BINARY_DECLARED, knownNotToHoldAt(a, ['quick'], SHORT_STAGES)),
     ];
   },
   references: [
-    { source: 'PyTorch run of the same method on this machine (issue #2), 512×4, 20k steps, 1 seed', quantity: 'accuracy: control / + mask / × mask on (+, ×)', value: 'control 100/100; + mask 100 / 1.5; × mask 1.8 / 100' },
-    { source: 'PyTorch run of the same method on this machine (issue #2), 512×4', quantity: 'IoU per layer (+ vs ×), layers 1–5', value: '.90 .40 .32 .42 .78' },
+    { source: 'PyTorch run of the same method on this machine, 512×4, 20k steps, 1 seed', quantity: 'accuracy: control / + mask / × mask on (+, ×)', value: 'control 100/100; + mask 100 / 1.5; × mask 1.8 / 100' },
+    { source: 'PyTorch run of the same method on this machine, 512×4', quantity: 'IoU per layer (+ vs ×), layers 1–5', value: '.90 .40 .32 .42 .78' },
     { source: 'Paper (figure axis limits, weak hint)', quantity: 'weights kept per layer, FNN 2000×4', value: '≤ ~2.2×10⁴ per layer' },
     { source: 'Paper', quantity: 'accuracy table (+, ×; Full, +, ¬+, ×, ¬×)', value: 'numeric values not available to this reproduction; only the qualitative claims' },
   ],
   notes: (c) => [
     `Network: FNN ${[ADD_MUL_INPUTS, ...c.hidden, ADD_MUL_OUTPUTS].join('→')} (the paper's main result uses 2000×4).`,
-    `Pre-training: ${c.pretrain.steps} steps, Adam lr ${c.pretrain.lr}${c.pretrain.finalLrFactor !== 1 ? ` decaying linearly to ${c.pretrain.lr * c.pretrain.finalLrFactor}` : ''}, batch ${c.pretrain.batchSize} (paper: 20k steps at constant 1e-3).`,
+    `Pre-training: ${c.pretrain.steps} steps, Adam lr ${c.pretrain.lr}${c.pretrain.finalLrFactor !== 1 ? ` decaying linearly to ${formatNumber(c.pretrain.lr * c.pretrain.finalLrFactor)}` : ''}, batch ${c.pretrain.batchSize} (paper: 20k steps at constant 1e-3).`,
     `Masks: ${c.mask.steps} steps per stage (paper: 20k), β = ${c.mask.beta}, K = ${c.mask.samples} samples, mask lr ${c.mask.lr}, logits initialised at ${c.mask.logitInit}; biases are not masked.`,
     'Each stage trains on its own op subset (the official code had a closure bug in Oct 2020–Feb 2021 that trained both the + and × stages on × data; we use the fixed semantics).',
     'Gradient clipping covers the mask logits only ("clean"); the official code also folded accumulated weight gradients into the norm (quirk Q1), an uncontrolled learning-rate decay.',

@@ -4,10 +4,11 @@
 //   profile config → runSeed (one job per seed and part, in a worker process)
 //                  → assemble (tables from all seeds) → findings → artifact
 import type {
-  AccuracyRow, ConfusionRow, Finding, LayerInfo, MaskInfo, OverlapRow, PretrainRow, ProfileName,
+  AccuracyRow, ConfusionRow, LayerInfo, MaskInfo, OverlapRow, PretrainRow, ProfileName,
   ResultArtifact, TokenRemovalRow, WeightsKeptRow,
 } from '../artifacts/schema.ts';
 import type { Kernels } from '../masking/kernels/index.ts';
+import type { FindingDraft } from './finding-helpers.ts';
 
 export interface JobContext {
   kernels: Kernels;
@@ -61,7 +62,8 @@ export interface JobPart {
   cost: number;
 }
 
-export type ArtifactWithoutFindings = Omit<ResultArtifact, 'findings'>;
+/** What an experiment's findings read: the assembled artifact before findings and manifest. */
+export type ArtifactWithoutFindings = Omit<ResultArtifact, 'findings' | 'manifest'>;
 
 export interface Experiment<C extends { seeds: number[] }> {
   id: string;
@@ -78,7 +80,8 @@ export interface Experiment<C extends { seeds: number[] }> {
   /** The parts of one seed's work; absent: one job per seed, run with part null. */
   parts?(config: C): JobPart[];
   runSeed(ctx: JobContext, config: C, seed: number, part: string | null): SeedOutput;
-  findings(artifact: ArtifactWithoutFindings, config: C): Finding[];
+  /** The findings, from the assembled tables only (verify recomputes them the same way). */
+  findings(artifact: ArtifactWithoutFindings, config: C): FindingDraft[];
   references: ResultArtifact['references'];
   notes(config: C): string[];
 }

@@ -57,60 +57,91 @@ export function evidence(values: Record<string, number>): Record<string, number>
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Math.round(v * 1e4) / 1e4]));
 }
 
+/**
+ * When a finding's expectation (its threshold, and whether this profile is
+ * expected to reproduce it) was declared: the ISO time of the commit that set
+ * it. `afterSeeing` says why, when it was set after a run of this profile had
+ * shown the outcome; the assembler refuses a declaration later than the run it
+ * judges unless it says why.
+ */
+export interface Declared {
+  at: string;
+  afterSeeing?: string;
+}
+
 export interface FindingSpec {
   id: string;
+  /** A headline claim of the paper, or a precondition/sanity check. */
+  kind: 'claim' | 'check';
   claim: string;
   paper: string;
   evidence: Record<string, number>;
   holds: boolean;
   /** Set when the profile is known not to reproduce the claim, with the reason. */
   notExpected?: string;
+  declared: Declared;
+  /** A claim that only means something when its premise holds; otherwise the verdict is n/a. */
+  premise?: { holds: boolean; what: string };
 }
 
-export function finding(spec: FindingSpec): Finding {
+/** A finding as an experiment states it; the assembler resolves `declared` against the run. */
+export type FindingDraft = Omit<Finding, 'declared'> & { declared: Declared };
+
+export function finding(spec: FindingSpec): FindingDraft {
+  const applicable = spec.premise?.holds ?? true;
+  const holds = applicable && spec.holds;
   return {
-    id: spec.id, claim: spec.claim, paper: spec.paper, evidence: evidence(spec.evidence), holds: spec.holds,
+    id: spec.id, kind: spec.kind, claim: spec.claim, paper: spec.paper, evidence: evidence(spec.evidence),
+    verdict: !applicable ? 'n/a' : holds ? 'holds' : 'fails', holds,
+    ...(spec.premise && !applicable ? { premise: spec.premise.what } : {}),
     expected: spec.notExpected === undefined,
     ...(spec.notExpected === undefined ? {} : { expectation: spec.notExpected }),
+    declared: spec.declared,
   };
 }
 
 // The three checks every masking experiment makes before its own claims.
 
 /** The pre-trained network solves each evaluation set (≥ 95%, mean over seeds). */
-export function pretrainedSolves(a: ArtifactWithoutFindings, id: string, what: string, sets: { evalSet: string; label: string }[]): Finding {
+export function pretrainedSolves(a: ArtifactWithoutFindings, id: string, what: string, sets: { evalSet: string; label: string }[], declared: Declared): FindingDraft {
   const values = sets.map((s) => meanPretrain(a, 'normal', s.evalSet));
   return finding({
     id,
+    kind: 'check',
     claim: `The pre-trained network ${what}: ≥ 95% on each (mean over seeds).`,
-    paper: 'The network must solve the task before masks mean anything (paper-method §12.1).',
+    paper: 'The network must solve the task before its masks mean anything.',
     evidence: Object.fromEntries(sets.map((s, i) => [`unmasked ${s.label}`, values[i]])),
     holds: values.every((v) => v >= 0.95),
+    declared,
   });
 }
 
 /** The control mask stays within 2 points of the unmasked network on each evaluation set. */
-export function controlKeepsPerformance(a: ArtifactWithoutFindings, what: string, sets: { evalSet: string; label: string }[], notExpected?: string): Finding {
+export function controlKeepsPerformance(a: ArtifactWithoutFindings, what: string, sets: { evalSet: string; label: string }[], declared: Declared, notExpected?: string): FindingDraft {
   const pairs = sets.map((s) => ({ s, full: meanAccuracy(a, 'normal', 'Full', s.evalSet), unmasked: meanAccuracy(a, 'normal', 'unmasked', s.evalSet) }));
   return finding({
     id: 'control-mask-keeps-performance',
+    kind: 'check',
     claim: `The control mask${what} stays within 2 points of the unmasked network on each ${sets.length > 1 ? 'set' : 'evaluation'}.`,
     paper: 'Accuracy with the control ("Full") mask is close to the unmasked network.',
     evidence: Object.fromEntries(pairs.flatMap((p) => [[`Full ${p.s.label}`, p.full], [`unmasked ${p.s.label}`, p.unmasked]])),
     holds: pairs.every((p) => p.full >= p.unmasked - 0.02),
     notExpected,
+    declared,
   });
 }
 
 /** ≥ 90% of the control mask's σ(logit) mass within 0.05 of 0 or 1. */
-export function controlNearBinary(a: ArtifactWithoutFindings, notExpected?: string): Finding {
+export function controlNearBinary(a: ArtifactWithoutFindings, declared: Declared, notExpected?: string): FindingDraft {
   const share = nearBinaryShare(a, 'control', 0.05);
   return finding({
     id: 'control-mask-near-binary',
+    kind: 'check',
     claim: 'The control mask is nearly deterministic: ≥ 90% of σ(logit) mass within 0.05 of 0 or 1.',
     paper: 'The σ(L) histograms are nearly bimodal at 0/1.',
     evidence: { 'share near 0 or 1': share },
     holds: share >= 0.9,
     notExpected,
+    declared,
   });
 }

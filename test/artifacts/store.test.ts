@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readArtifact } from '../../experiments/artifacts/store.ts';
-import { canonicalJson, codeFilesOf, computeCacheKey, staleness } from '../../experiments/runtime/cache-key.ts';
+import { cacheKeyOf, canonicalJson, codeFilesOf, staleness } from '../../experiments/runtime/cache-key.ts';
 import { replaceDirectory, writeFileAtomic } from '../../experiments/runtime/atomic-write.ts';
 import { UserError } from '../../experiments/runtime/errors.ts';
 import { decodeSeedOutput, encodeSeedOutput } from '../../experiments/artifacts/seed-output-codec.ts';
@@ -17,13 +17,20 @@ describe('cache keys', () => {
     expect(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe(canonicalJson({ a: [1, { c: 3, d: 2 }], b: 1 }));
   });
 
-  it('change with config and name the reason', () => {
-    const k1 = computeCacheKey(ROOT, 'add-mul', 'ci', { x: 1 }, 'v1');
-    expect(staleness(k1, computeCacheKey(ROOT, 'add-mul', 'ci', { x: 1 }, 'v1'))).toBeNull();
-    expect(staleness(k1, computeCacheKey(ROOT, 'add-mul', 'ci', { x: 2 }, 'v1'))).toBe('config changed');
-    expect(staleness(k1, computeCacheKey(ROOT, 'add-mul', 'ci', { x: 1 }, 'v2'))).toBe('data version changed');
-    expect(staleness(k1, { ...k1, code: 'other', key: 'other' })).toBe('code changed');
-    expect(staleness(null, k1)).toBe('no artifact yet');
+  it('change with config, numerics, data and environment, and name the reason', () => {
+    const current = { config: 'c'.repeat(64), numerics: 'n'.repeat(64), data: 'd'.repeat(64), environment: 'wasm+wasm-simd@tfjs-4.22.0', code: 'x'.repeat(64) };
+    const k1 = cacheKeyOf(current);
+    expect(staleness(k1, current)).toBeNull();
+    expect(staleness(k1, { ...current, code: 'y'.repeat(64) })).toBeNull(); // code text alone: not stale
+    expect(staleness(k1, { ...current, config: 'C'.repeat(64) })).toBe('config changed');
+    expect(staleness(k1, { ...current, numerics: 'N'.repeat(64) })).toMatch(/^numerics changed/);
+    expect(staleness(k1, { ...current, data: 'D'.repeat(64) })).toMatch(/^data changed/);
+    expect(staleness(k1, { ...current, environment: 'cpu+js@tfjs-4.22.0' })).toMatch(/^environment changed \(wasm\+wasm-simd@tfjs-4\.22\.0 → cpu\+js/);
+    // A part that could not be taken (no dataset at hand) is not judged.
+    expect(staleness(k1, { ...current, numerics: null, data: null })).toBeNull();
+    expect(staleness(null, current)).toBe('no artifact yet');
+    expect(cacheKeyOf({ ...current, code: 'y'.repeat(64) }).key).toBe(k1.key);
+    expect(cacheKeyOf({ ...current, data: 'D'.repeat(64) }).key).not.toBe(k1.key);
   });
 
   it('follow the experiment\'s imports: the method, the model, its own file and data; not other experiments or the runner', () => {
@@ -43,7 +50,7 @@ describe('artifact files', () => {
   it('a malformed artifact is a one-line user error naming the file and field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'art-'));
     mkdirSync(join(dir, 'quick', 'add-mul'), { recursive: true });
-    writeFileSync(join(dir, 'quick', 'add-mul', 'result.json'), '{"schemaVersion": 1}');
+    writeFileSync(join(dir, 'quick', 'add-mul', 'result.json'), '{"schemaVersion": 2}');
     expect(() => readArtifact(dir, 'quick', 'add-mul')).toThrow(UserError);
     try {
       readArtifact(dir, 'quick', 'add-mul');

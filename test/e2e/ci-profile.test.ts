@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readArtifact } from '../../experiments/artifacts/store.ts';
 import { unpackBits } from '../../experiments/masking/binary-mask.ts';
 import { runExperiments, type RunOptions, type RunSummary } from '../../experiments/runtime/run-experiments.ts';
-import { verifyArtifacts } from '../../experiments/runtime/verify-artifacts.ts';
+import { verifyWithFreshness } from '../helpers/verify.ts';
 import { IMAGE_CACHE_ENV } from '../../experiments/data/images/cifar10-data.ts';
 import { resolveDataDir } from '../../experiments/data/images/data-dir.ts';
 import { datasetsFor, ensureDatasets } from '../../experiments/runtime/datasets.ts';
@@ -28,7 +28,7 @@ const options = (): RunOptions => {
   const start = performance.now();
   return {
     profile: 'ci', only: RUNNABLE.map((e) => e.id), force: false, backend: 'wasm', workers: 0,
-    resultsDir: join(work, 'results'), cacheDir: join(work, 'cache'), repoRoot: REPO, experimentsRoot: join(REPO, 'experiments'),
+    resultsDir: join(work, 'results'), cacheDir: join(work, 'cache'), dataDir, repoRoot: REPO, experimentsRoot: join(REPO, 'experiments'),
     write: (t) => { output += t; }, tty: false, now: () => (performance.now() - start) / 1000,
     // As the CLI does: make sure the datasets are there (and the JPEG copy decoded) before the jobs.
     prepare: (ids) => ensureDatasets(datasetsFor(ids), {
@@ -85,10 +85,10 @@ describe('ci profile, end to end', () => {
     expect(statSync(join(work, 'results', 'ci', 'add-mul', 'result.json')).mtimeMs).toBe(mtime);
   });
 
-  it('verify accepts fresh ci artifacts (no finding is expected at ci scale)', () => {
-    const reports = verifyArtifacts(join(work, 'results'), join(REPO, 'experiments'), 'ci', RUNNABLE);
+  it('verify accepts fresh ci artifacts (no finding is expected at ci scale)', async () => {
+    const reports = await verifyWithFreshness(join(work, 'results'), 'ci', RUNNABLE, join(work, 'cache'));
     expect(reports.flatMap((r) => r.problems)).toEqual([]);
-  });
+  }, 120_000);
 
   it('the job cache holds one file per seed', () => {
     expect(existsSync(join(work, 'cache', 'jobs', 'add-mul', 'ci'))).toBe(true);

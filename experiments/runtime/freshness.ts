@@ -1,0 +1,55 @@
+// Whether a stored artifact is fresh, by behaviour (see cache-key.ts): the
+// current key's parts, taken as cheaply as possible. The numerics fingerprint
+// is retaken only when the code text differs from the code that computed the
+// artifact (and then cached under the code hash); the data digest is taken when
+// the data is at hand. A part that cannot be taken (a real dataset a fresh
+// clone does not have) is left unknown and said so.
+import * as tf from '@tensorflow/tfjs-core';
+import type { ProfileName, ResultArtifact } from '../artifacts/schema.ts';
+import type { AnyExperiment } from '../tasks/experiment.ts';
+import type { ActiveBackend } from './backend.ts';
+import { codeTextHash, configHash, type CurrentKey } from './cache-key.ts';
+import { dataDigestOf } from './data-digest.ts';
+import { DATASETS_OF } from './datasets.ts';
+import { environmentId, fingerprintOf } from './fingerprint.ts';
+
+export interface FreshnessContext {
+  profile: ProfileName;
+  experimentsRoot: string;
+  cacheDir: string;
+  /** Where real datasets are; null: none at hand. */
+  dataDir: string | null;
+  backend: ActiveBackend;
+  /** Makes an experiment's real data ready for its jobs (and so for its fingerprint run); false when it cannot. */
+  dataReady: (experimentId: string) => Promise<boolean>;
+  log: (line: string) => void;
+}
+
+export interface Freshness {
+  current: CurrentKey;
+  /** Why a part is unknown, in words. */
+  unknown: string[];
+}
+
+/**
+ * The current key. `needNumerics`: take the fingerprint even when the code text
+ * equals the stored one's (a stale artifact is about to be recomputed and its
+ * key must be complete).
+ */
+export async function currentKeyOf(ctx: FreshnessContext, e: AnyExperiment, stored: ResultArtifact | null, needNumerics: boolean): Promise<Freshness> {
+  const code = codeTextHash(ctx.experimentsRoot, e.id);
+  const environment = environmentId(ctx.backend.info, tf.version_core);
+  const unknown: string[] = [];
+  const readsData = (DATASETS_OF[e.id] ?? []).length > 0;
+  const data = ctx.dataDir === null && readsData ? null : dataDigestOf(e.id, e.dataVersion, ctx.dataDir ?? '');
+  if (!data) unknown.push(`its dataset is not in ${ctx.dataDir ?? 'a data directory'}, so the data digest was not taken`);
+  let numerics: string | null = null;
+  const sameCode = stored !== null && stored.provenance.cache.code === code && stored.provenance.cache.environment === environment;
+  if (sameCode && !needNumerics) numerics = stored.provenance.cache.numerics;
+  else if (!readsData || (data && (await ctx.dataReady(e.id)))) {
+    numerics = fingerprintOf({ dir: ctx.cacheDir }, e, code, environment, ctx.backend.kernels, ctx.log);
+  } else {
+    unknown.push('the numerics fingerprint needs its dataset and was not taken');
+  }
+  return { current: { config: configHash(e.id, ctx.profile, e.profiles[ctx.profile]), numerics, data: data?.digest ?? null, environment, code }, unknown };
+}

@@ -1,0 +1,75 @@
+// One run at a time on a results folder and a cache folder. Two runs on the
+// same folders would both recompute everything and race on the same job files
+// and artifact renames; the second refuses with one line instead. The lock is
+// a file created exclusively (O_EXCL) holding the owner's pid; a lock whose
+// process is gone (a killed run) is taken over, with a line saying so.
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from './errors.ts';
+
+export const LOCK_FILE = '.modularity-run.lock';
+
+export interface RunLock {
+  release(): void;
+  /** Lines about stale locks taken over. */
+  notes: string[];
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function tryTake(path: string, notes: string[]): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+      closeSync(fd);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let owner: { pid?: number; host?: string; since?: string } = {};
+    try {
+      owner = JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      // Unreadable: a run killed while writing it. Treated as stale.
+    }
+    const sameHost = owner.host === undefined || owner.host === hostname();
+    if (owner.pid !== undefined && (!sameHost || alive(owner.pid))) {
+      throw new UserError(`another run (pid ${owner.pid}${sameHost ? '' : ` on ${owner.host}`}, since ${owner.since ?? '?'}) is using ${path.slice(0, -LOCK_FILE.length - 1)}: wait for it to finish, or stop it`);
+    }
+    notes.push(`took over the lock of a run that is gone (pid ${owner.pid ?? '?'}): ${path}`);
+    rmSync(path, { force: true });
+  }
+  throw new UserError(`could not take the lock ${path}`);
+}
+
+/** Locks each folder (created if needed); releases all on release() or process exit. */
+export function acquireRunLock(dirs: string[]): RunLock {
+  const taken: string[] = [];
+  const notes: string[] = [];
+  const release = () => {
+    for (const p of taken.splice(0)) rmSync(p, { force: true });
+    process.off('exit', release);
+  };
+  try {
+    for (const dir of [...new Set(dirs)]) {
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, LOCK_FILE);
+      tryTake(path, notes);
+      taken.push(path);
+    }
+  } catch (err) {
+    release();
+    throw err;
+  }
+  process.on('exit', release);
+  return { release, notes };
+}
