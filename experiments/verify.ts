@@ -68,7 +68,9 @@ async function main(): Promise<number> {
   const reports = await verifyArtifacts({ resultsDir, profile, experiments, freshness });
   let failed = false;
   for (const r of reports) {
-    if (r.problems.length === 0) {
+    if (r.absent && r.problems.length === 0) {
+      process.stdout.write(`--   ${r.experiment}: no ${profile} artifact\n`);
+    } else if (r.problems.length === 0) {
       process.stdout.write(`ok   ${r.experiment}: ${values['integrity-only'] ? 'intact' : 'intact and fresh'}; ${reportLine(r)}\n`);
     } else {
       failed = true;
