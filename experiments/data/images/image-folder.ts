@@ -115,7 +115,8 @@ function selectSplit(files: ImageFile[], split: SplitName, opts: ImageFolderOpti
 }
 
 function listArchive(path: string): ImageFile[] {
-  // Keyed by path: a tar may hold one path twice, and the later copy wins, as on extraction.
+  // Keyed by path: a tar may hold one path twice, and the later copy wins, as GNU tar extracts it
+  // (only read here; extractTar, which writes, refuses such archives).
   const byPath = new Map<string, ImageFile>();
   for (const e of readTarFile(path)) {
     const parts = e.name.split('/').filter((s) => s !== '' && s !== '.');

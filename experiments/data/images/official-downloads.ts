@@ -2,7 +2,7 @@
 // that decides between "use what is there", "download" and "fail with a clear
 // line". Sources are the datasets' own distribution points (MNIST's S3 copy,
 // with Google's CVDF mirror as fallback; CIFAR-10 from its author's page).
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../runtime/errors.ts';
 import { CIFAR10_BINARY_TARBALL, CIFAR10_BINARY_TARBALL_MD5, MNIST_FILES, MNIST_MD5 } from './checksums.ts';
@@ -11,7 +11,7 @@ import { findCifar10, type Cifar10Choice } from './cifar10.ts';
 import { DATA_DIR_ENV, datasetMissingError } from './data-dir.ts';
 import { downloadFile, type DownloadProgress } from './download.ts';
 import { findMnistDir, mnistCandidates, mnistFile } from './mnist.ts';
-import { extractTar, readTarFile } from './tar.ts';
+import { extractTarFile } from './tar.ts';
 
 export const MNIST_MIRRORS = ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'https://storage.googleapis.com/cvdf-datasets/mnist/'];
 export const CIFAR10_BINARY_URL = `https://www.cs.toronto.edu/~kriz/${CIFAR10_BINARY_TARBALL}`;
@@ -22,6 +22,8 @@ export interface FetchDeps {
   /** Mirrors to use instead of the official ones (tests serve files locally). */
   mnistMirrors?: string[];
   cifar10Url?: string;
+  /** The tarball's expected MD5 instead of the official one (tests serve small archives). */
+  cifar10Md5?: string;
 }
 
 export interface EnsureOptions extends FetchDeps {
@@ -49,21 +51,28 @@ export async function downloadMnist(dataDir: string, deps: FetchDeps): Promise<s
   return dir;
 }
 
-/** Downloads and unpacks the official binary tarball into `<dataDir>/cifar10/`; returns the batches folder. */
+/**
+ * Downloads and unpacks the official binary tarball into `<dataDir>/cifar10/`;
+ * returns the batches folder. A tarball already sitting there is used, but
+ * only if its MD5 matches (extractTarFile checks it), and it is left where it
+ * was: only a tarball this call downloaded is deleted afterwards.
+ */
 export async function downloadCifar10Binary(dataDir: string, deps: FetchDeps): Promise<string> {
   const dir = join(dataDir, 'cifar10');
   const tarball = join(dir, CIFAR10_BINARY_TARBALL);
+  const md5 = deps.cifar10Md5 ?? CIFAR10_BINARY_TARBALL_MD5;
+  const wasThere = existsSync(tarball);
   await downloadFile({
     urls: [deps.cifar10Url ?? CIFAR10_BINARY_URL],
     dest: tarball,
-    checksum: { md5: CIFAR10_BINARY_TARBALL_MD5, of: 'file' },
+    checksum: { md5, of: 'file' },
     fetch: deps.fetch,
     onProgress: deps.onProgress,
   });
-  const tops = extractTar(readTarFile(tarball), dir, tarball);
+  const tops = extractTarFile(tarball, dir, md5);
   if (!tops.includes(CIFAR10_BATCHES_DIR)) throw new UserError(`${tarball}: no ${CIFAR10_BATCHES_DIR}/ inside (found ${tops.join(', ')})`);
-  // Unpacked and checked: the 163 MB tarball is no longer needed.
-  rmSync(tarball, { force: true });
+  // Unpacked and checked: the 163 MB tarball we fetched is no longer needed.
+  if (!wasThere) rmSync(tarball, { force: true });
   return join(dir, CIFAR10_BATCHES_DIR);
 }
 

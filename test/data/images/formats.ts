@@ -50,14 +50,26 @@ export function patternBytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
+/** One entry for encodeTar; only `name` and `data` for a plain file. */
+export interface TarSpec {
+  name: string;
+  data?: Uint8Array;
+  /** The type flag: '0' file (default), '1' hard link, '2' symlink, '5' folder. */
+  type?: string;
+  linkName?: string;
+  /** Put the name in a GNU 'L' or a pax 'x' header whatever its length, with `placeholder` in the ustar header. */
+  longName?: 'gnu' | 'pax';
+  placeholder?: string;
+}
+
 /**
  * A POSIX ustar archive. Names over 100 bytes use the prefix field when they
  * split at a '/', else a GNU 'L' long-name entry.
  */
-export function encodeTar(entries: { name: string; data: Uint8Array }[]): Uint8Array {
+export function encodeTar(entries: TarSpec[]): Uint8Array {
   const blocks: Uint8Array[] = [];
   const enc = new TextEncoder();
-  const header = (name: string, prefix: string, size: number, type: string) => {
+  const header = (name: string, prefix: string, size: number, type: string, linkName = '') => {
     const h = new Uint8Array(512);
     h.set(enc.encode(name).subarray(0, 100), 0);
     h.set(enc.encode('0000644\0'), 100);
@@ -66,6 +78,7 @@ export function encodeTar(entries: { name: string; data: Uint8Array }[]): Uint8A
     h.set(enc.encode(`${size.toString(8).padStart(11, '0')}\0`), 124);
     h.set(enc.encode('14000000000\0'), 136);
     h[156] = type.charCodeAt(0);
+    h.set(enc.encode(linkName).subarray(0, 100), 157);
     h.set(enc.encode('ustar\0'), 257);
     h.set(enc.encode('00'), 263);
     h.set(enc.encode(prefix), 345);
@@ -79,22 +92,34 @@ export function encodeTar(entries: { name: string; data: Uint8Array }[]): Uint8A
     out.set(data);
     return out;
   };
+  /** A pax record "<len> <key>=<value>\n", where len counts the whole record, itself included. */
+  const paxRecord = (key: string, value: string) => {
+    const rest = ` ${key}=${value}\n`;
+    let len = enc.encode(rest).length;
+    while (String(len).length + enc.encode(rest).length !== len) len = String(len).length + enc.encode(rest).length;
+    return enc.encode(`${len}${rest}`);
+  };
   for (const e of entries) {
+    const data = e.data ?? new Uint8Array(0);
     const bytes = enc.encode(e.name);
     let name = e.name;
     let prefix = '';
-    if (bytes.length > 100) {
+    if (e.longName === 'pax') {
+      const rec = paxRecord('path', e.name);
+      blocks.push(header('PaxHeaders/entry', '', rec.length, 'x'), padded(rec));
+      name = e.placeholder ?? 'placeholder';
+    } else if (bytes.length > 100 || e.longName === 'gnu') {
       const cut = e.name.lastIndexOf('/', e.name.length - 1);
-      if (cut > 0 && cut <= 155 && enc.encode(e.name.slice(cut + 1)).length <= 100) {
+      if (!e.longName && cut > 0 && cut <= 155 && enc.encode(e.name.slice(cut + 1)).length <= 100) {
         prefix = e.name.slice(0, cut);
         name = e.name.slice(cut + 1);
       } else {
         const long = enc.encode(`${e.name}\0`);
         blocks.push(header('././@LongLink', '', long.length, 'L'), padded(long));
-        name = e.name.slice(0, 100);
+        name = e.placeholder ?? e.name.slice(0, 100);
       }
     }
-    blocks.push(header(name, prefix, e.data.length, '0'), padded(e.data));
+    blocks.push(header(name, prefix, data.length, e.type ?? '0', e.linkName), padded(data));
   }
   blocks.push(new Uint8Array(1024));
   const out = new Uint8Array(blocks.reduce((s, b) => s + b.length, 0));
