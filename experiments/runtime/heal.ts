@@ -25,6 +25,7 @@ export function healResults(parent: string): string[] {
       const staged = newest('staging').find((x) => existsSync(join(parent, x.name, COMPLETE_MARKER)));
       const back = staged ?? newest('old')[0];
       if (back) {
+        rmSync(join(parent, back.name, COMPLETE_MARKER), { force: true });
         renameSync(join(parent, back.name), path);
         lines.push(`recovered ${path} from ${staged ? 'its complete new version' : 'its previous version'} (a run was killed while replacing it)`);
       }
