@@ -87,10 +87,22 @@ function findOrThrow(dataDir: string, choice: Cifar10Choice): Cifar10Found {
   return found;
 }
 
-/** The exact name of the JPEG copy, from the quality in the name it is distributed under (nothing in an image-folder says it). */
-function jpegVariant(path: string, limits: Partial<Record<SplitName, number>>): string {
-  return `CIFAR-10 (JPEG q${JPEG_COPY.exec(basename(path))![1]} re-encoding)${limitNote(limits)}`;
+/**
+ * The exact name of the JPEG copy: the quality from the name it is distributed
+ * under (nothing in an image folder says it), and the image counts read: a
+ * folder in CIFAR-10's layout that does not hold all 50,000 / 10,000 images is
+ * named as such, never "CIFAR-10".
+ */
+function jpegVariant(path: string, limits: Partial<Record<SplitName, number>>, counts: { train: number; test: number }): string {
+  const q = JPEG_COPY.exec(basename(path))![1];
+  // A limited load reads only part of the folder, so it cannot tell whether the folder is the full set.
+  if (Object.keys(limits).length > 0) return `JPEG images in CIFAR-10's folder layout (named q${q})${limitNote(limits)}`;
+  if (counts.train === CIFAR10_TRAIN_IMAGES && counts.test === CIFAR10_TEST_IMAGES) return `CIFAR-10 (JPEG q${q} re-encoding)`;
+  return `JPEG images in CIFAR-10's folder layout, not the full set (${counts.train.toLocaleString('en-US')} train / ${counts.test.toLocaleString('en-US')} test, named q${q})`;
 }
+
+const CIFAR10_TRAIN_IMAGES = 50_000;
+const CIFAR10_TEST_IMAGES = 10_000;
 
 export async function loadCifar10(dataDir: string, opts: Cifar10Options = {}): Promise<Cifar10Data> {
   const found = findOrThrow(dataDir, opts.variant ?? 'auto');
@@ -99,7 +111,7 @@ export async function loadCifar10(dataDir: string, opts: Cifar10Options = {}): P
     const r = await loadImageFolder(found.path, {
       classes: CIFAR10_CLASSES, side: CIFAR_SIDE, cacheDir: opts.cacheDir, limitPerClass: limits, concurrency: opts.concurrency, onProgress: opts.onProgress,
     });
-    return { train: r.train, test: r.test, variant: jpegVariant(found.path, limits), source: found.path, fromCache: r.fromCache };
+    return { train: r.train, test: r.test, variant: jpegVariant(found.path, limits, { train: r.train.n, test: r.test.n }), source: found.path, fromCache: r.fromCache };
   }
   return { ...loadBinary(found, limits), fromCache: false };
 }
@@ -114,7 +126,7 @@ export function loadCifar10Decoded(dataDir: string, opts: { variant?: Cifar10Cho
   if (found.choice !== 'jpeg') return { ...loadBinary(found, {}), fromCache: false };
   const r = readImageFolderCache(found.path, { classes: CIFAR10_CLASSES, side: CIFAR_SIDE, cacheDir: opts.cacheDir });
   if (!r) throw new UserError(`${found.path} has not been decoded into ${opts.cacheDir} yet (the experiments CLI decodes it before its jobs start)`);
-  return { train: r.train, test: r.test, variant: jpegVariant(found.path, {}), source: found.path, fromCache: true };
+  return { train: r.train, test: r.test, variant: jpegVariant(found.path, {}, { train: r.train.n, test: r.test.n }), source: found.path, fromCache: true };
 }
 
 function loadBinary(found: Cifar10Found, limits: Partial<Record<SplitName, number>>): ImageDataset {

@@ -67,7 +67,7 @@ describe.skipIf(!hasCifar)('real CIFAR-10', () => {
     const train = ranks(lossless.train.labels);
     const test = ranks(lossless.test.labels);
     const jpeg = await loadCifar10(DATA, { variant: 'jpeg', limitPerClass: { train: train.perClass, test: test.perClass } });
-    expect(jpeg.variant).toBe(`CIFAR-10 (JPEG q75 re-encoding), first ${train.perClass} train / ${test.perClass} test images per class`);
+    expect(jpeg.variant).toBe(`JPEG images in CIFAR-10's folder layout (named q75), first ${train.perClass} train / ${test.perClass} test images per class`);
     for (const [split, r] of [['train', train], ['test', test]] as const) {
       const a = lossless[split];
       const b = jpeg[split];
