@@ -16,6 +16,7 @@ import type { AdamSlots, Slot } from './kernels/types.ts';
 import { sampleSeed } from './train-mask-stage.ts';
 import { layerShapes, mlpBackward, mlpForward, type DenseWeights } from '../models/mlp.ts';
 import { clipScale } from '../train/clip.ts';
+import { checkGradientSumOfSquares, checkLoss } from '../train/finite.ts';
 import { digitCrossEntropy } from '../train/digit-loss.ts';
 import { uploadFeatureMajor, targetSlice, type Pass } from '../train/passes.ts';
 
@@ -101,19 +102,29 @@ export class JointMaskTrainer {
     return { dParams, dLogits, lossSum };
   }
 
-  /** One Adam step on weights and logits; returns the mean cross-entropy of the batch. */
+  /**
+   * One Adam step on weights and logits; returns the mean cross-entropy of the
+   * batch. Every step checks the loss and the clipping's sum of squares (both
+   * already on the host) before the update: NaN or ±Infinity throws NonFiniteError.
+   */
   step(pass: Pass): number {
     this.stepCount++;
     const { dParams, dLogits, lossSum } = this.taskGradient(pass, this.stepCount);
     const hyper = { lr: this.cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-    tf.tidy(() => {
-      const sq = dParams.reduce((a, g) => a + this.kernels.sumSquares(g.t, 0), 0) + dLogits.reduce((a, g) => a + this.kernels.sumSquares(g.t, this.alpha), 0);
-      const scale = clipScale(sq, this.cfg.gradClip);
-      this.params.forEach((s, j) => this.kernels.adam(s, dParams[j].t, hyper, 0, scale));
-      this.logits.forEach((s, j) => this.kernels.adam(s, dLogits[j].t, hyper, this.alpha, scale));
-    });
-    for (const g of [...dParams, ...dLogits]) g.t.dispose();
-    return lossSum / pass.n;
+    try {
+      const loss = lossSum / pass.n;
+      checkLoss(loss, this.stepCount, this.cfg.steps);
+      tf.tidy(() => {
+        const sq = dParams.reduce((a, g) => a + this.kernels.sumSquares(g.t, 0), 0) + dLogits.reduce((a, g) => a + this.kernels.sumSquares(g.t, this.alpha), 0);
+        checkGradientSumOfSquares(sq, this.stepCount, this.cfg.steps);
+        const scale = clipScale(sq, this.cfg.gradClip);
+        this.params.forEach((s, j) => this.kernels.adam(s, dParams[j].t, hyper, 0, scale));
+        this.logits.forEach((s, j) => this.kernels.adam(s, dLogits[j].t, hyper, this.alpha, scale));
+      });
+      return loss;
+    } finally {
+      for (const g of [...dParams, ...dLogits]) g.t.dispose();
+    }
   }
 
   /** Host copies of the current values and logits, in the order W₁, b₁, W₂, …. */

@@ -14,6 +14,7 @@ import type { AdamSlots, Slot } from './kernels/types.ts';
 import type { MaskableModel } from './maskable-model.ts';
 import { mixKey } from '../runtime/rng.ts';
 import { clipScale } from '../train/clip.ts';
+import { checkGradientSumOfSquares, checkLoss } from '../train/finite.ts';
 import { TrailingMean } from '../train/trailing-mean.ts';
 
 export interface MaskStageConfig {
@@ -88,16 +89,28 @@ export class MaskTrainer<Part> {
     return { grads, lossSum };
   }
 
-  /** One optimizer step; returns the task loss of the batch (lossSum · lossScale). */
+  /**
+   * One optimizer step; returns the task loss of the batch (lossSum · lossScale).
+   * Every step checks the loss and the clipping's sum of squares, both already
+   * on the host, before the update: a NaN or ±Infinity throws NonFiniteError
+   * (step counted from 1, out of cfg.steps).
+   */
   step(parts: Part[]): number {
     this.stepCount++;
     const { grads, lossSum } = this.taskGradient(parts, this.stepCount);
-    tf.tidy(() => {
-      const scale = clipScale(grads.reduce((a, g) => a + this.kernels.sumSquares(g.t, this.alpha), 0), this.cfg.gradClip);
-      this.logits.forEach((s, l) => this.kernels.adam(s, grads[l].t, this.hyper, this.alpha, scale));
-    });
-    for (const g of grads) g.t.dispose();
-    return lossSum * this.model.lossScale(parts);
+    try {
+      const loss = lossSum * this.model.lossScale(parts);
+      checkLoss(loss, this.stepCount, this.cfg.steps);
+      tf.tidy(() => {
+        const sumOfSquares = grads.reduce((a, g) => a + this.kernels.sumSquares(g.t, this.alpha), 0);
+        checkGradientSumOfSquares(sumOfSquares, this.stepCount, this.cfg.steps);
+        const scale = clipScale(sumOfSquares, this.cfg.gradClip);
+        this.logits.forEach((s, l) => this.kernels.adam(s, grads[l].t, this.hyper, this.alpha, scale));
+      });
+      return loss;
+    } finally {
+      for (const g of grads) g.t.dispose();
+    }
   }
 
   /** Host copies of the current logits. */

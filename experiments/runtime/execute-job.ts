@@ -3,25 +3,40 @@
 // mode (workers = 0).
 import { findExperiment } from '../tasks/registry.ts';
 import type { ActiveBackend } from './backend.ts';
+import { NonFiniteError } from './errors.ts';
 import { writeJobResult, type Job } from './jobs.ts';
 import type { ProgressEvent } from './progress.ts';
 
-/** `clock`: epoch milliseconds, for the job's recorded span (see busy-time.ts). */
+/**
+ * `clock`: epoch milliseconds, for the job's recorded span (see busy-time.ts).
+ * A divergence (NonFiniteError: a NaN or ±Infinity loss, gradient norm or
+ * output number) stops the job with nothing written; its one-line message then
+ * names the experiment and seed, the stage and the step.
+ */
 export function executeJob(active: ActiveBackend, job: Job, onProgress: (e: ProgressEvent) => void, now: () => number, clock: () => number = Date.now): void {
   const startedAtMs = clock();
   const experiment = findExperiment(job.experiment);
   const config = experiment.profiles[job.profile];
   let last = -Infinity;
-  const output = experiment.runSeed({
-    kernels: active.kernels,
-    now,
-    progress(stage, step, total) {
-      const t = now();
-      if (t - last >= 0.5 || step === total) {
-        last = t;
-        onProgress({ jobId: job.id, stage, step, total });
-      }
-    },
-  }, config, job.seed, job.part);
-  writeJobResult(job.outFile, { backend: active.info, output, span: { startedAtMs, finishedAtMs: clock() } });
+  try {
+    const output = experiment.runSeed({
+      kernels: active.kernels,
+      now,
+      progress(stage, step, total) {
+        const t = now();
+        if (t - last >= 0.5 || step === total) {
+          last = t;
+          onProgress({ jobId: job.id, stage, step, total });
+        }
+      },
+    }, config, job.seed, job.part);
+    writeJobResult(job.outFile, { backend: active.info, output, span: { startedAtMs, finishedAtMs: clock() } });
+  } catch (err) {
+    throw err instanceof NonFiniteError ? err.within(jobLabel(job)) : err;
+  }
+}
+
+/** "add-mul seed 2", or "scan seed 1 part masks": what a job's divergence message names first. */
+export function jobLabel(job: Pick<Job, 'experiment' | 'seed' | 'part'>): string {
+  return `${job.experiment} seed ${job.seed}${job.part === null ? '' : ` part ${job.part}`}`;
 }

@@ -7,6 +7,7 @@
 // the job to yield). Completion and errors go over IPC.
 import { writeSync } from 'node:fs';
 import { initBackend, type BackendChoice } from './backend.ts';
+import { UserError } from './errors.ts';
 import { executeJob } from './execute-job.ts';
 import type { Job } from './jobs.ts';
 
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
       process.send!({ type: 'done', jobId: msg.job.id });
     } catch (err) {
       const e = err as Error;
-      process.send!({ type: 'error', jobId: msg.job.id, message: e.message, stack: e.stack });
+      // A UserError (e.g. a divergence, NonFiniteError) is reported as its one-line message, a bug with its stack.
+      process.send!({ type: 'error', jobId: msg.job.id, message: e.message, stack: e.stack, userError: err instanceof UserError });
     }
   });
   process.send!({ type: 'ready', backend: active.info });

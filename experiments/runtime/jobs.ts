@@ -3,13 +3,13 @@
 // key, so a killed build reuses the seeds that finished.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BackendInfo, ProfileName } from '../artifacts/schema.ts';
 import { createHash } from 'node:crypto';
+import { backendInfoSchema, type BackendInfo, type ProfileName } from '../artifacts/schema.ts';
 import { decodeParsedSeedOutput, encodedSeedOutputSchema, encodeSeedOutput } from '../artifacts/seed-output-codec.ts';
-import { backendInfoSchema } from '../artifacts/schema.ts';
 import type { SeedOutput } from '../tasks/experiment.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { Span } from './busy-time.ts';
+import { NonFiniteError } from './errors.ts';
 
 export interface Job {
   id: string;
@@ -52,9 +52,48 @@ export function mergeParts(outputs: SeedOutput[]): SeedOutput {
   };
 }
 
+/**
+ * The first number in `value` that is NaN or ±Infinity, as "path is NaN"; null
+ * when there is none. A null counts too: JSON writes NaN and ±Infinity as null,
+ * and no field of a job's output is null otherwise. Byte arrays (packed masks)
+ * hold no such numbers and are skipped.
+ */
+export function firstNonFinite(value: unknown, path: string): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : `${path} is ${value}`;
+  if (value === null) return `${path} is null (NaN or Infinity in JSON)`;
+  if (typeof value !== 'object' || ArrayBuffer.isView(value)) return null;
+  const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [`.${k}`, v] as const);
+  for (const [key, v] of entries) {
+    const found = firstNonFinite(v, `${path}${key}`);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Why `output` must not be cached, in one line; null when it is fine. */
+export function outputProblem(output: SeedOutput): { nonFinite: boolean; message: string } | null {
+  const nonFinite = firstNonFinite(output, 'output');
+  if (nonFinite) return { nonFinite: true, message: nonFinite };
+  const parsed = encodedSeedOutputSchema.safeParse(JSON.parse(encodeSeedOutput(output as SeedOutput)));
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  return { nonFinite: false, message: `output.${issue.path.join('.')}: ${issue.message}` };
+}
+
 // A job file: {"backend":…,"span":…,"digest":"<sha256 of the output text>","output":…}.
 // The digest makes an edited or damaged entry visible; it is recomputed then.
+/**
+ * Writes a job's result to the cache, after checking that every number of its
+ * output is finite and every row valid: a diverged run is never cached (it
+ * throws NonFiniteError, one line, and writes nothing; a row that breaks the
+ * schema is a bug and throws a plain Error).
+ */
 export function writeJobResult(path: string, result: JobResult): void {
+  const problem = outputProblem(result.output);
+  if (problem) {
+    const message = `not caching the job's result: ${problem.message}`;
+    throw problem.nonFinite ? new NonFiniteError(message) : new Error(message);
+  }
   const span = result.span ? `,"span":${JSON.stringify(result.span)}` : '';
   const output = encodeSeedOutput(result.output);
   writeFileAtomic(path, `{"backend":${JSON.stringify(result.backend)}${span},"digest":"${digest(output)}","output":${output}}`);
@@ -88,6 +127,8 @@ export function readJobResult(path: string, log: (line: string) => void = () => 
   const at = text.search(OUTPUT_AT);
   if (typeof raw.digest !== 'string' || at < 0) return bad('no digest');
   if (digest(text.slice(at + ',"output":'.length, text.lastIndexOf('}'))) !== raw.digest) return bad('its output does not match its digest');
+  const nonFinite = firstNonFinite(raw.output, 'output');
+  if (nonFinite) return bad(nonFinite);
   const backend = backendInfoSchema.safeParse(raw.backend);
   const output = encodedSeedOutputSchema.safeParse(raw.output);
   if (!backend.success) return bad(`backend: ${backend.error.issues[0].message}`);

@@ -238,16 +238,20 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   if (jobs.length > 0) {
     const workers = opts.workers === 0 ? 0 : Math.min(opts.workers, jobs.length);
     board.log(`running ${jobs.length} jobs ${workers === 0 ? 'in this process' : `on ${workers} worker processes`} (backend: ${opts.backend})`);
-    if (workers === 0) {
-      for (const job of jobs) {
-        callbacks.jobStarted(job);
-        executeJob(active, job, callbacks.progress, opts.now);
-        callbacks.jobDone(job);
+    try {
+      if (workers === 0) {
+        for (const job of jobs) {
+          callbacks.jobStarted(job);
+          executeJob(active, job, callbacks.progress, opts.now);
+          callbacks.jobDone(job);
+        }
+      } else {
+        await runJobsInWorkers(jobs, workers, opts.backend, callbacks);
       }
-    } else {
-      await runJobsInWorkers(jobs, workers, opts.backend, callbacks);
+    } finally {
+      // Also when a job fails: its one-line error then starts on a clean line.
+      board.clear();
     }
-    board.clear();
   }
 
   for (const p of stale) {

@@ -1,4 +1,8 @@
-// Wall time per stage of a job, with the clock passed in.
+// Wall time per stage of a job, with the clock passed in. Every training stage
+// runs through run(), so this is also where a divergence (NonFiniteError from
+// a training loop) gets the stage's name in front of it.
+import { NonFiniteError } from './errors.ts';
+
 export interface StageTime {
   stage: string;
   seconds: number;
@@ -11,7 +15,12 @@ export class StageTimer {
 
   run<T>(stage: string, steps: number, fn: () => T): T {
     const start = this.now();
-    const result = fn();
+    let result: T;
+    try {
+      result = fn();
+    } catch (err) {
+      throw err instanceof NonFiniteError ? err.within(stage) : err;
+    }
     this.stages.push({ stage, seconds: this.now() - start, steps });
     return result;
   }

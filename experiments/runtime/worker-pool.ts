@@ -3,6 +3,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { UserError } from './errors.ts';
 import type { Job } from './jobs.ts';
 import type { ProgressEvent } from './progress.ts';
 
@@ -19,7 +20,7 @@ export interface PoolCallbacks {
 type WorkerMessage =
   | { type: 'ready' }
   | { type: 'done'; jobId: string }
-  | { type: 'error' | 'fatal'; jobId?: string; message: string; stack?: string };
+  | { type: 'error' | 'fatal'; jobId?: string; message: string; stack?: string; userError?: boolean };
 
 export class JobFailedError extends Error {
   constructor(readonly jobId: string, message: string, readonly workerStack?: string) {
@@ -27,7 +28,11 @@ export class JobFailedError extends Error {
   }
 }
 
-/** Runs all jobs, longest first; rejects on the first failure (other workers are stopped). */
+/**
+ * Runs all jobs, longest first; rejects on the first failure (other workers are
+ * stopped): with a UserError carrying the job's one-line message when the job
+ * threw one, else with a JobFailedError (and the worker's stack).
+ */
 export function runJobsInWorkers(jobs: Job[], workers: number, backend: string, cb: PoolCallbacks): Promise<void> {
   const queue = [...jobs].sort((a, b) => b.cost - a.cost);
   const children: ChildProcess[] = [];
@@ -71,7 +76,8 @@ export function runJobsInWorkers(jobs: Job[], workers: number, backend: string, 
         }
         failed = true;
         stopAll();
-        reject(new JobFailedError(msg.jobId ?? current.job?.id ?? 'worker start', msg.message, msg.stack));
+        // A job's UserError (a divergence names its experiment, seed, stage and step) stays a one-line UserError here.
+        reject(msg.userError ? new UserError(msg.message) : new JobFailedError(msg.jobId ?? current.job?.id ?? 'worker start', msg.message, msg.stack));
       });
       child.on('exit', (code) => {
         if (!failed && current.job) {

@@ -8,6 +8,7 @@ import { uploadImages, type ImageBatch } from '../masking/frozen-cnn.ts';
 import { cnnBackward, cnnForward, cnnShapes, type CnnHostParams } from '../models/cnn.ts';
 import type { DenseWeights } from '../models/mlp.ts';
 import { clipScale } from './clip.ts';
+import { checkGradientSumOfSquares, checkLoss } from './finite.ts';
 import { digitCrossEntropy } from './digit-loss.ts';
 import type { PretrainConfig } from './pretrain-mlp.ts';
 import { TrailingMean } from './trailing-mean.ts';
@@ -24,31 +25,38 @@ export function pretrainCnn(
   const W = shapes.map(([i, o], l) => adamOf(init.W[l], [i, o]));
   const b = shapes.map(([, o], l) => adamOf(init.b[l], [o, 1]));
   const recentLoss = new TrailingMean();
-  for (let step = 1; step <= cfg.steps; step++) {
-    const batch = sampleBatch(cfg.batchSize);
-    const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
-    const hyper: AdamHyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-    let lossSum = 0;
-    tf.tidy(() => {
-      const layers: DenseWeights[] = shapes.map((_, l) => ({ W: W[l].param.t, WT: kernels.transpose(W[l].param.t), b: b[l].param.t }));
-      const cache = cnnForward(uploadImages(batch, s.channels[0], s.side, 0, batch.n), batch.n, s, layers);
-      const loss = digitCrossEntropy(kernels.read(cache.logits), s.classes, batch.n, 0, 1, batch.labels, 1 / batch.n);
-      lossSum = loss.lossSum;
-      const g = cnnBackward(cache, tf.tensor(loss.gradT, [s.classes, batch.n], 'float32'), layers);
-      const scale = clipScale([...g.dW, ...g.db].reduce((a, t) => a + kernels.sumSquares(t, 0), 0), cfg.gradClip);
-      shapes.forEach((_, l) => {
-        kernels.adam(W[l], g.dW[l], hyper, 0, scale);
-        kernels.adam(b[l], g.db[l], hyper, 0, scale);
+  try {
+    for (let step = 1; step <= cfg.steps; step++) {
+      const batch = sampleBatch(cfg.batchSize);
+      const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
+      const hyper: AdamHyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+      let lossSum = 0;
+      tf.tidy(() => {
+        const layers: DenseWeights[] = shapes.map((_, l) => ({ W: W[l].param.t, WT: kernels.transpose(W[l].param.t), b: b[l].param.t }));
+        const cache = cnnForward(uploadImages(batch, s.channels[0], s.side, 0, batch.n), batch.n, s, layers);
+        const loss = digitCrossEntropy(kernels.read(cache.logits), s.classes, batch.n, 0, 1, batch.labels, 1 / batch.n);
+        lossSum = loss.lossSum;
+        // Every step: the loss and the clipping's sum of squares, both already on the host (finite.ts).
+        checkLoss(lossSum / batch.n, step, cfg.steps);
+        const g = cnnBackward(cache, tf.tensor(loss.gradT, [s.classes, batch.n], 'float32'), layers);
+        const sumOfSquares = [...g.dW, ...g.db].reduce((a, t) => a + kernels.sumSquares(t, 0), 0);
+        checkGradientSumOfSquares(sumOfSquares, step, cfg.steps);
+        const scale = clipScale(sumOfSquares, cfg.gradClip);
+        shapes.forEach((_, l) => {
+          kernels.adam(W[l], g.dW[l], hyper, 0, scale);
+          kernels.adam(b[l], g.db[l], hyper, 0, scale);
+        });
       });
-    });
-    recentLoss.push(lossSum / batch.n);
-    tick(step);
+      recentLoss.push(lossSum / batch.n);
+      tick(step);
+    }
+    const params: CnnHostParams = {
+      sizes: s,
+      W: W.map((t) => Float32Array.from(kernels.read(t.param.t))),
+      b: b.map((t) => Float32Array.from(kernels.read(t.param.t))),
+    };
+    return { params, finalLoss: recentLoss.mean };
+  } finally {
+    for (const t of [...W, ...b]) for (const x of [t.param.t, t.m.t, t.v.t]) x.dispose();
   }
-  const params: CnnHostParams = {
-    sizes: s,
-    W: W.map((t) => Float32Array.from(kernels.read(t.param.t))),
-    b: b.map((t) => Float32Array.from(kernels.read(t.param.t))),
-  };
-  for (const t of [...W, ...b]) for (const x of [t.param.t, t.m.t, t.v.t]) x.dispose();
-  return { params, finalLoss: recentLoss.mean };
 }

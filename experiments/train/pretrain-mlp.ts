@@ -6,6 +6,7 @@ import type { Kernels } from '../masking/kernels/index.ts';
 import type { AdamHyper, AdamSlots } from '../masking/kernels/types.ts';
 import { mlpBackward, mlpForward, type DenseWeights, type MlpHostParams, layerShapes } from '../models/mlp.ts';
 import { clipScale } from './clip.ts';
+import { checkGradientSumOfSquares, checkLoss } from './finite.ts';
 import { TrailingMean } from './trailing-mean.ts';
 import { digitCrossEntropy } from './digit-loss.ts';
 import { targetSlice, uploadFeatureMajor, type Pass } from './passes.ts';
@@ -36,41 +37,48 @@ export function pretrainMlp(
   const W = shapes.map(([i, o], l) => adamOf(init.W[l], [i, o]));
   const b = shapes.map(([, o], l) => adamOf(init.b[l], [o, 1]));
   const recentLoss = new TrailingMean();
-  for (let step = 1; step <= cfg.steps; step++) {
-    const passes = sampleBatch(cfg.batchSize);
-    const totalDigits = passes.reduce((a, p) => a + p.n * p.digits, 0);
-    const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
-    const hyper: AdamHyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-    let lossSum = 0;
-    tf.tidy(() => {
-      const layers: DenseWeights[] = shapes.map((_, l) => ({ W: W[l].param.t, WT: kernels.transpose(W[l].param.t), b: b[l].param.t }));
-      let dW: tf.Tensor[] | null = null;
-      let db: tf.Tensor[] | null = null;
-      for (const pass of passes) {
-        const cache = mlpForward(uploadFeatureMajor(pass.x, init.sizes[0], 0, pass.n), layers);
-        const out = cache.inputs[cache.inputs.length - 1];
-        const loss = digitCrossEntropy(kernels.read(out), out.shape[0], pass.n, pass.rowOffset, pass.digits,
-          targetSlice(pass, 0, pass.n), 1 / totalDigits);
-        lossSum += loss.lossSum;
-        const g = mlpBackward(cache, tf.tensor(loss.gradT, out.shape, 'float32'), layers, true);
-        dW = dW ? dW.map((t, l) => tf.add(t, g.dW[l])) : g.dW;
-        db = db ? db.map((t, l) => tf.add(t, g.db[l])) : g.db;
-      }
-      const grads = [...dW!, ...db!];
-      const scale = clipScale(grads.reduce((a, g) => a + kernels.sumSquares(g, 0), 0), cfg.gradClip);
-      shapes.forEach((_, l) => {
-        kernels.adam(W[l], dW![l], hyper, 0, scale);
-        kernels.adam(b[l], db![l], hyper, 0, scale);
+  try {
+    for (let step = 1; step <= cfg.steps; step++) {
+      const passes = sampleBatch(cfg.batchSize);
+      const totalDigits = passes.reduce((a, p) => a + p.n * p.digits, 0);
+      const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
+      const hyper: AdamHyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+      let lossSum = 0;
+      tf.tidy(() => {
+        const layers: DenseWeights[] = shapes.map((_, l) => ({ W: W[l].param.t, WT: kernels.transpose(W[l].param.t), b: b[l].param.t }));
+        let dW: tf.Tensor[] | null = null;
+        let db: tf.Tensor[] | null = null;
+        for (const pass of passes) {
+          const cache = mlpForward(uploadFeatureMajor(pass.x, init.sizes[0], 0, pass.n), layers);
+          const out = cache.inputs[cache.inputs.length - 1];
+          const loss = digitCrossEntropy(kernels.read(out), out.shape[0], pass.n, pass.rowOffset, pass.digits,
+            targetSlice(pass, 0, pass.n), 1 / totalDigits);
+          lossSum += loss.lossSum;
+          const g = mlpBackward(cache, tf.tensor(loss.gradT, out.shape, 'float32'), layers, true);
+          dW = dW ? dW.map((t, l) => tf.add(t, g.dW[l])) : g.dW;
+          db = db ? db.map((t, l) => tf.add(t, g.db[l])) : g.db;
+        }
+        // Every step: the loss and the clipping's sum of squares, both already on the host (finite.ts).
+        checkLoss(lossSum / totalDigits, step, cfg.steps);
+        const grads = [...dW!, ...db!];
+        const sumOfSquares = grads.reduce((a, g) => a + kernels.sumSquares(g, 0), 0);
+        checkGradientSumOfSquares(sumOfSquares, step, cfg.steps);
+        const scale = clipScale(sumOfSquares, cfg.gradClip);
+        shapes.forEach((_, l) => {
+          kernels.adam(W[l], dW![l], hyper, 0, scale);
+          kernels.adam(b[l], db![l], hyper, 0, scale);
+        });
       });
-    });
-    recentLoss.push(lossSum / totalDigits);
-    tick(step);
+      recentLoss.push(lossSum / totalDigits);
+      tick(step);
+    }
+    const params: MlpHostParams = {
+      sizes: init.sizes,
+      W: W.map((s) => Float32Array.from(kernels.read(s.param.t))),
+      b: b.map((s) => Float32Array.from(kernels.read(s.param.t))),
+    };
+    return { params, finalLoss: recentLoss.mean };
+  } finally {
+    for (const s of [...W, ...b]) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
   }
-  const params: MlpHostParams = {
-    sizes: init.sizes,
-    W: W.map((s) => Float32Array.from(kernels.read(s.param.t))),
-    b: b.map((s) => Float32Array.from(kernels.read(s.param.t))),
-  };
-  for (const s of [...W, ...b]) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
-  return { params, finalLoss: recentLoss.mean };
 }

@@ -7,6 +7,7 @@ import type { AdamSlots } from '../masking/kernels/types.ts';
 import { maskedShapes, runSeq2Seq, type Seq2SeqBatch, type Seq2SeqHostParams, type Seq2SeqTokens, type Seq2SeqWeights } from '../models/seq2seq.ts';
 import type { Rng } from '../runtime/rng.ts';
 import { clipScale } from './clip.ts';
+import { checkGradientSumOfSquares, checkLoss } from './finite.ts';
 import { TrailingMean } from './trailing-mean.ts';
 
 export interface Seq2SeqTrainConfig {
@@ -76,24 +77,30 @@ export function pretrainSeq2Seq(
   const slots = slotsOf(kernels, init);
   const ordered = [...slots.encW, ...slots.decW, slots.outW, ...slots.encB, ...slots.decB, slots.outB, slots.encEmbT, slots.decEmbT];
   const recent = new TrailingMean();
-  for (let step = 1; step <= cfg.steps; step++) {
-    const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
-    const hyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-    const batch = sampleBatch(cfg.batchSize);
-    const teacherForcing = rng.uniform() < cfg.teacherForcing;
-    let loss = 0;
-    tf.tidy(() => {
-      const r = runSeq2Seq(weightsOf(kernels, slots), init.sizes, tokens, batch, { teacherForcing, grads: 'all', lossScale: 1 / batch.n }, (t) => kernels.read(t));
-      loss = r.lossSum / batch.n;
-      const o = r.dOther!;
-      const grads = [...r.dMasked, ...o.encB, ...o.decB, o.outB, o.encEmbT, o.decEmbT];
-      const scale = clipScale(grads.reduce((a, g) => a + kernels.sumSquares(g, 0), 0), cfg.gradClip);
-      ordered.forEach((s, i) => kernels.adam(s, grads[i], hyper, 0, scale));
-    });
-    recent.push(loss);
-    tick(step, loss);
+  try {
+    for (let step = 1; step <= cfg.steps; step++) {
+      const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
+      const hyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+      const batch = sampleBatch(cfg.batchSize);
+      const teacherForcing = rng.uniform() < cfg.teacherForcing;
+      let loss = 0;
+      tf.tidy(() => {
+        const r = runSeq2Seq(weightsOf(kernels, slots), init.sizes, tokens, batch, { teacherForcing, grads: 'all', lossScale: 1 / batch.n }, (t) => kernels.read(t));
+        loss = r.lossSum / batch.n;
+        // Every step: the loss and the clipping's sum of squares, both already on the host (finite.ts).
+        checkLoss(loss, step, cfg.steps);
+        const o = r.dOther!;
+        const grads = [...r.dMasked, ...o.encB, ...o.decB, o.outB, o.encEmbT, o.decEmbT];
+        const sumOfSquares = grads.reduce((a, g) => a + kernels.sumSquares(g, 0), 0);
+        checkGradientSumOfSquares(sumOfSquares, step, cfg.steps);
+        const scale = clipScale(sumOfSquares, cfg.gradClip);
+        ordered.forEach((s, i) => kernels.adam(s, grads[i], hyper, 0, scale));
+      });
+      recent.push(loss);
+      tick(step, loss);
+    }
+    return { params: toHost(kernels, init.sizes, slots), finalLoss: recent.mean };
+  } finally {
+    for (const s of ordered) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
   }
-  const params = toHost(kernels, init.sizes, slots);
-  for (const s of ordered) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
-  return { params, finalLoss: recent.mean };
 }
