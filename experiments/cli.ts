@@ -8,6 +8,7 @@ import { BACKEND_CHOICES } from './runtime/backend.ts';
 import { budgetLine } from './runtime/budget.ts';
 import { runContext } from './runtime/run-context.ts';
 import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
+import { checkBackend, checkNotAFile, checkOutputDirs } from './runtime/preflight.ts';
 import { formatSeconds } from './runtime/progress.ts';
 import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
 import { EXPERIMENTS } from './tasks/registry.ts';
@@ -55,11 +56,17 @@ async function main(): Promise<number> {
   const only = parseList(values.only);
   if (only) selectExperiments(only); // Validates the names before any work.
   const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
+  const resultsDir = resolve(values['results-dir'] ?? 'content/results');
+  const cacheDir = resolve(values['cache-dir'] ?? '.cache');
+  // Checked before planning: a folder path that is a file cannot even be read; a backend asked for must be there.
+  checkNotAFile('--results-dir', resultsDir);
+  checkNotAFile('--cache-dir', cacheDir);
+  checkBackend(backend);
   const ctx = runContext(values, (line) => process.stdout.write(`  ${line}\n`));
   const start = performance.now();
   const summary = await runExperiments({
     profile, only, force: values.force ?? false, backend, workers,
-    resultsDir: resolve(values['results-dir'] ?? 'content/results'),
+    resultsDir,
     cacheDir: ctx.cacheDir,
     dataDir: ctx.dataDir.dir,
     allowDirty: values['allow-dirty'] ?? false,
@@ -69,6 +76,8 @@ async function main(): Promise<number> {
     tty: Boolean(process.stdout.isTTY),
     now: () => (performance.now() - start) / 1000,
     prepare: ctx.prepare,
+    // Before any job starts (only when there are jobs: fresh artifacts need no writable folder).
+    beforeJobs: () => checkOutputDirs({ resultsDir, cacheDir: ctx.cacheDir }),
   });
   const lines = ['', `Summary (profile ${profile}):`];
   for (const o of summary.outcomes) {

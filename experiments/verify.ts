@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { initBackend } from './runtime/backend.ts';
 import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
 import { runContext } from './runtime/run-context.ts';
+import { checkBackend, checkOutputDirs } from './runtime/preflight.ts';
 import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
 import { verifyArtifacts, type VerifyReport } from './runtime/verify-artifacts.ts';
 import { REPO_ROOT } from './cli.ts';
@@ -54,9 +55,13 @@ async function main(): Promise<number> {
   const log = (line: string) => process.stdout.write(`  ${line}\n`);
   const ctx = runContext(values, log);
   if (values.rerun) {
+    const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
+    // A forced rerun always writes: check both folders and the backend before any job starts.
+    checkBackend(backend);
+    checkOutputDirs({ resultsDir, cacheDir: ctx.cacheDir });
     const start = performance.now();
     await runExperiments({
-      profile, only, force: true, backend, workers: parseIntFlag('workers', values.workers, cpus().length, 0), resultsDir,
+      profile, only, force: true, backend, workers, resultsDir,
       cacheDir: ctx.cacheDir, dataDir: ctx.dataDir.dir, repoRoot: REPO_ROOT, experimentsRoot, prepare: ctx.prepare,
       write: (t) => process.stdout.write(t), tty: Boolean(process.stdout.isTTY), now: () => (performance.now() - start) / 1000,
     });

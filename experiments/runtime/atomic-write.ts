@@ -3,6 +3,7 @@
 // run never clobbers the previous good one.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
+import { withPath } from './errors.ts';
 
 /** Written last into a staging folder: its content is complete (runtime/heal.ts trusts only such a one). */
 export const COMPLETE_MARKER = '.complete';
@@ -40,7 +41,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     fsyncDir(dirname(path));
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw withPath(err, path); // A failed write(2) (a full disk) names no file.
   }
 }
 
@@ -65,7 +66,7 @@ export function replaceDirectory(target: string, fill: (staging: string) => void
     fsyncDir(staging);
   } catch (err) {
     rmSync(staging, { recursive: true, force: true });
-    throw err;
+    throw withPath(err, target);
   }
   let moved = false;
   try {

@@ -4,6 +4,7 @@
 // libtensorflow, which fails on machines without internet, and npm then skips
 // them. The choice, and why better ones were skipped, is recorded in every
 // artifact.
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -25,6 +26,27 @@ const PACKAGES: Record<Exclude<BackendChoice, 'auto'>, string> = {
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
+
+/** The one line for a backend that was asked for by name and cannot be used. */
+export function backendProblemLine(choice: Exclude<BackendChoice, 'auto'>, problem: string): string {
+  const pkg = PACKAGES[choice];
+  if (problem === 'not installed') {
+    const why = choice === 'node' || choice === 'node-gpu' ? 'its install downloads libtensorflow; see README "Backends and GPUs"' : 'run npm ci';
+    return `--backend ${choice}: ${pkg} is not installed (${why})`;
+  }
+  return `--backend ${choice}: ${pkg} did not load (${problem})`;
+}
+
+/** Whether the package behind a backend is installed, without loading it (that takes seconds for tfjs-node). */
+export function backendInstalled(choice: BackendChoice, resolve: (pkg: string) => string = createRequire(import.meta.url).resolve): boolean {
+  if (choice === 'auto') return true;
+  try {
+    resolve(PACKAGES[choice]);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function tryNative(pkg: string): Promise<string | null> {
   try {
@@ -63,6 +85,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Activ
         kernels,
       };
     }
+    if (choice !== 'auto') throw new UserError(backendProblemLine(choice, problem));
     skipped.push(`${candidate}: ${problem}`);
   }
   throw new UserError(`no usable tfjs backend (${skipped.join('; ')})`);

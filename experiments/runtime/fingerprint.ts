@@ -85,6 +85,10 @@ export function fingerprintOf(
   const start = performance.now();
   const digest = computeFingerprint(experiment, kernels);
   log(`numerics fingerprint of ${experiment.id}: ${digest.slice(0, 12)} (${((performance.now() - start) / 1000).toFixed(1)} s on the ci profile's seed ${fingerprintRun(experiment).seed})`);
-  writeFileAtomic(file, `${JSON.stringify({ version: FINGERPRINT_VERSION, experiment: experiment.id, code, environment, digest })}\n`);
+  try {
+    writeFileAtomic(file, `${JSON.stringify({ version: FINGERPRINT_VERSION, experiment: experiment.id, code, environment, digest })}\n`);
+  } catch (err) {
+    log(`the fingerprint could not be cached in ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it is taken again next time`);
+  }
   return digest;
 }

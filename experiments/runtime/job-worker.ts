@@ -7,7 +7,7 @@
 // the job to yield). Completion and errors go over IPC.
 import { writeSync } from 'node:fs';
 import { initBackend, type BackendChoice } from './backend.ts';
-import { UserError } from './errors.ts';
+import { asUserError } from './errors.ts';
 import { executeJob } from './execute-job.ts';
 import type { Job } from './jobs.ts';
 
@@ -23,16 +23,20 @@ async function main(): Promise<void> {
       executeJob(active, msg.job, (e) => writeSync(1, `${PROGRESS_PREFIX}${JSON.stringify(e)}\n`), now);
       process.send!({ type: 'done', jobId: msg.job.id });
     } catch (err) {
-      const e = err as Error;
-      // A UserError (e.g. a divergence, NonFiniteError) is reported as its one-line message, a bug with its stack.
-      process.send!({ type: 'error', jobId: msg.job.id, message: e.message, stack: e.stack, userError: err instanceof UserError });
+      process.send!({ type: 'error', jobId: msg.job.id, ...describe(err) });
     }
   });
   process.send!({ type: 'ready', backend: active.info });
 }
 
-main().catch((err: Error) => {
-  process.send?.({ type: 'fatal', message: err.message, stack: err.stack });
+/** What the main process needs to report an error: a user's (bad data, full disk) as one line, a bug with its stack. */
+function describe(err: unknown): { message: string; stack?: string; user: boolean } {
+  const user = asUserError(err);
+  return user ? { message: user.message, user: true } : { message: (err as Error)?.message ?? String(err), stack: (err as Error)?.stack, user: false };
+}
+
+main().catch((err: unknown) => {
+  process.send?.({ type: 'fatal', ...describe(err) });
   process.exit(1);
 });
 

@@ -50,6 +50,8 @@ export interface RunOptions {
   now: () => number;
   /** Makes the given experiments' datasets ready before their jobs (or fingerprint runs) start; may download. */
   prepare?: (experimentIds: string[]) => Promise<void>;
+  /** Called once before any job runs (e.g. to check that the output folders can take the results). */
+  beforeJobs?: () => void;
 }
 
 export interface ExperimentOutcome {
@@ -196,7 +198,10 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   }
 
   const stale = plans.filter((p) => p.reason !== null);
-  if (stale.length) refuseDirty();
+  if (stale.length) {
+    refuseDirty();
+    opts.beforeJobs?.();
+  }
   if (stale.length && opts.prepare) await opts.prepare(stale.map((p) => p.experiment.id));
   // A stale artifact's key must be complete before its jobs are keyed by it.
   const keys = new Map<string, CacheKey>();

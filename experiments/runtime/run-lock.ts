@@ -25,15 +25,21 @@ function alive(pid: number): boolean {
   }
 }
 
-function tryTake(path: string, notes: string[]): void {
+function tryTake(path: string, notes: string[]): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
       closeSync(fd);
-      return;
+      return true;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // A folder nobody here can write to needs no lock: nothing will be written there (a run that must write says so before its jobs).
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+        notes.push(`${path.slice(0, -LOCK_FILE.length - 1)} is not writable (${code}): not locked`);
+        return false;
+      }
+      if (code !== 'EEXIST') throw err;
     }
     let owner: { pid?: number; host?: string; since?: string } = {};
     try {
@@ -61,10 +67,18 @@ export function acquireRunLock(dirs: string[]): RunLock {
   };
   try {
     for (const dir of [...new Set(dirs)]) {
-      mkdirSync(dir, { recursive: true });
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+          notes.push(`${dir} cannot be created (${code}): not locked`);
+          continue;
+        }
+        throw err;
+      }
       const path = join(dir, LOCK_FILE);
-      tryTake(path, notes);
-      taken.push(path);
+      if (tryTake(path, notes)) taken.push(path);
     }
   } catch (err) {
     release();

@@ -20,7 +20,7 @@ export interface PoolCallbacks {
 type WorkerMessage =
   | { type: 'ready' }
   | { type: 'done'; jobId: string }
-  | { type: 'error' | 'fatal'; jobId?: string; message: string; stack?: string; userError?: boolean };
+  | { type: 'error' | 'fatal'; jobId?: string; message: string; stack?: string; user?: boolean };
 
 export class JobFailedError extends Error {
   constructor(readonly jobId: string, message: string, readonly workerStack?: string) {
@@ -76,8 +76,10 @@ export function runJobsInWorkers(jobs: Job[], workers: number, backend: string, 
         }
         failed = true;
         stopAll();
-        // A job's UserError (a divergence names its experiment, seed, stage and step) stays a one-line UserError here.
-        reject(msg.userError ? new UserError(msg.message) : new JobFailedError(msg.jobId ?? current.job?.id ?? 'worker start', msg.message, msg.stack));
+        // A user's error (bad data, a full disk, a backend that is not there) stays one line.
+        const jobId = msg.jobId ?? current.job?.id;
+        if (msg.user) reject(new UserError(jobId && msg.type === 'error' ? `job ${jobId}: ${msg.message}` : msg.message));
+        else reject(new JobFailedError(jobId ?? 'worker start', msg.message, msg.stack));
       });
       child.on('exit', (code) => {
         if (!failed && current.job) {
