@@ -6,6 +6,7 @@
 import type { ResolvedDataDir } from '../data/images/data-dir.ts';
 import type { DownloadProgress } from '../data/images/download.ts';
 import { findCifar10, loadCifar10 } from '../data/images/cifar10.ts';
+import { loadMnist } from '../data/images/mnist.ts';
 import { ensureCifar10, ensureMnist } from '../data/images/official-downloads.ts';
 import { UserError } from './errors.ts';
 
@@ -37,8 +38,12 @@ export async function ensureDatasets(names: DatasetName[], opts: DatasetOptions)
   for (const name of names) {
     const common = { download: opts.download, fetch: opts.fetch, onProgress: opts.onProgress, howToGet: HOW_TO_GET };
     try {
-      if (name === 'mnist') opts.log(`MNIST: ${await ensureMnist(opts.dataDir.dir, common)}`);
-      else {
+      if (name === 'mnist') {
+        // Read and checked here (a second), so that a truncated file or a bad label stops the run with one
+        // line before any job starts, instead of failing inside every worker.
+        const dir = await ensureMnist(opts.dataDir.dir, common);
+        opts.log(`MNIST: ${loadMnist(dir).variant} in ${dir}`);
+      } else {
         await ensureCifar10(opts.dataDir.dir, 'auto', common);
         const found = findCifar10(opts.dataDir.dir, 'auto')!;
         if (found.choice === 'jpeg') {

@@ -32,16 +32,16 @@ export function findMnistDir(dataDir: string): string | null {
 
 export function loadMnist(dir: string): ImageDataset {
   const mismatched: string[] = [];
-  const read = (name: MnistFile) => {
+  const read = (name: MnistFile, rank: number) => {
     const path = mnistFile(dir, name);
     if (!path) throw new UserError(`no ${name} or ${name}.gz in ${dir} (expected the four standard MNIST IDX files)`);
     const bytes = readMaybeGzipped(path);
     if (md5Hex(bytes) !== MNIST_MD5[name]) mismatched.push(name);
-    return { path, idx: parseIdx(bytes, path) };
+    return { path, idx: parseIdx(bytes, path, rank) };
   };
   const split = (imagesName: MnistFile, labelsName: MnistFile): ImageSplit => {
-    const images = read(imagesName);
-    const labels = read(labelsName);
+    const images = read(imagesName, 3);
+    const labels = read(labelsName, 1);
     const [n, rows, cols] = images.idx.dims;
     if (images.idx.dims.length !== 3 || rows !== MNIST_SIDE || cols !== MNIST_SIDE) {
       throw new UserError(`${images.path}: dimensions ${images.idx.dims.join('×')}, expected N×28×28`);

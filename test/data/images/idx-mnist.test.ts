@@ -38,6 +38,14 @@ describe('IDX', () => {
       [Uint8Array.from([...idx, 7]), /1 bytes after the 3×28×28 data/],
       [gzipSync(idx).subarray(0, 40), /corrupt or truncated gzip/],
     ];
+    // The rank a caller expects (MNIST: images 3, labels 1) is checked before the sizes.
+    let rankErr: unknown;
+    try {
+      parseIdx(Uint8Array.of(0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 9), 'f.idx', 1);
+    } catch (e) {
+      rankErr = e;
+    }
+    expect((rankErr as Error).message).toBe('f.idx: IDX magic 00 00 08 03 declares 3 dimensions, expected 1');
     for (const [bytes, message] of cases) {
       let err: unknown;
       try {
