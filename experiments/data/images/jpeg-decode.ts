@@ -3,6 +3,7 @@
 // model code.
 import sharp from 'sharp';
 import { UserError } from '../../runtime/errors.ts';
+import { jpegProblem } from './jpeg-check.ts';
 
 /** The decoder's identity: a different libvips/libjpeg may round differently, so it enters cache keys. */
 export const DECODER_VERSION = `sharp ${sharp.versions.sharp}, vips ${sharp.versions.vips}, mozjpeg ${sharp.versions.mozjpeg ?? 'n/a'}`;
@@ -13,12 +14,16 @@ export const DECODER_VERSION = `sharp ${sharp.versions.sharp}, vips ${sharp.vers
  * resized: a resized copy would be another dataset.
  */
 export async function decodeRgbChannelMajor(bytes: Uint8Array, side: number, out: Uint8Array, offset: number, what: string): Promise<void> {
+  // libjpeg decodes most files with flipped bytes without a word (a picture with wrong blocks): check the data first.
+  const problem = jpegProblem(bytes);
+  if (problem) throw new UserError(`${what}: corrupt JPEG data (${problem})`);
   let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
     // Grayscale or CMYK files become sRGB with three channels; an alpha channel is dropped.
-    decoded = await sharp(bytes).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    // failOn 'warning' (sharp's default, the strictest): a decoder warning such as "premature end" is an error.
+    decoded = await sharp(bytes, { failOn: 'warning' }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new UserError(`${what}: cannot decode image (${(err as Error).message})`);
+    throw new UserError(`${what}: cannot decode image (${(err as Error).message.split('\n')[0]})`);
   }
   const { data, info } = decoded;
   if (info.width !== side || info.height !== side) throw new UserError(`${what}: image is ${info.width}×${info.height}, expected ${side}×${side}`);
