@@ -11,8 +11,11 @@
 // src/lib/site-config.ts reads the same variables for the pages.
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+import { exitOnSiteEnvProblem } from './src/lib/site-env.ts';
 
 const env = process.env;
+// A bad value (SITE_PROFILE=bogus) is one line and exit 2, before Astro prints its error overlay.
+exitOnSiteEnvProblem(env);
 
 export default defineConfig({
   output: 'static',

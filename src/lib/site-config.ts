@@ -4,6 +4,7 @@
 // `npx astro build` and for the tests.
 import path from 'node:path';
 import { profileNameSchema, type ProfileName } from '../../experiments/artifacts/schema.ts';
+import { siteEnvProblem } from './site-env.ts';
 
 export interface SiteConfig {
   profile: ProfileName;
@@ -16,6 +17,8 @@ export interface SiteConfig {
 }
 
 export function readSiteConfig(env: Record<string, string | undefined> = process.env): SiteConfig {
+  const problem = siteEnvProblem(env);
+  if (problem) throw new Error(problem);
   const profile = profileNameSchema.parse(env.SITE_PROFILE || 'quick');
   const resultsDir = env.RESULTS_DIR || 'content/results';
   const resultsRoot = path.resolve(resultsDir);
