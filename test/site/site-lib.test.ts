@@ -1,12 +1,13 @@
 // Pure helpers behind the components: the accuracy grid (both layouts), the
-// display size of mask pictures, config values quoted in prose, nav labels, verdicts.
+// display size of mask pictures, config values quoted in prose, nav labels,
+// verdicts and the claims/checks tally.
 import { describe, expect, it } from 'vitest';
 import type { AccuracyRow } from '../../experiments/artifacts/schema.ts';
 import { accuracyGrid } from '../../src/lib/accuracy-grid.ts';
 import { navLabel } from '../../src/lib/artifact-lookup.ts';
 import { configValue, formatConfigValue } from '../../src/lib/config-value.ts';
 import { pictureSize } from '../../src/lib/picture-size.ts';
-import { verdict } from '../../src/lib/verdict.ts';
+import { addTallies, checksSentence, claimsSentence, declaredSentence, mark, notExpectedPhrase, tally, verdict } from '../../src/lib/verdict.ts';
 
 const rows: AccuracyRow[] = [
   { seed: 1, variant: 'normal', column: 'unmasked', evalSet: 'a', accuracy: 0.9 },
@@ -103,12 +104,87 @@ describe('navLabel', () => {
 });
 
 describe('verdict', () => {
-  const base = { id: 'x', claim: 'c', paper: 'p', evidence: {} };
-  it('says whether a claim held, and keeps the measured reason apart from the short note', () => {
-    expect(verdict({ ...base, holds: true, expected: true })).toEqual({ kind: 'ok', label: '✓ reproduced', note: undefined, reason: undefined });
-    expect(verdict({ ...base, holds: false, expected: true }).kind).toBe('bad');
-    const known = verdict({ ...base, holds: false, expected: false, expectation: 'measured: too few steps' });
-    expect(known).toEqual({ kind: 'known', label: '✗ not reproduced', note: 'Not expected at this scale', reason: 'measured: too few steps' });
-    expect(verdict({ ...base, holds: true, expected: false }).note).toBe('Not expected at this scale');
+  const before = { at: '2026-11-26T02:27:01.000Z', relative: 'before-run' as const };
+  const after = { at: '2026-12-01T17:15:00.000Z', relative: 'after-run' as const, reason: 'the premise was added after the run' };
+  const claim = { kind: 'claim' as const, expected: true, declared: before };
+
+  it('says whether a claim reproduced, and keeps the measured reason apart from the short note', () => {
+    expect(verdict({ ...claim, verdict: 'holds' })).toEqual({
+      kind: 'ok', label: '✓ reproduced', type: 'headline claim', note: undefined, reason: undefined,
+      declared: { relative: 'before-run', date: '2026-11-26', text: 'Expectation declared before the run (2026-11-26)', reason: undefined },
+    });
+    expect(verdict({ ...claim, verdict: 'fails' })).toMatchObject({ kind: 'bad', label: '✗ not reproduced' });
+    const known = verdict({ ...claim, verdict: 'fails', expected: false, expectation: 'measured: too few steps' });
+    expect(known).toMatchObject({ kind: 'known', label: '✗ not reproduced', note: 'Not expected at this scale', reason: 'measured: too few steps' });
+    expect(verdict({ ...claim, verdict: 'holds', expected: false }).note).toBe('Not expected at this scale');
+  });
+
+  it('a check holds or does not hold; it never "reproduces"', () => {
+    expect(verdict({ ...claim, kind: 'check', verdict: 'holds' })).toMatchObject({ kind: 'ok', label: '✓ holds', type: 'check' });
+    expect(verdict({ ...claim, kind: 'check', verdict: 'fails' })).toMatchObject({ kind: 'bad', label: '✗ does not hold', type: 'check' });
+    expect(mark({ kind: 'check', verdict: 'fails' })).toEqual({ symbol: '✗', className: 'mark-bad', name: 'does not hold' });
+  });
+
+  it('a verdict whose premise does not hold is "not applicable", never ✓, and says what was missing', () => {
+    const na = verdict({ ...claim, verdict: 'n/a', premise: 'the jump accuracy collapses', expected: false, expectation: 'x', declared: after });
+    expect(na).toMatchObject({ kind: 'na', label: '— not applicable', premise: 'the jump accuracy collapses', note: 'Not expected at this scale' });
+    expect(na.label).not.toContain('✓');
+    expect(mark({ kind: 'claim', verdict: 'n/a' })).toEqual({ symbol: '—', className: 'mark-na', name: 'not applicable' });
+  });
+
+  it('dates the declaration, and gives the reason only when it came after the run', () => {
+    expect(verdict({ ...claim, verdict: 'holds', declared: after }).declared).toEqual({
+      relative: 'after-run', date: '2026-12-01', text: 'Expectation declared after a run had shown the outcome (2026-12-01)', reason: 'the premise was added after the run',
+    });
+    expect(verdict({ ...claim, verdict: 'holds', declared: { ...before, reason: 'stray' } }).declared.reason).toBeUndefined();
+  });
+});
+
+describe('tally', () => {
+  const d = (relative: 'before-run' | 'after-run') => ({ at: '2026-11-26T00:00:00.000Z', relative });
+  // SCAN at quick: four checks that hold, one claim reproduced, two not (not expected), one n/a.
+  const scan = [
+    ...Array.from({ length: 4 }, () => ({ kind: 'check' as const, verdict: 'holds' as const, expected: true, declared: d('before-run') })),
+    { kind: 'claim' as const, verdict: 'fails' as const, expected: false, declared: d('after-run') },
+    { kind: 'claim' as const, verdict: 'fails' as const, expected: false, declared: d('after-run') },
+    { kind: 'claim' as const, verdict: 'n/a' as const, expected: false, declared: d('after-run') },
+    { kind: 'claim' as const, verdict: 'holds' as const, expected: true, declared: d('before-run') },
+  ];
+
+  it('counts claims and checks apart; n/a is neither reproduced nor failed', () => {
+    const t = tally(scan);
+    expect(t.claims).toEqual({ total: 4, held: 1, failed: 2, notApplicable: 1, failedNotExpected: 2 });
+    expect(t.checks).toEqual({ total: 4, held: 4, failed: 0, notApplicable: 0, failedNotExpected: 0 });
+    expect(t.declaredAfterRun).toBe(3);
+    expect(t.findings).toBe(8);
+  });
+
+  it('says it in words, claims first and checks apart', () => {
+    const t = tally(scan);
+    expect(claimsSentence(t.claims, 'quick')).toBe(
+      "1 of 4 of the paper's headline claims reproduces in the quick profile (2 not reproduced, both not expected at this scale; 1 not applicable).",
+    );
+    expect(checksSentence(t.checks)).toBe('4 of 4 checks hold.');
+    expect(declaredSentence(t)).toBe('3 of 8 expectations were declared after a run had shown the outcome.');
+    const addMul = tally([
+      { kind: 'check', verdict: 'holds', expected: true, declared: d('before-run') },
+      { kind: 'check', verdict: 'fails', expected: false, declared: d('after-run') },
+      { kind: 'check', verdict: 'fails', expected: true, declared: d('before-run') },
+      ...Array.from({ length: 4 }, () => ({ kind: 'claim' as const, verdict: 'holds' as const, expected: true, declared: d('before-run') })),
+    ]);
+    expect(claimsSentence(addMul.claims, 'quick')).toBe("4 of 4 of the paper's headline claims reproduce in the quick profile.");
+    expect(checksSentence(addMul.checks)).toBe('1 of 3 checks holds (2 do not, 1 of them not expected at this scale).');
+    expect(declaredSentence(tally([]))).toBe('');
+    expect(claimsSentence(tally([]).claims, 'ci')).toBe("None of the paper's headline claims is tested here in the ci profile.");
+  });
+
+  it('adds up over experiments (the home page total)', () => {
+    const total = addTallies([tally(scan), tally(scan)]);
+    expect(total.claims).toEqual({ total: 8, held: 2, failed: 4, notApplicable: 2, failedNotExpected: 4 });
+    expect(total.declaredAfterRun).toBe(6);
+    expect(claimsSentence(total.claims, 'quick')).toBe(
+      "2 of 8 of the paper's headline claims reproduce in the quick profile (4 not reproduced, all 4 not expected at this scale; 2 not applicable).",
+    );
+    expect(notExpectedPhrase({ failed: 3, failedNotExpected: 0 })).toBe('');
   });
 });
