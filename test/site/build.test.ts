@@ -1,13 +1,14 @@
 // End-to-end: build the site from the fixture artifacts and check it in a real
 // browser (scripts/browser-check.ts); build it for a profile with no artifacts
-// and check the index says so. Both builds run in this one file, one after the
+// and check the index says so; build from a hand-edited copy of an artifact and
+// check the build refuses it. The builds run in this one file, one after the
 // other, because concurrent Astro builds share <repo>/.astro.
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSite, chromiumPath, findPages } from '../../scripts/browser-check.ts';
 import { buildSite } from './build-site.ts';
-import { loadFixture, repoRoot } from './fixture-artifacts.ts';
+import { fixtureResults, loadFixture, repoRoot } from './fixture-artifacts.ts';
 import { pageFacts } from './page-facts.ts';
 
 const hasChromium = existsSync(chromiumPath);
@@ -42,8 +43,38 @@ describe.sequential('site build', () => {
     expect(scanPage).toMatch(/<a class="nav-experiment" href="\/modular\/experiments\/scan\/" aria-current="page">/);
     expect(home).toContain('<a href="/modular/experiments/scan/">SCAN: which weights');
 
+    // The paper's headline claims are counted apart from the checks, on the home page and on each page; n/a is
+    // neither reproduced nor failed, and is never shown as ✓.
+    const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+    expect(text(home)).toContain(
+      "13 of 19 of the paper's headline claims reproduce in the quick profile (5 not reproduced, 3 of them not expected at this scale; 1 not applicable).",
+    );
+    expect(text(home)).toContain('Apart from those: 9 of 10 checks hold (1 does not, not expected at this scale).');
+    expect(text(home)).toContain('9 of 29 expectations were declared after a run had shown the outcome.');
+    const scanCard = home.match(/<section class="card" data-experiment="scan">([\s\S]*?)<\/section>/)?.[1] ?? '';
+    expect(text(scanCard)).toContain('✓ 2 of 4 headline claims reproduced ✗ 1 not reproduced (not expected at this scale) — 1 not applicable');
+    expect(text(scanCard)).toContain('Checks, counted apart: 4 of 4 hold');
+    expect(scanCard).toMatch(/<li data-verdict="n\/a">\s*<span class="mark-na" role="img" aria-label="not applicable">\s*—\s*<\/span>\s*After masking, turn-left/);
+    const scanText = text(readFileSync(path.join(site.distDir, 'experiments/scan/index.html'), 'utf8'));
+    expect(scanText).toContain(
+      "2 of 4 of the paper's headline claims reproduce in the quick profile (1 not reproduced, not expected at this scale; 1 not applicable). Apart from those: 4 of 4 checks hold. 3 of 8 expectations were declared after a run had shown the outcome.",
+    );
+
     // The SCAN write-up: every claim's verdict inline, configuration values found, the paper-layout table.
     const scan = loadFixture('scan');
+    // Each row is typed and dated; the n/a row says what its premise needed, and shows no ✓.
+    const row = (id: string) => scanPage.match(new RegExp(`<tr id="finding-${id}"[^>]*>([\\s\\S]*?)</tr>`))?.[1] ?? '';
+    const naRow = row('turn-left-stays-higher');
+    expect(naRow).toContain('<span class="verdict na">— not applicable</span>');
+    expect(naRow).toContain(`Premise not met: ${scan.findings.find((f) => f.id === 'turn-left-stays-higher')!.premise}`.replace(/"/g, '&quot;'));
+    expect(naRow).not.toContain('✓');
+    expect(naRow).toContain('<span class="kind-label claim">headline claim</span>');
+    expect(text(naRow)).toContain('Expectation declared after a run had shown the outcome (2026-12-01) — the premise was added after the published run');
+    expect(row('pretrained-solves-iid')).toContain('<span class="kind-label check">check</span>');
+    expect(text(row('pretrained-solves-iid'))).toContain('Expectation declared before the run (2026-11-26)');
+    expect(row('pretrained-solves-iid')).toContain('<span class="verdict ok">✓ holds</span>');
+    // Claims first, then the checks, each group headed.
+    expect([...scanPage.matchAll(/<tr id="finding-[^"]+" data-kind="(\w+)"/g)].map((m) => m[1])).toEqual(['claim', 'claim', 'claim', 'claim', 'check', 'check', 'check', 'check']);
     const verdicts = [...scanPage.matchAll(/data-finding="([^"]+)"/g)].map((m) => m[1]);
     expect(verdicts.sort()).toEqual(scan.findings.map((f) => f.id).sort());
     expect(scanPage).not.toContain('has no finding');
@@ -149,6 +180,24 @@ describe.sequential('site build', () => {
     expect(byPage['/experiments/double-add/'].images).toBeGreaterThanOrEqual(10);
     // The real output layer is far wider than the fixture's, so its rows are stretched to fit their labels.
     for (const width of [1100, 720]) expectTokenRowsLabelled(await pageFacts(site.distDir, '/', 'experiments/scan/', width));
+  });
+
+  it('refuses an artifact whose folder does not match its manifest, naming it in one line', { timeout: 300_000 }, async () => {
+    // A real copy of a fixture folder with one number of its tables changed: the build must stop, not publish it.
+    const resultsDir = 'test-output/tampered-results';
+    const dir = path.join(repoRoot, resultsDir, 'quick/add-mul');
+    for (const d of [resultsDir, 'test-output/site-build/tampered']) rmSync(path.join(repoRoot, d), { recursive: true, force: true });
+    cpSync(path.join(fixtureResults, 'quick/add-mul'), dir, { recursive: true });
+    const a = JSON.parse(readFileSync(path.join(dir, 'result.json'), 'utf8'));
+    a.tables.accuracy[0].accuracy = a.tables.accuracy[0].accuracy === 0.5 ? 0.6 : 0.5;
+    writeFileSync(path.join(dir, 'result.json'), JSON.stringify(a, null, 2));
+    const failed = await buildSite({ name: 'tampered', profile: 'quick', resultsDir }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    expect(failed, 'the build went through').toBeDefined();
+    expect(failed).toMatch(/^artifact test-output\/tampered-results\/quick\/add-mul fails its manifest check: result\.json "tables" does not match its manifest digest \(edited by hand\?\)\. Restore the folder or rerun the experiment\.$/m);
+    expect(existsSync(path.join(repoRoot, 'test-output/site-build/tampered/dist/index.html'))).toBe(false);
   });
 
   it('builds a profile that has no artifacts yet, and the index says so', { timeout: 300_000 }, async () => {
