@@ -44,12 +44,17 @@ export async function currentKeyOf(ctx: FreshnessContext, e: AnyExperiment, stor
   const data = ctx.dataDir === null && readsData ? null : dataDigestOf(e.id, e.dataVersion, ctx.dataDir ?? '');
   if (!data) unknown.push(`its dataset is not in ${ctx.dataDir ?? 'a data directory'}, so the data digest was not taken`);
   let numerics: string | null = null;
+  const config = configHash(e.id, ctx.profile, e.profiles[ctx.profile]);
   const sameCode = stored !== null && stored.provenance.cache.code === code && stored.provenance.cache.environment === environment;
+  // Judging a stored artifact, the fingerprint is taken only when nothing cheaper already makes it stale.
+  const staleAnyway = !needNumerics && (stored === null || stored.provenance.cache.config !== config || stored.provenance.cache.environment !== environment
+    || (data !== null && stored.provenance.cache.data !== data.digest));
   if (sameCode && !needNumerics) numerics = stored.provenance.cache.numerics;
+  else if (staleAnyway) unknown.push('stale on other parts, so the numerics fingerprint was not taken');
   else if (!readsData || (data && (await ctx.dataReady(e.id)))) {
     numerics = fingerprintOf({ dir: ctx.cacheDir }, e, code, environment, ctx.backend.kernels, ctx.log);
   } else {
     unknown.push('the numerics fingerprint needs its dataset and was not taken');
   }
-  return { current: { config: configHash(e.id, ctx.profile, e.profiles[ctx.profile]), numerics, data: data?.digest ?? null, environment, code }, unknown };
+  return { current: { config, numerics, data: data?.digest ?? null, environment, code }, unknown };
 }

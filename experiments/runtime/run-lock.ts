@@ -1,14 +1,19 @@
 // One run at a time on a results folder and a cache folder. Two runs on the
 // same folders would both recompute everything and race on the same job files
 // and artifact renames; the second refuses with one line instead. The lock is
-// a file created exclusively (O_EXCL) holding the owner's pid; a lock whose
-// process is gone (a killed run) is taken over, with a line saying so.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+// a file beside the folder (`<parent>/.<name>.modularity-run.lock`, so taking it
+// creates nothing in a folder a failed run must leave untouched), created
+// exclusively (O_EXCL) and holding the owner's pid; a lock whose process is gone
+// (a killed run) is taken over, with a line saying so.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from './errors.ts';
 
-export const LOCK_FILE = '.modularity-run.lock';
+/** The lock file of a folder. */
+export function lockFileOf(dir: string): string {
+  return join(dirname(dir), `.${basename(dir)}.modularity-run.lock`);
+}
 
 export interface RunLock {
   release(): void;
@@ -25,7 +30,7 @@ function alive(pid: number): boolean {
   }
 }
 
-function tryTake(path: string, notes: string[]): boolean {
+function tryTake(path: string, what: string, notes: string[]): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx');
@@ -36,7 +41,7 @@ function tryTake(path: string, notes: string[]): boolean {
       const code = (err as NodeJS.ErrnoException).code;
       // A folder nobody here can write to needs no lock: nothing will be written there (a run that must write says so before its jobs).
       if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-        notes.push(`${path.slice(0, -LOCK_FILE.length - 1)} is not writable (${code}): not locked`);
+        notes.push(`${dirname(path)} is not writable (${code}): ${what} not locked`);
         return false;
       }
       if (code !== 'EEXIST') throw err;
@@ -49,7 +54,7 @@ function tryTake(path: string, notes: string[]): boolean {
     }
     const sameHost = owner.host === undefined || owner.host === hostname();
     if (owner.pid !== undefined && (!sameHost || alive(owner.pid))) {
-      throw new UserError(`another run (pid ${owner.pid}${sameHost ? '' : ` on ${owner.host}`}, since ${owner.since ?? '?'}) is using ${path.slice(0, -LOCK_FILE.length - 1)}: wait for it to finish, or stop it`);
+      throw new UserError(`another run (pid ${owner.pid}${sameHost ? '' : ` on ${owner.host}`}, since ${owner.since ?? '?'}) is using ${what}: wait for it to finish, or stop it`);
     }
     notes.push(`took over the lock of a run that is gone (pid ${owner.pid ?? '?'}): ${path}`);
     rmSync(path, { force: true });
@@ -66,19 +71,10 @@ export function acquireRunLock(dirs: string[]): RunLock {
     process.off('exit', release);
   };
   try {
-    for (const dir of [...new Set(dirs)]) {
-      try {
-        mkdirSync(dir, { recursive: true });
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
-          notes.push(`${dir} cannot be created (${code}): not locked`);
-          continue;
-        }
-        throw err;
-      }
-      const path = join(dir, LOCK_FILE);
-      if (tryTake(path, notes)) taken.push(path);
+    for (const dir of [...new Set(dirs.map((d) => resolve(d)))]) {
+      const path = lockFileOf(dir);
+      if (!existsSync(dirname(path))) mkdirSync(dirname(path), { recursive: true });
+      if (tryTake(path, dir, notes)) taken.push(path);
     }
   } catch (err) {
     release();

@@ -15,10 +15,12 @@ const probeAllowed = process.env.FAIL_WRITES_AFTER_PREFLIGHT === '1';
 const ops = (process.env.FAIL_WRITES_OPS || 'write,mkdir,rename,open').split(',');
 const messages = { EROFS: 'read-only file system', ENOSPC: 'no space left on device', EACCES: 'permission denied' };
 
-function guard(name, original, syscall) {
+const hits = (p) => under && p && (p === under || p.startsWith(`${under}/`)) && !(probeAllowed && p.includes('.preflight-'));
+
+function guard(name, original, syscall, when = () => true) {
   fs[name] = function (path, ...rest) {
     const p = typeof path === 'string' ? resolve(path) : null;
-    if (under && p && (p === under || p.startsWith(`${under}/`)) && !(probeAllowed && p.includes('.preflight-'))) {
+    if (hits(p) && when(rest)) {
       // A failed write(2) names no path (Node's error has none); open(2), mkdir(2) and rename(2) do.
       const named = syscall !== 'write';
       const err = new Error(`${code}: ${messages[code] ?? code}, ${syscall}${named ? ` '${p}'` : ''}`);
@@ -34,5 +36,7 @@ if (under) {
   if (ops.includes('mkdir')) guard('mkdirSync', fs.mkdirSync, 'mkdir');
   if (ops.includes('rename')) guard('renameSync', fs.renameSync, 'rename');
   if (ops.includes('open')) guard('openSync', fs.openSync, 'open');
+  // Files written through a descriptor (open, write, fsync): the write is what fails, as on a full disk.
+  else if (ops.includes('write')) guard('openSync', fs.openSync, 'write', ([flags]) => typeof flags === 'string' && /[wa+]/.test(flags));
   syncBuiltinESMExports();
 }

@@ -95,7 +95,7 @@ describe('worker pool', () => {
     const err = await runJobsInWorkers([job], 1, 'cpu', { progress: () => {}, log: () => {}, jobStarted: () => {}, jobDone: () => {} })
       .then(() => null, (e: Error) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect(err!.message).toMatch(/^unknown experiment "nope" \(known: add-mul/);
+    expect(err!.message).toMatch(/^job nope#1: unknown experiment "nope" \(known: add-mul/);
     expect(err!.message).not.toContain('\n');
   });
 });

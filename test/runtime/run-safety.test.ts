@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { replaceDirectory } from '../../experiments/runtime/atomic-write.ts';
 import { healResults, removeTempFiles } from '../../experiments/runtime/heal.ts';
 import { readJobResult, writeJobResult } from '../../experiments/runtime/jobs.ts';
-import { acquireRunLock, LOCK_FILE } from '../../experiments/runtime/run-lock.ts';
+import { acquireRunLock, lockFileOf } from '../../experiments/runtime/run-lock.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const TSX = join(REPO, 'node_modules/.bin/tsx');
@@ -65,23 +65,24 @@ describe('a kill between the two renames of an artifact replacement', () => {
 
 describe('two runs on the same folders', () => {
   it('the second refuses with one line naming the first', () => {
-    const results = mkdtempSync(join(tmpdir(), 'lock-'));
+    const root = mkdtempSync(join(tmpdir(), 'lock-'));
+    const results = join(root, 'results');
     const lock = acquireRunLock([results]);
     try {
-      const r = spawnSync(TSX, [join(REPO, 'experiments/cli.ts'), '--profile', 'ci', '--only', 'add-mul', '--results-dir', results, '--cache-dir', join(results, 'cache')], { encoding: 'utf8', cwd: REPO });
+      const r = spawnSync(TSX, [join(REPO, 'experiments/cli.ts'), '--profile', 'ci', '--only', 'add-mul', '--results-dir', results, '--cache-dir', join(root, 'cache')], { encoding: 'utf8', cwd: REPO });
       expect(r.status).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(new RegExp(`another run \\(pid ${process.pid}.*is using ${results}`));
-      expect(readdirSync(results)).toEqual([LOCK_FILE]);
+      expect(readdirSync(root)).toEqual(['.results.modularity-run.lock']);
     } finally {
       lock.release();
     }
-    expect(readdirSync(results)).toEqual([]);
+    expect(readdirSync(root)).toEqual([]);
   }, 60_000);
 
   it('a lock left by a killed run is taken over, with a line saying so', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lock-'));
-    writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: 'then' }));
+    const dir = join(mkdtempSync(join(tmpdir(), 'lock-')), 'results');
+    writeFileSync(lockFileOf(dir), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: 'then' }));
     const lock = acquireRunLock([dir]);
     expect(lock.notes[0]).toMatch(/took over the lock of a run that is gone/);
     lock.release();
