@@ -1,7 +1,8 @@
 // Opens every page of a built site in headless Chromium and checks what a reader
-// would see: the page loads (200), no console errors or failed requests, every
-// chart figure holds a drawn SVG, every image loaded, every internal link
-// resolves. Saves a full-page screenshot per page for eyeballing.
+// would see: the page loads (200), no console errors, Content-Security-Policy
+// violations or failed requests, every chart figure holds a drawn SVG, every
+// image loaded, every internal link resolves. Saves a full-page screenshot per
+// page for eyeballing.
 //
 // CLI:  npx tsx scripts/browser-check.ts [dist] [--screenshots test-output/screenshots]
 // (SITE_BASE must match the base the site was built with.) Needs /usr/bin/chromium
@@ -76,7 +77,12 @@ export async function checkSite(options: CheckOptions): Promise<PageReport[]> {
 
 async function checkPage(page: Page, siteUrl: string, pagePath: string, screenshotsDir?: string): Promise<PageReport> {
   const problems: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
+  page.on('console', (m) => (m.type() === 'error' || m.text().startsWith('Refused to')) && problems.push(`console error: ${m.text()}`));
+  // Anything the Content-Security-Policy blocks is a problem too. The listener is an init script, which the policy
+  // does not cover (the site itself runs no script); it reports through the console listener above.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));

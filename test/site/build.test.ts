@@ -1,15 +1,21 @@
 // End-to-end: build the site from the fixture artifacts and check it in a real
 // browser (scripts/browser-check.ts); build it for a profile with no artifacts
-// and check the index says so; build from a hand-edited copy of an artifact and
-// check the build refuses it. The builds run in this one file, one after the
-// other, because concurrent Astro builds share <repo>/.astro.
+// and check the index says so; build it from an artifact full of hostile
+// strings; build from a hand-edited copy of an artifact and check the build
+// refuses it. Every build's pages are checked for the Content-Security-Policy, no
+// script and no external load (page-security.ts). The builds run in this one
+// file, one after the other, because concurrent Astro builds share <repo>/.astro.
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseHTML } from 'linkedom';
 import { checkSite, chromiumPath, findPages } from '../../scripts/browser-check.ts';
+import { CONTENT_SECURITY_POLICY } from '../../src/lib/csp.ts';
 import { buildSite } from './build-site.ts';
 import { fixtureResults, loadFixture, repoRoot } from './fixture-artifacts.ts';
+import { HOSTILE, writeHostileResults } from './hostile-artifact.ts';
 import { pageFacts } from './page-facts.ts';
+import { siteSecurityProblems } from './page-security.ts';
 
 const hasChromium = existsSync(chromiumPath);
 if (!hasChromium) {
@@ -17,6 +23,10 @@ if (!hasChromium) {
 }
 
 describe.sequential('site build', () => {
+  it('the Content-Security-Policy allows images and styles from the site (inline styles for the charts), nothing else', () => {
+    expect(CONTENT_SECURITY_POLICY).toBe("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+  });
+
   it('builds from the fixtures under a base path, and every page passes the browser check', { timeout: 300_000 }, async () => {
     const site = await buildSite({ name: 'fixtures', profile: 'quick', resultsDir: 'test/fixtures/results', base: '/modular/' });
     console.log(`[site build] fixtures built in ${site.seconds.toFixed(1)} s`);
@@ -27,6 +37,8 @@ describe.sequential('site build', () => {
     const home = readFileSync(path.join(site.distDir, 'index.html'), 'utf8');
     expect(home).toContain('href="/modular/experiments/add-mul/"');
     expect(home).not.toContain('<script');
+    // Every page: the policy right after the charset, no script, nothing loaded from elsewhere.
+    expect(await siteSecurityProblems(site.distDir, CONTENT_SECURITY_POLICY)).toEqual([]);
     // The navigation lists every experiment by its short name, on every page, in the paper's order.
     const nav = (html: string) => [...html.matchAll(/<a class="nav-experiment" href="([^"]+)"[^>]*>\s*([^<]*?)\s*<\/a>/g)].map((m) => [m[1], m[2]]);
     const expectedNav = [
@@ -172,6 +184,7 @@ describe.sequential('site build', () => {
     const site = await buildSite({ name: 'published', profile: 'quick', resultsDir: 'content/results' });
     const pages = await findPages(site.distDir);
     expect(pages).toEqual(expect.arrayContaining(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/permuted-mnist/', 'experiments/scan/', 'method/']));
+    expect(await siteSecurityProblems(site.distDir, CONTENT_SECURITY_POLICY)).toEqual([]);
     if (!hasChromium) return;
     const reports = await checkSite({ distDir: site.distDir, base: '/', screenshotsDir: path.join(repoRoot, 'test-output/screenshots/published') });
     for (const r of reports) expect(r.problems, r.page).toEqual([]);
@@ -204,6 +217,33 @@ describe.sequential('site build', () => {
     const site = await buildSite({ name: 'empty', profile: 'paper', resultsDir: 'test/fixtures/results' });
     expect(await findPages(site.distDir)).toEqual(['', 'method/']);
     expect(readFileSync(path.join(site.distDir, 'index.html'), 'utf8')).toContain('No result artifacts yet');
+    expect(await siteSecurityProblems(site.distDir, CONTENT_SECURITY_POLICY)).toEqual([]);
+  });
+
+  it('prints hostile strings from an artifact as text: no markup, script, handler or external load gets through', { timeout: 300_000 }, async () => {
+    const resultsDir = 'test-output/site-build/hostile-results';
+    const artifact = writeHostileResults(path.join(repoRoot, resultsDir), 'quick');
+    const site = await buildSite({ name: 'hostile', profile: 'quick', resultsDir });
+    expect(await findPages(site.distDir)).toEqual(['', 'experiments/unwritten/', 'method/']);
+    expect(await siteSecurityProblems(site.distDir, CONTENT_SECURITY_POLICY)).toEqual([]);
+    const { document } = parseHTML(readFileSync(path.join(site.distDir, 'experiments/unwritten/index.html'), 'utf8'));
+    expect(document.querySelector('title')!.textContent).toContain(artifact.title);
+    // Each hostile string reached the page, as text (in the notes, and in the fields it was put in).
+    const text = document.body.textContent ?? '';
+    for (const h of HOSTILE) expect(text, h).toContain(h);
+    expect(text).toContain(artifact.question);
+    expect(text).toContain(artifact.findings[0].claim);
+    expect(text).toContain(artifact.masks[1].label);
+    // The charts (SVG strings from Plot, set as HTML) show the hostile labels as text too.
+    const charts = [...document.querySelectorAll('figure.chart')].map((f) => f.textContent ?? '').join(' ');
+    expect(charts).toContain(artifact.tables.accuracy[0].evalSet);
+    // A legend colour that is not a plain colour is dropped, not pasted into the style attribute.
+    const swatches = [...document.querySelectorAll('.swatch')].map((s) => s.getAttribute('style'));
+    expect(swatches.length).toBeGreaterThan(0);
+    expect(new Set(swatches)).toEqual(new Set(['background:transparent']));
+    if (!hasChromium) return;
+    const reports = await checkSite({ distDir: site.distDir, base: '/', screenshotsDir: path.join(repoRoot, 'test-output/screenshots/hostile') });
+    for (const r of reports) expect(r.problems, r.page).toEqual([]);
   });
 });
 
