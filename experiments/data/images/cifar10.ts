@@ -4,7 +4,8 @@
 //  - the lossless 4,000/1,000 subset only when asked for by name: it is too
 //    small to stand in for CIFAR-10 silently.
 // Each comes back under its own exact name; none is ever passed off as another.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CIFAR10_BATCHES_DIR, CIFAR10_CLASSES, CIFAR_SIDE, findCifarBatchesDir, loadCifarBinaryDir, readCifarBinaryFile } from './cifar-binary.ts';
 import { UserError } from '../../runtime/errors.ts';
@@ -93,13 +94,26 @@ function findOrThrow(dataDir: string, choice: Cifar10Choice): Cifar10Found {
  * folder in CIFAR-10's layout that does not hold all 50,000 / 10,000 images is
  * named as such, never "CIFAR-10".
  */
-function jpegVariant(path: string, limits: Partial<Record<SplitName, number>>, counts: { train: number; test: number }): string {
+export function jpegVariant(path: string, limits: Partial<Record<SplitName, number>>, counts: { train: number; test: number }): string {
   const q = JPEG_COPY.exec(basename(path))![1];
   // A limited load reads only part of the folder, so it cannot tell whether the folder is the full set.
   if (Object.keys(limits).length > 0) return `JPEG images in CIFAR-10's folder layout (named q${q})${limitNote(limits)}`;
-  if (counts.train === CIFAR10_TRAIN_IMAGES && counts.test === CIFAR10_TEST_IMAGES) return `CIFAR-10 (JPEG q${q} re-encoding)`;
+  if (counts.train === CIFAR10_TRAIN_IMAGES && counts.test === CIFAR10_TEST_IMAGES) {
+    // JPEG has no checksum: a flipped byte can decode into a different picture unnoticed. The known
+    // distribution of the q75 copy is named as such only when its archive's bytes are that copy's.
+    const known = KNOWN_JPEG_ARCHIVES[basename(path)];
+    if (!statSync(path).isFile() || known === undefined) return `CIFAR-10 (JPEG q${q} re-encoding), not checked against a known copy (${statSync(path).isFile() ? 'an archive of unknown name' : 'an extracted folder'})`;
+    const digest = createHash('sha256').update(readFileSync(path)).digest('hex');
+    if (digest !== known) return `CIFAR-10 (JPEG q${q} re-encoding), a copy whose bytes differ from the known one (sha256 ${digest.slice(0, 12)}…)`;
+    return `CIFAR-10 (JPEG q${q} re-encoding)`;
+  }
   return `JPEG images in CIFAR-10's folder layout, not the full set (${counts.train.toLocaleString('en-US')} train / ${counts.test.toLocaleString('en-US')} test, named q${q})`;
 }
+
+/** sha256 of the JPEG copies this project knows, by file name. */
+const KNOWN_JPEG_ARCHIVES: Readonly<Record<string, string>> = {
+  'cifar-10-jpeg-q75.tar.gz': '45b041e867f5a40f79bfde38d3dd1fd511103d50068c1afecf6445e25234d4db',
+};
 
 const CIFAR10_TRAIN_IMAGES = 50_000;
 const CIFAR10_TEST_IMAGES = 10_000;

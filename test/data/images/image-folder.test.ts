@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CIFAR10_BINARY_VARIANT, CIFAR10_CLASSES } from '../../../experiments/data/images/cifar-binary.ts';
-import { findCifar10, loadCifar10 } from '../../../experiments/data/images/cifar10.ts';
+import { findCifar10, jpegVariant, loadCifar10 } from '../../../experiments/data/images/cifar10.ts';
 import { loadImageFolder } from '../../../experiments/data/images/image-folder.ts';
 import { interleaveByClass } from '../../../experiments/data/images/image-set.ts';
 import { encodeCifarRecords, encodeImage, encodeTar, patternBytes, removeTempDirs, smoothRgb, tempDir, toChannelMajor } from './formats.ts';
@@ -182,3 +182,17 @@ describe('loadCifar10', () => {
 
 
 afterAll(removeTempDirs);
+
+describe('the JPEG copy\'s name', () => {
+  const full = { train: 50_000, test: 10_000 };
+  it('is CIFAR-10 (JPEG q75 re-encoding) only for the full set, and says so when the archive is not the known copy', () => {
+    const dir = tempDir('jpeg-name');
+    const archive = join(dir, 'cifar-10-jpeg-q75.tar.gz');
+    writeFileSync(archive, 'not the known bytes');
+    expect(jpegVariant(archive, {}, full)).toMatch(/^CIFAR-10 \(JPEG q75 re-encoding\), a copy whose bytes differ from the known one \(sha256 [0-9a-f]{12}…\)$/);
+    expect(jpegVariant(archive, {}, { train: 30, test: 0 })).toBe('JPEG images in CIFAR-10\'s folder layout, not the full set (30 train / 0 test, named q75)');
+    const folder = join(dir, 'cifar-10-jpeg-q75');
+    mkdirSync(folder);
+    expect(jpegVariant(folder, {}, full)).toBe('CIFAR-10 (JPEG q75 re-encoding), not checked against a known copy (an extracted folder)');
+  });
+});
