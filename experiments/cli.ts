@@ -83,7 +83,7 @@ async function main(): Promise<number> {
   for (const o of summary.outcomes) {
     const what = o.status === 'fresh' ? 'reused (fresh)' : o.status === 'rederived' ? `numbers reused, findings re-derived (${o.reason})` : `ran in ${formatSeconds(o.seconds)} (${o.reason}${o.reusedSeeds.length ? `; seeds ${o.reusedSeeds.join(',')} from the job cache` : ''})`;
     const broken = o.findingsExpectedButFailed.length ? `; NOT HOLDING: ${o.findingsExpectedButFailed.join(', ')}` : '';
-    lines.push(`  ${o.id.padEnd(14)} ${what}; findings ${o.findingsHeld}/${o.findingsTotal} hold${broken}`);
+    lines.push(`  ${o.id.padEnd(14)} ${what}; ${o.claims.held}/${o.claims.total} of the paper's claims reproduce, ${o.checks.held}/${o.checks.total} checks hold${broken}`);
     lines.push(`  ${''.padEnd(14)} → ${o.dir}`);
   }
   lines.push(`  wall time: ${formatSeconds(summary.wallSeconds)}`);

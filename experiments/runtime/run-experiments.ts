@@ -11,7 +11,7 @@ import { assembleArtifact } from '../artifacts/assemble.ts';
 import { derivedDifferences, readMasksBin, rederive } from '../artifacts/derive.ts';
 import { manifestProblems } from '../artifacts/manifest.ts';
 import { maskIntegrity } from '../artifacts/mask-integrity.ts';
-import type { BackendInfo, ProfileName, Provenance, ResultArtifact } from '../artifacts/schema.ts';
+import type { BackendInfo, Finding, ProfileName, Provenance, ResultArtifact } from '../artifacts/schema.ts';
 import { profileNameSchema } from '../artifacts/schema.ts';
 import { experimentDir, readArtifact, writeArtifact } from '../artifacts/store.ts';
 import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
@@ -63,6 +63,9 @@ export interface ExperimentOutcome {
   reusedSeeds: number[];
   findingsHeld: number;
   findingsTotal: number;
+  /** The paper's headline claims and the checks, apart. */
+  claims: { held: number; total: number };
+  checks: { held: number; total: number };
   findingsExpectedButFailed: string[];
   dir: string;
 }
@@ -317,12 +320,15 @@ function round(x: number): number {
 
 function summaryOf(
   id: string, status: ExperimentOutcome['status'], reason: string, seconds: number, reusedSeeds: number[],
-  findings: { id: string; holds: boolean; expected: boolean }[], dir: string,
+  findings: Pick<Finding, 'id' | 'holds' | 'expected' | 'kind'>[], dir: string,
 ): ExperimentOutcome {
+  const of = (kind: Finding['kind']) => findings.filter((f) => f.kind === kind);
   return {
     id, status, reason, seconds, reusedSeeds, dir,
     findingsHeld: findings.filter((f) => f.holds).length,
     findingsTotal: findings.length,
+    claims: { held: of('claim').filter((f) => f.holds).length, total: of('claim').length },
+    checks: { held: of('check').filter((f) => f.holds).length, total: of('check').length },
     findingsExpectedButFailed: findings.filter((f) => f.expected && !f.holds).map((f) => f.id),
   };
 }
