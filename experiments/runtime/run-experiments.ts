@@ -122,7 +122,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   const git = gitInfo(opts.repoRoot);
   const board = new ProgressBoard({ write: opts.write, now: opts.now, tty: opts.tty, logEverySeconds: 30 });
   for (const line of healResults(join(opts.resultsDir, opts.profile))) board.log(line);
-  for (const line of removeTempFiles(join(opts.cacheDir, 'jobs'))) board.log(line);
+  for (const line of removeTempFiles(opts.cacheDir)) board.log(line);
   const publishing = resolve(opts.resultsDir) === resolve(opts.repoRoot, 'content/results');
   const refuseDirty = () => {
     if (publishing && git.dirty && !opts.allowDirty) {
