@@ -1,22 +1,28 @@
 // npm run experiments -- [--profile ci|quick|paper] [--only a,b] [--force]
-//                        [--backend auto|node-gpu|node|wasm|cpu] [--workers N]
+//                        [--backend auto|node-gpu|node|wasm|cpu] [--workers N] [--shard i/n]
 //                        [--results-dir DIR] [--cache-dir DIR] [--data-dir DIR] [--offline] [--help]
+// npm run experiments -- export --to FILE … | merge FILE…   (bundle-cli.ts)
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE_HELP, BUNDLE_USAGE, exportCommand, mergeCommand } from './bundle-cli.ts';
 import { BACKEND_CHOICES } from './runtime/backend.ts';
 import { budgetLine } from './runtime/budget.ts';
 import { runContext } from './runtime/run-context.ts';
 import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
+import { UserError } from './runtime/errors.ts';
 import { checkBackend, checkNotAFile, checkOutputDirs } from './runtime/preflight.ts';
 import { formatSeconds } from './runtime/progress.ts';
 import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
+import { parseShard, shardReportLines } from './runtime/shard.ts';
 import { EXPERIMENTS } from './tasks/registry.ts';
 
 const HELP = `Runs the paper's experiments and writes their artifacts.
 
 usage: npm run experiments -- [options]
+${BUNDLE_USAGE}
 
+options (of a run):
   --profile NAME     ci | quick | paper (default: quick)
                      ci: seconds, exercises every code path; quick: reproduces the
                      findings on a 2-core CPU; paper: the paper's sizes (for a GPU)
@@ -32,7 +38,15 @@ usage: npm run experiments -- [options]
   --offline          never download: a missing dataset is an error
   --allow-dirty      publish into content/results from a tree with uncommitted
                      changes (recorded in the artifact; refused otherwise)
+  --shard i/n        run only shard i of n (1 ≤ i ≤ n) of the stale experiments' jobs
+                     into the job cache, and assemble nothing. Every job of the profile
+                     (experiment × seed × part), sorted by experiment id, seed and part,
+                     goes to shard (k mod n) + 1 for the k-th: the same split on every
+                     machine, whatever its cache holds. Then export, merge the bundles
+                     on one machine, and run there without --shard (README "Running in shards")
   --help             this text
+
+${BUNDLE_HELP}
 
 An artifact is fresh when its cache key matches: config, numerics fingerprint (the
 code's outputs on a small fixed run), digest of the data read, backend. Stale
@@ -42,10 +56,21 @@ is re-derived from its own tables in seconds.`;
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 async function main(): Promise<number> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command !== undefined && !command.startsWith('-')) {
+    if (rest.includes('--help')) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    if (command === 'export') return exportCommand(rest, resolve(REPO_ROOT, 'experiments'));
+    if (command === 'merge') return mergeCommand(rest);
+    throw new UserError(`unknown command "${command}" (expected export or merge, or only options to run)`);
+  }
   const { values } = parseFlags(process.argv.slice(2), {
     profile: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, backend: { type: 'string' },
     workers: { type: 'string' }, 'results-dir': { type: 'string' }, 'cache-dir': { type: 'string' },
     'data-dir': { type: 'string' }, offline: { type: 'boolean' }, 'allow-dirty': { type: 'boolean' }, help: { type: 'boolean' },
+    shard: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
@@ -56,6 +81,7 @@ async function main(): Promise<number> {
   const only = parseList(values.only);
   if (only) selectExperiments(only); // Validates the names before any work.
   const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
+  const shard = parseShard(values.shard);
   const resultsDir = resolve(values['results-dir'] ?? 'content/results');
   const cacheDir = resolve(values['cache-dir'] ?? '.cache');
   // Checked before planning: a folder path that is a file cannot even be read; a backend asked for must be there.
@@ -65,7 +91,7 @@ async function main(): Promise<number> {
   const ctx = runContext(values, (line) => process.stdout.write(`  ${line}\n`));
   const start = performance.now();
   const summary = await runExperiments({
-    profile, only, force: values.force ?? false, backend, workers,
+    profile, only, force: values.force ?? false, backend, workers, shard,
     resultsDir,
     cacheDir: ctx.cacheDir,
     dataDir: ctx.dataDir.dir,
@@ -79,6 +105,10 @@ async function main(): Promise<number> {
     // Before any job starts (only when there are jobs: fresh artifacts need no writable folder).
     beforeJobs: () => checkOutputDirs({ resultsDir, cacheDir: ctx.cacheDir }),
   });
+  if (summary.shard) {
+    process.stdout.write(`\n${shardReportLines(summary.shard, profile, only).join('\n')}\n`);
+    return 0;
+  }
   const lines = ['', `Summary (profile ${profile}):`];
   for (const o of summary.outcomes) {
     const what = o.status === 'fresh' ? 'reused (fresh)' : o.status === 'rederived' ? `numbers reused, findings re-derived (${o.reason})` : `ran in ${formatSeconds(o.seconds)} (${o.reason}${o.reusedSeeds.length ? `; seeds ${o.reusedSeeds.join(',')} from the job cache` : ''})`;

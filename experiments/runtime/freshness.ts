@@ -8,9 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ProfileName, ResultArtifact } from '../artifacts/schema.ts';
 import type { AnyExperiment } from '../tasks/experiment.ts';
 import type { ActiveBackend } from './backend.ts';
-import { codeTextHash, configHash, type CurrentKey } from './cache-key.ts';
+import { codeTextHash, completeKey, configHash, type CacheKey, type CurrentKey } from './cache-key.ts';
 import { dataDigestOf } from './data-digest.ts';
 import { DATASETS_OF } from './datasets.ts';
+import { UserError } from './errors.ts';
 import { environmentId, fingerprintOf } from './fingerprint.ts';
 
 export interface FreshnessContext {
@@ -57,4 +58,15 @@ export async function currentKeyOf(ctx: FreshnessContext, e: AnyExperiment, stor
     unknown.push('the numerics fingerprint needs its dataset and was not taken');
   }
   return { current: { config, numerics, data: data?.digest ?? null, environment, code }, unknown };
+}
+
+/**
+ * The complete key of an experiment whose jobs are about to run (or be
+ * exported): every part taken, its data made ready first by the caller; a
+ * UserError naming what is missing when a part cannot be taken.
+ */
+export async function completeKeyOf(ctx: FreshnessContext, e: AnyExperiment, doing: string): Promise<CacheKey> {
+  const f = await currentKeyOf({ ...ctx, dataReady: async () => true }, e, null, true);
+  if (f.current.numerics === null || f.current.data === null) throw new UserError(`${e.id}: cannot ${doing}: ${f.unknown.join('; ')}`);
+  return completeKey(f.current, null);
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { backendInfoSchema, type BackendInfo, type ProfileName } from '../artifacts/schema.ts';
 import { decodeParsedSeedOutput, encodedSeedOutputSchema, encodeSeedOutput } from '../artifacts/seed-output-codec.ts';
-import type { SeedOutput } from '../tasks/experiment.ts';
+import type { AnyExperiment, JobPart, SeedOutput } from '../tasks/experiment.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { Span } from './busy-time.ts';
 import { NonFiniteError } from './errors.ts';
@@ -33,6 +33,23 @@ export interface JobResult {
 
 export function jobFile(cacheDir: string, experiment: string, profile: ProfileName, key: string, seed: number, part: string | null): string {
   return join(cacheDir, 'jobs', experiment, profile, key.slice(0, 16), `seed-${seed}${part === null ? '' : `-${part}`}.json`);
+}
+
+/** Rough cost of one seed in optimizer steps, to start long jobs first. */
+function costOf(config: unknown): number {
+  const c = config as { pretrain?: { steps: number }; mask?: { steps: number } };
+  return (c.pretrain?.steps ?? 0) + 4 * (c.mask?.steps ?? 0);
+}
+
+/** The parts of one seed's work: the experiment's, or the whole seed as one part (id null). */
+export function partsOf(experiment: AnyExperiment, config: unknown): (Omit<JobPart, 'id'> & { id: string | null })[] {
+  return experiment.parts?.(config) ?? [{ id: null, cost: costOf(config) }];
+}
+
+/** Every job of an experiment on a profile's config: each seed (config order) × each part (parts order). */
+export function jobsOf(experiment: AnyExperiment, config: { seeds: number[] }): { seed: number; part: string | null; cost: number }[] {
+  const parts = partsOf(experiment, config);
+  return config.seeds.flatMap((seed) => parts.map((p) => ({ seed, part: p.id, cost: p.cost })));
 }
 
 export function jobId(experiment: string, seed: number, part: string | null): string {
@@ -94,9 +111,14 @@ export function writeJobResult(path: string, result: JobResult): void {
     const message = `not caching the job's result: ${problem.message}`;
     throw problem.nonFinite ? new NonFiniteError(message) : new Error(message);
   }
+  writeFileAtomic(path, encodeJobResult(result));
+}
+
+/** A job file's text (what writeJobResult writes; also a job bundle's entry, runtime/job-bundle.ts). */
+export function encodeJobResult(result: JobResult): string {
   const span = result.span ? `,"span":${JSON.stringify(result.span)}` : '';
   const output = encodeSeedOutput(result.output);
-  writeFileAtomic(path, `{"backend":${JSON.stringify(result.backend)}${span},"digest":"${digest(output)}","output":${output}}`);
+  return `{"backend":${JSON.stringify(result.backend)}${span},"digest":"${digest(output)}","output":${output}}`;
 }
 
 function digest(text: string): string {
@@ -106,32 +128,45 @@ function digest(text: string): string {
 const OUTPUT_AT = /,"output":/;
 
 /**
- * A job-cache entry, or null when absent or not valid: unparseable, failing the
- * schema, or whose output does not match its digest. An invalid entry is
- * reported through `log` (one line) and then recomputed by the caller.
+ * A job-cache entry, or null when absent or not valid (parseJobResult). An
+ * invalid entry is reported through `log` (one line) and then recomputed by the caller.
  */
 export function readJobResult(path: string, log: (line: string) => void = () => {}): JobResult | null {
   if (!existsSync(path)) return null;
-  const bad = (why: string) => {
-    log(`job cache entry ${path} is not valid (${why}): recomputing it`);
-    return null;
-  };
-  let text: string;
-  let raw: { backend: unknown; span?: Span; digest?: unknown; output: unknown };
+  let parsed: ReturnType<typeof parseJobResult>;
   try {
-    text = readFileSync(path, 'utf8');
+    parsed = parseJobResult(readFileSync(path, 'utf8'));
+  } catch (err) {
+    parsed = { problem: `unreadable: ${(err as Error).message.split('\n')[0]}` };
+  }
+  if ('problem' in parsed) log(`job cache entry ${path} is not valid (${parsed.problem}): recomputing it`);
+  return 'result' in parsed ? parsed.result : null;
+}
+
+const isSpan = (s: unknown): s is Span => typeof s === 'object' && s !== null
+  && Number.isFinite((s as Span).startedAtMs) && Number.isFinite((s as Span).finishedAtMs);
+
+/**
+ * A job file's text checked: parseable, with a digest that its output matches,
+ * every number finite, backend and output (and span, when present) of the
+ * right shape; else why not, in a few words.
+ */
+export function parseJobResult(text: string): { result: JobResult } | { problem: string } {
+  let raw: { backend: unknown; span?: unknown; digest?: unknown; output: unknown };
+  try {
     raw = JSON.parse(text);
   } catch (err) {
-    return bad(`not JSON: ${(err as Error).message.split('\n')[0]}`);
+    return { problem: `not JSON: ${(err as Error).message.split('\n')[0]}` };
   }
   const at = text.search(OUTPUT_AT);
-  if (typeof raw.digest !== 'string' || at < 0) return bad('no digest');
-  if (digest(text.slice(at + ',"output":'.length, text.lastIndexOf('}'))) !== raw.digest) return bad('its output does not match its digest');
+  if (typeof raw?.digest !== 'string' || at < 0) return { problem: 'no digest' };
+  if (digest(text.slice(at + ',"output":'.length, text.lastIndexOf('}'))) !== raw.digest) return { problem: 'its output does not match its digest' };
   const nonFinite = firstNonFinite(raw.output, 'output');
-  if (nonFinite) return bad(nonFinite);
+  if (nonFinite) return { problem: nonFinite };
   const backend = backendInfoSchema.safeParse(raw.backend);
   const output = encodedSeedOutputSchema.safeParse(raw.output);
-  if (!backend.success) return bad(`backend: ${backend.error.issues[0].message}`);
-  if (!output.success) return bad(`output.${output.error.issues[0].path.join('.')}: ${output.error.issues[0].message}`);
-  return { backend: backend.data, output: decodeParsedSeedOutput(output.data), ...(raw.span ? { span: raw.span } : {}) };
+  if (!backend.success) return { problem: `backend: ${backend.error.issues[0].message}` };
+  if (!output.success) return { problem: `output.${output.error.issues[0].path.join('.')}: ${output.error.issues[0].message}` };
+  if (raw.span !== undefined && !isSpan(raw.span)) return { problem: 'span: not {startedAtMs, finishedAtMs}' };
+  return { result: { backend: backend.data, output: decodeParsedSeedOutput(output.data), ...(isSpan(raw.span) ? { span: raw.span } : {}) } };
 }

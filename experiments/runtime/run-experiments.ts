@@ -3,7 +3,8 @@
 // re-derive the findings and pictures of a fresh one whose derivation code
 // changed; run the missing seeds of stale ones as jobs on worker processes,
 // assemble and write the artifacts, and summarise. One run at a time per
-// results and cache folder (runtime/run-lock.ts).
+// results and cache folder (runtime/run-lock.ts). A shard run (runtime/shard.ts)
+// computes only its slice of the jobs into the job cache and writes no artifact.
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, platform } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,15 +19,16 @@ import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
 import { EXPERIMENTS, findExperiment } from '../tasks/registry.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { busySeconds } from './busy-time.ts';
-import { completeKey, staleness, type CacheKey, type CurrentKey } from './cache-key.ts';
-import { currentKeyOf, type FreshnessContext } from './freshness.ts';
+import { staleness, type CacheKey, type CurrentKey } from './cache-key.ts';
+import { completeKeyOf, currentKeyOf, type FreshnessContext } from './freshness.ts';
 import { healResults, removeTempFiles } from './heal.ts';
 import { acquireRunLock } from './run-lock.ts';
 import { UserError } from './errors.ts';
 import { executeJob } from './execute-job.ts';
 import { gitInfo } from './git-info.ts';
-import { jobFile, jobId, mergeParts, readJobResult, type Job } from './jobs.ts';
+import { jobFile, jobId, jobsOf, mergeParts, partsOf, readJobResult, type Job } from './jobs.ts';
 import { formatSeconds, ProgressBoard } from './progress.ts';
+import { checkShard, shardAssignment, type Shard, type ShardReport } from './shard.ts';
 import { runJobsInWorkers } from './worker-pool.ts';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -52,6 +54,8 @@ export interface RunOptions {
   prepare?: (experimentIds: string[]) => Promise<void>;
   /** Called once before any job runs (e.g. to check that the output folders can take the results). */
   beforeJobs?: () => void;
+  /** Run only this shard's jobs into the job cache; assemble nothing (runtime/shard.ts). */
+  shard?: Shard | null;
 }
 
 export interface ExperimentOutcome {
@@ -71,8 +75,10 @@ export interface ExperimentOutcome {
 }
 
 export interface RunSummary {
+  /** In a shard run: only the fresh experiments (the stale ones are in `shard`). */
   outcomes: ExperimentOutcome[];
   wallSeconds: number;
+  shard?: ShardReport;
 }
 
 interface Plan {
@@ -82,17 +88,6 @@ interface Plan {
   reason: string | null;
   /** The stored artifact when it is fresh (read once, while planning). */
   fresh: ResultArtifact | null;
-}
-
-/** Rough cost of one seed in optimizer steps, to start long jobs first. */
-function costOf(config: unknown): number {
-  const c = config as { pretrain?: { steps: number }; mask?: { steps: number } };
-  return (c.pretrain?.steps ?? 0) + 4 * (c.mask?.steps ?? 0);
-}
-
-/** The parts of one seed's work: the experiment's, or the whole seed as one part. */
-function partsOf(p: Plan): { id: string | null; cost: number }[] {
-  return p.experiment.parts?.(p.config) ?? [{ id: null, cost: costOf(p.config) }];
 }
 
 export function selectExperiments(only: string[] | null): AnyExperiment[] {
@@ -108,6 +103,7 @@ export function integrityProblems(dir: string, artifact: ResultArtifact): string
 
 export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
   if (!profileNameSchema.safeParse(opts.profile).success) throw new UserError(`unknown profile "${opts.profile}" (expected ci, quick or paper)`);
+  if (opts.shard) checkShard(opts.shard);
   const lock = acquireRunLock([opts.resultsDir, opts.cacheDir]);
   try {
     return await runLocked(opts);
@@ -180,7 +176,14 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   for (const p of plans) {
     const dir = experimentDir(opts.resultsDir, opts.profile, p.experiment.id);
     if (!p.fresh) {
-      board.log(`• ${p.experiment.id}: stale — ${p.reason}; running ${p.config.seeds.length} seeds on profile ${opts.profile}`);
+      const which = opts.shard ? ` (the jobs of shard ${opts.shard.index}/${opts.shard.count})` : '';
+      board.log(`• ${p.experiment.id}: stale — ${p.reason}; running ${p.config.seeds.length} seeds${which} on profile ${opts.profile}`);
+      continue;
+    }
+    if (opts.shard) {
+      // A shard run writes into the job cache only, so a fresh artifact is not even re-derived.
+      board.log(`✓ ${p.experiment.id}: fresh (cache key ${p.fresh.provenance.cache.key.slice(0, 12)}), nothing to run`);
+      outcomes.push(summaryOf(p.experiment.id, 'fresh', 'cache key matches', 0, [], p.fresh.findings, dir));
       continue;
     }
     // Fresh numbers; are the derived parts (findings, notes, pictures) still what the code derives from them?
@@ -202,34 +205,44 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
 
   const stale = plans.filter((p) => p.reason !== null);
   if (stale.length) {
-    refuseDirty();
+    // A shard run publishes nothing; the run that assembles its jobs is refused instead.
+    if (!opts.shard) refuseDirty();
     opts.beforeJobs?.();
   }
   if (stale.length && opts.prepare) await opts.prepare(stale.map((p) => p.experiment.id));
   // A stale artifact's key must be complete before its jobs are keyed by it.
   const keys = new Map<string, CacheKey>();
-  for (const p of stale) {
-    const f = await currentKeyOf({ ...fctx, dataReady: async () => true }, p.experiment, null, true);
-    if (f.current.numerics === null || f.current.data === null) throw new UserError(`${p.experiment.id}: cannot run: ${f.unknown.join('; ')}`);
-    keys.set(p.experiment.id, completeKey(f.current, null));
-  }
+  for (const p of stale) keys.set(p.experiment.id, await completeKeyOf(fctx, p.experiment, 'run'));
 
-  // Jobs: the seeds (and parts) of stale experiments that the job cache does not hold yet.
+  // Jobs: the seeds (and parts) of stale experiments that the job cache does not hold yet
+  // (in a shard run: of those, the shard's own; the others' missing ones are reported).
   const jobs: Job[] = [];
   const reused = new Map<string, number[]>();
   const logCache = (line: string) => board.log(`  ${line}`);
+  const owners = opts.shard ? shardAssignment(opts.profile, opts.shard.count) : null;
+  const shardCached: string[] = [];
+  const leftTo = new Map<number, string[]>();
   for (const p of stale) {
     const key = keys.get(p.experiment.id)!.key;
-    for (const seed of p.config.seeds) {
-      let allCached = true;
-      for (const part of partsOf(p)) {
-        const outFile = jobFile(opts.cacheDir, p.experiment.id, opts.profile, key, seed, part.id);
-        if (!opts.force && readJobResult(outFile, logCache)) continue;
-        allCached = false;
-        jobs.push({ id: jobId(p.experiment.id, seed, part.id), experiment: p.experiment.id, profile: opts.profile, seed, part: part.id, outFile, cost: part.cost });
+    const running = new Set<number>();
+    for (const { seed, part, cost } of jobsOf(p.experiment, p.config)) {
+      const id = jobId(p.experiment.id, seed, part);
+      const outFile = jobFile(opts.cacheDir, p.experiment.id, opts.profile, key, seed, part);
+      const owner = owners?.get(id) ?? null;
+      const mine = owner === null || owner === opts.shard!.index;
+      const cached = (!opts.force || !mine) && readJobResult(outFile, mine ? logCache : undefined) !== null;
+      if (!mine) {
+        if (!cached) leftTo.set(owner!, [...(leftTo.get(owner!) ?? []), id]);
+        continue;
       }
-      if (allCached) reused.set(p.experiment.id, [...(reused.get(p.experiment.id) ?? []), seed]);
+      if (cached) {
+        shardCached.push(id);
+        continue;
+      }
+      running.add(seed);
+      jobs.push({ id, experiment: p.experiment.id, profile: opts.profile, seed, part, outFile, cost });
     }
+    reused.set(p.experiment.id, p.config.seeds.filter((seed) => !running.has(seed)));
   }
   const jobTimes = new Map<string, { start: number; end: number }>();
   const callbacks = {
@@ -261,10 +274,15 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
       board.clear();
     }
   }
+  if (opts.shard) {
+    const remaining = [...leftTo].sort(([a], [b]) => a - b).map(([shard, ids]) => ({ shard, jobs: ids }));
+    const shard = { shard: opts.shard, ran: jobs.map((j) => j.id), cached: shardCached, remaining };
+    return { outcomes, wallSeconds: opts.now() - start, shard };
+  }
 
   for (const p of stale) {
     const key = keys.get(p.experiment.id)!;
-    const results = p.config.seeds.map((seed) => partsOf(p).map((part) => readJobResult(jobFile(opts.cacheDir, p.experiment.id, opts.profile, key.key, seed, part.id), logCache)));
+    const results = p.config.seeds.map((seed) => partsOf(p.experiment, p.config).map((part) => readJobResult(jobFile(opts.cacheDir, p.experiment.id, opts.profile, key.key, seed, part.id), logCache)));
     if (results.flat().some((r) => r === null)) throw new Error(`missing job output for ${p.experiment.id}`);
     const outputs = results.map((parts) => mergeParts(parts.map((r) => r!.output)));
     const backend = results[0][0]!.backend;

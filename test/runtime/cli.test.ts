@@ -1,6 +1,7 @@
 // The CLIs reject bad input with one line on stderr and exit 2, and write
 // nothing: flags, folders that are files, read-only or full, a backend that is
-// not installed, and broken dataset files (checked before any job starts).
+// not installed, and broken dataset files (checked before any job starts);
+// bad --shard values and job bundles that merge refuses.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backendInstalled } from '../../experiments/runtime/backend.ts';
 import { readTarFile } from '../../experiments/data/images/tar.ts';
+import { encodeJobResult, jobFile, type JobResult } from '../../experiments/runtime/jobs.ts';
 import { useSharedData } from '../helpers/shared-data.ts';
 
 const REPO = join(import.meta.dirname, '../..');
@@ -55,6 +57,12 @@ describe('experiments CLI: flags', () => {
     [['--workers', '-1'], /--workers: "-1" is not a non-negative integer/],
     [['--workers=-1'], /--workers: "-1" is not a non-negative integer/],
     [['--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--shard', '0/2'], /^error: --shard: "0\/2" names shard 0, but there are shards 1 to 2$/],
+    [['--shard', '3/2'], /^error: --shard: "3\/2" names shard 3, but there are shards 1 to 2$/],
+    [['--shard', 'x'], /^error: --shard: "x" is not i\/n \(shard i of n, e\.g\. 1\/2\)$/],
+    [['--shard', '1/0'], /^error: --shard: "1\/0" has no shards/],
+    [['--shard='], /^error: --shard: "" is not i\/n/],
+    [['shards'], /^error: unknown command "shards" \(expected export or merge/],
     [['--profile', 'ci', '--only', 'permuted-mnist', '--offline', '--data-dir', '/nonexistent-data'], /MNIST not found: looked for \/nonexistent-data\/mnist/],
   ])('%j → one-line error, exit 2, nothing written', (args, message) => {
     const r = run('experiments/cli.ts', [...args, '--results-dir', results, '--cache-dir', join(results, 'cache')]);
@@ -233,5 +241,49 @@ describe('data CLI', () => {
     const out = execFileSync('npx', ['tsx', 'experiments/data-cli.ts', 'status', '--data-dir', empty], { cwd: REPO, encoding: 'utf8' });
     expect(out).toContain(`data directory: ${empty} (given on the command line)`);
     expect(out).toMatch(/MNIST: +missing/);
+  });
+});
+
+describe('experiments CLI: export and merge refuse bad input in one line, writing nothing', () => {
+  // A job bundle made by hand: one entry, add-mul seed 1 on the ci profile (no training needed).
+  const backend = { name: 'cpu', package: '@tensorflow/tfjs-core', kernels: 'js', simd: false, skipped: [] } as JobResult['backend'];
+  const output: JobResult['output'] = {
+    seed: 1,
+    pretrain: [{ seed: 1, variant: 'normal', evalSet: '+', accuracy: 0.9, steps: 10, finalLoss: 0.25 }],
+    accuracy: [{ seed: 1, variant: 'normal', column: 'unmasked', evalSet: '+', accuracy: 0.9 }],
+    weightsKept: [], overlap: [], confusion: [], histograms: [],
+    masks: [{ variant: 'normal', mask: 'add', layer: 'layer1', shape: [2, 4], packed: new Uint8Array([0b10110001]), kept: 4 }],
+    stages: [{ stage: 'pretrain', seconds: 1.5, steps: 10 }],
+  };
+  const key = 'ab'.repeat(32);
+  const bundle = (job: string, seed = 1) => JSON.stringify({ format: 'modularity-job-bundle', version: 1, entries: [{ experiment: 'add-mul', profile: 'ci', key, seed, part: null, job }] });
+  const merge = (root: string, ...files: string[]) => run('experiments/cli.ts', ['merge', ...files.map((f) => join(root, f)), '--cache-dir', join(root, 'cache')]);
+
+  it.each([
+    ['plain text', 'hello', /x\.json: not a job bundle \(not JSON: /],
+    ['JSON of another shape', '{"entries":[]}', /x\.json: not a job bundle \(expected \{"format":"modularity-job-bundle"/],
+    ['a bad digest', bundle(encodeJobResult({ backend, output }).replace('"accuracy":0.9', '"accuracy":0.8')), /x\.json: entry 1 \(add-mul#1\): its output does not match its digest \(nothing merged\)$/],
+    ['a seed the profile does not run', bundle(encodeJobResult({ backend, output: { ...output, seed: 9 } }), 9), /x\.json: entry 1 \(add-mul#9\): not a job of add-mul on profile ci/],
+  ])('merge: %s', (_what, text, message) => {
+    const root = temp('cli-merge');
+    writeFileSync(join(root, 'x.json'), text);
+    expectOneLine(merge(root, 'x.json'), message);
+    expect(readdirSync(root)).toEqual(['x.json']);
+  });
+
+  it('merge: a file that is not there; export without --to', () => {
+    const root = temp('cli-merge');
+    expectOneLine(merge(root, 'missing.json'), /missing\.json: cannot be read \(ENOENT\) \(nothing merged\)$/);
+    expectOneLine(run('experiments/cli.ts', ['export', '--profile', 'ci', '--cache-dir', join(root, 'cache')]), /^error: export: --to FILE is required/);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('merge: a valid bundle goes where the run looks for the job', () => {
+    const root = temp('cli-merge');
+    writeFileSync(join(root, 'ok.json'), bundle(encodeJobResult({ backend, output })));
+    const r = merge(root, 'ok.json');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/merged 1 job results into /);
+    expect(existsSync(jobFile(join(root, 'cache'), 'add-mul', 'ci', key, 1, null))).toBe(true);
   });
 });
