@@ -23,6 +23,7 @@ import type { JobContext } from '../../experiments/tasks/experiment.ts';
 import { pretrainMlp } from '../../experiments/train/pretrain-mlp.ts';
 import type { Pass } from '../../experiments/train/passes.ts';
 import { useBackend } from '../helpers/backend.ts';
+import { thrown } from '../helpers/thrown.ts';
 
 const SIZES = [ADD_MUL_INPUTS, 16, 16, ADD_MUL_OUTPUTS];
 const MASK: MaskStageConfig = { steps: 3, batchSize: 8, samples: 4, lr: 1e-2, beta: 1e-4, logitInit: 2, gradClip: 1 };
@@ -35,16 +36,6 @@ beforeAll(async () => {
 
 const ctx = (): JobContext => ({ kernels: active.kernels, progress: () => {}, now: () => 0 });
 const sample = (rng: Rng, n: number) => addMulBatch(rng, n, OPS);
-
-/** The error `fn` throws (the test fails when it throws none). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected an error');
-}
 
 function expectOneLine(err: Error, message: string): void {
   expect(err).toBeInstanceOf(NonFiniteError);

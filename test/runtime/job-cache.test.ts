@@ -11,6 +11,7 @@ import { NonFiniteError, UserError } from '../../experiments/runtime/errors.ts';
 import { readJobResult, writeJobResult, type JobResult } from '../../experiments/runtime/jobs.ts';
 import { runJobsInWorkers } from '../../experiments/runtime/worker-pool.ts';
 import type { SeedOutput } from '../../experiments/tasks/experiment.ts';
+import { thrown } from '../helpers/thrown.ts';
 
 const backend = { name: 'cpu', package: '@tensorflow/tfjs-core', kernels: 'js', simd: false, skipped: [] } as JobResult['backend'];
 
@@ -24,15 +25,6 @@ function output(): SeedOutput {
     masks: [{ variant: 'normal', mask: 'add', layer: 'layer1', shape: [2, 4], packed: new Uint8Array([0b10110001]), kept: 4 }],
     stages: [{ stage: 'pretrain', seconds: 1.5, steps: 10 }],
   };
-}
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected an error');
 }
 
 describe('job cache', () => {
