@@ -5,11 +5,13 @@
 // retraining), and verify does it in memory to check that nothing derived was
 // edited: a flipped verdict or an edited evidence number differs from what the
 // experiment's findings function computes from the artifact's own tables.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { AnyExperiment } from '../tasks/experiment.ts';
 import { assembleArtifact, type AssembledArtifact } from './assemble.ts';
+import { manifestProblems } from './manifest.ts';
+import { maskIntegrity } from './mask-integrity.ts';
 import { reconstructOutputs } from './reconstruct.ts';
 import type { Provenance, ResultArtifact } from './schema.ts';
 
@@ -22,6 +24,24 @@ export async function rederive(
 
 export function readMasksBin(dir: string, artifact: ResultArtifact): Uint8Array {
   return new Uint8Array(readFileSync(join(dir, artifact.maskFile.file)));
+}
+
+/** A file of the artifact folder, or null when it is not there (for derivedDifferences). */
+export function storedFiles(dir: string): (file: string) => Uint8Array | null {
+  return (file) => (existsSync(join(dir, file)) ? new Uint8Array(readFileSync(join(dir, file))) : null);
+}
+
+/**
+ * What makes a stored artifact untrustworthy (it is then recomputed, never
+ * re-derived): a mismatch with its manifest, else masks.bin against its index
+ * and the mask-derived tables. `masksBin` is null when the manifest failed.
+ */
+export function integrityOf(dir: string, artifact: ResultArtifact): { problems: string[]; rowsChecked: number; masksBin: Uint8Array | null } {
+  const manifest = manifestProblems(dir, artifact);
+  if (manifest.length) return { problems: manifest, rowsChecked: 0, masksBin: null };
+  const masksBin = readMasksBin(dir, artifact);
+  const m = maskIntegrity(artifact, masksBin);
+  return { problems: m.problems, rowsChecked: m.rowsChecked, masksBin };
 }
 
 /**

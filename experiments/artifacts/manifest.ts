@@ -5,7 +5,8 @@
 // signature: whoever edits the manifest too defeats it; verify's recomputation
 // of the findings and of the mask-derived tables is the deeper check.)
 // Free of tfjs so the site can use it.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { filesUnder } from './files-under.ts';
 import { join, relative } from 'node:path';
 import { canonicalJson, sha256 } from './digest.ts';
 import type { ResultArtifact } from './schema.ts';
@@ -18,13 +19,6 @@ export function manifestOf(artifact: Pick<ResultArtifact, 'tables' | 'provenance
   return m;
 }
 
-function filesIn(dir: string, base = dir): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? filesIn(p, base) : [relative(base, p).split('\\').join('/')];
-  });
-}
-
 /** Problems with an artifact folder against its manifest, in words; [] when it matches. */
 export function manifestProblems(dir: string, artifact: ResultArtifact): string[] {
   const problems: string[] = [];
@@ -32,7 +26,7 @@ export function manifestProblems(dir: string, artifact: ResultArtifact): string[
   for (const part of ['tables', 'provenance'] as const) {
     if (m[part] !== sha256(canonicalJson(artifact[part]))) problems.push(`result.json "${part}" does not match its manifest digest (edited by hand?)`);
   }
-  const onDisk = existsSync(dir) ? filesIn(dir).filter((f) => f !== RESULT_FILE) : [];
+  const onDisk = existsSync(dir) ? filesUnder(dir).map((f) => relative(dir, f).split('\\').join('/')).filter((f) => f !== RESULT_FILE) : [];
   for (const f of onDisk) if (!(f in m)) problems.push(`${f} is not in the manifest`);
   for (const [f, digest] of Object.entries(m)) {
     if (f === 'tables' || f === 'provenance') continue;

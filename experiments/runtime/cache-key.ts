@@ -90,11 +90,8 @@ export function staleness(stored: CacheKey | null, current: CurrentKey): string 
   return parts.length ? parts.join(', ') : null;
 }
 
-/** The full key once every part is known. */
-export function completeKey(current: CurrentKey, stored: CacheKey | null): CacheKey {
-  // An unknown part can only be unknown while the artifact is fresh (judged on the rest): keep the stored one.
-  return cacheKeyOf({
-    config: current.config, environment: current.environment, code: current.code,
-    numerics: current.numerics ?? stored!.numerics, data: current.data ?? stored!.data,
-  });
+/** The full key; null while a part is unknown. */
+export function completeKey(current: CurrentKey): CacheKey | null {
+  const { numerics, data } = current;
+  return numerics === null || data === null ? null : cacheKeyOf({ ...current, numerics, data });
 }

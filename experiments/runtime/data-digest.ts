@@ -7,8 +7,9 @@
 // therefore makes the artifact stale, and a resumed run cannot mix seeds
 // trained on two datasets (the job cache is keyed by the same key).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { filesUnder } from '../artifacts/files-under.ts';
 import { findCifar10 } from '../data/images/cifar10.ts';
 import { MNIST_FILES } from '../data/images/checksums.ts';
 import { readMaybeGzipped } from '../data/images/gzip.ts';
@@ -19,13 +20,6 @@ export interface DataDigest {
   digest: string;
   /** What was hashed, in words (for messages and provenance). */
   what: string;
-}
-
-function filesUnder(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : 1))
-    .flatMap((e) => (e.isDirectory() ? filesUnder(join(path, e.name)) : e.isFile() ? [join(path, e.name)] : []));
 }
 
 function hashFiles(base: string, files: string[], read: (f: string) => Uint8Array): string {

@@ -67,6 +67,7 @@ export async function currentKeyOf(ctx: FreshnessContext, e: AnyExperiment, stor
  */
 export async function completeKeyOf(ctx: FreshnessContext, e: AnyExperiment, doing: string): Promise<CacheKey> {
   const f = await currentKeyOf({ ...ctx, dataReady: async () => true }, e, null, true);
-  if (f.current.numerics === null || f.current.data === null) throw new UserError(`${e.id}: cannot ${doing}: ${f.unknown.join('; ')}`);
-  return completeKey(f.current, null);
+  const key = completeKey(f.current);
+  if (!key) throw new UserError(`${e.id}: cannot ${doing}: ${f.unknown.join('; ')}`);
+  return key;
 }

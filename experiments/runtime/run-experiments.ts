@@ -9,9 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cpus, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import { assembleArtifact } from '../artifacts/assemble.ts';
-import { derivedDifferences, readMasksBin, rederive } from '../artifacts/derive.ts';
-import { manifestProblems } from '../artifacts/manifest.ts';
-import { maskIntegrity } from '../artifacts/mask-integrity.ts';
+import { derivedDifferences, integrityOf, rederive, storedFiles } from '../artifacts/derive.ts';
 import type { BackendInfo, Finding, ProfileName, Provenance, ResultArtifact } from '../artifacts/schema.ts';
 import { profileNameSchema } from '../artifacts/schema.ts';
 import { experimentDir, readArtifact, writeArtifact } from '../artifacts/store.ts';
@@ -86,19 +84,13 @@ interface Plan {
   config: { seeds: number[] };
   current: CurrentKey;
   reason: string | null;
-  /** The stored artifact when it is fresh (read once, while planning). */
+  /** The stored artifact when it is fresh (read once, while planning), with its masks file. */
   fresh: ResultArtifact | null;
+  masksBin: Uint8Array | null;
 }
 
 export function selectExperiments(only: string[] | null): AnyExperiment[] {
   return only ? only.map(findExperiment) : EXPERIMENTS;
-}
-
-/** Problems that make a stored artifact untrustworthy (then it is recomputed, never re-derived). */
-export function integrityProblems(dir: string, artifact: ResultArtifact): string[] {
-  const manifest = manifestProblems(dir, artifact);
-  if (manifest.length) return manifest;
-  return maskIntegrity(artifact, readMasksBin(dir, artifact)).problems;
 }
 
 export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
@@ -106,6 +98,7 @@ export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
   if (opts.shard) checkShard(opts.shard);
   const lock = acquireRunLock([opts.resultsDir, opts.cacheDir]);
   try {
+    for (const line of lock.notes) opts.write(`  ${line}\n`);
     return await runLocked(opts);
   } finally {
     lock.release();
@@ -154,10 +147,13 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
     const config = experiment.profiles[opts.profile];
     const dir = experimentDir(opts.resultsDir, opts.profile, experiment.id);
     let stored: ResultArtifact | null = null;
+    let masksBin: Uint8Array | null = null;
     let reason: string | null = null;
     try {
       stored = readArtifact(opts.resultsDir, opts.profile, experiment.id);
-      const broken = stored ? integrityProblems(dir, stored) : [];
+      const integrity = stored ? integrityOf(dir, stored) : null;
+      masksBin = integrity?.masksBin ?? null;
+      const broken = integrity?.problems ?? [];
       if (broken.length) {
         reason = `the artifact does not match its own content (${broken[0]}${broken.length > 1 ? `; and ${broken.length - 1} more` : ''}), so it is not trusted`;
         stored = null;
@@ -170,7 +166,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
     reason ??= staleness(stored?.provenance.cache ?? null, f.current);
     if (opts.force && reason === null) reason = 'forced (--force)';
     if (reason === null && f.unknown.length) board.log(`  ${experiment.id}: judged fresh on what could be checked; ${f.unknown.join('; ')}`);
-    plans.push({ experiment, config, current: f.current, reason, fresh: reason === null ? stored : null });
+    plans.push({ experiment, config, current: f.current, reason, fresh: reason === null ? stored : null, masksBin });
   }
 
   for (const p of plans) {
@@ -187,17 +183,16 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
       continue;
     }
     // Fresh numbers; are the derived parts (findings, notes, pictures) still what the code derives from them?
-    const masksBin = readMasksBin(dir, p.fresh);
-    const again = await rederive(p.experiment, p.fresh, masksBin);
-    const diff = derivedDifferences(p.fresh, again, (file) => readIfExists(join(dir, file)));
+    // (Assembled once, with the derivation record it gets if written: the comparison leaves the provenance out.)
+    const provenance = { ...p.fresh.provenance, derivation: { commit: git.commit, dirty: git.dirty, at: new Date().toISOString() } };
+    const assembled = await rederive(p.experiment, p.fresh, p.masksBin!, provenance);
+    const diff = derivedDifferences(p.fresh, assembled, storedFiles(dir));
     if (diff.length === 0) {
       board.log(`✓ ${p.experiment.id}: fresh (cache key ${p.fresh.provenance.cache.key.slice(0, 12)}), reusing the artifact`);
       outcomes.push(summaryOf(p.experiment.id, 'fresh', 'cache key matches', 0, [], p.fresh.findings, dir));
       continue;
     }
     refuseDirty();
-    const provenance = { ...p.fresh.provenance, derivation: { commit: git.commit, dirty: git.dirty, at: new Date().toISOString() } };
-    const assembled = await rederive(p.experiment, p.fresh, masksBin, provenance);
     writeArtifact(opts.resultsDir, opts.profile, assembled);
     board.log(`↻ ${p.experiment.id}: numbers fresh; findings and pictures re-derived by the current code (${diff[0]}${diff.length > 1 ? `; and ${diff.length - 1} more` : ''})`);
     outcomes.push(summaryOf(p.experiment.id, 'rederived', diff[0], 0, [], assembled.artifact.findings, dir));
@@ -301,10 +296,6 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   const order = plans.map((p) => p.experiment.id);
   outcomes.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   return { outcomes, wallSeconds: opts.now() - start };
-}
-
-function readIfExists(path: string): Uint8Array | null {
-  return existsSync(path) ? new Uint8Array(readFileSync(path)) : null;
 }
 
 function provenanceOf(

@@ -9,11 +9,7 @@
 //   freshness  (unless integrity only) the key matches the current config,
 //              numerics fingerprint, data and backend;
 //   findings   every finding expected at this profile holds.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { derivedDifferences, readMasksBin, rederive } from '../artifacts/derive.ts';
-import { manifestProblems } from '../artifacts/manifest.ts';
-import { maskIntegrity } from '../artifacts/mask-integrity.ts';
+import { derivedDifferences, integrityOf, rederive, storedFiles } from '../artifacts/derive.ts';
 import type { Finding, ProfileName, ResultArtifact } from '../artifacts/schema.ts';
 import { experimentDir, readArtifact } from '../artifacts/store.ts';
 import type { AnyExperiment } from '../tasks/experiment.ts';
@@ -81,20 +77,14 @@ async function verifyOne(opts: VerifyOptions, e: AnyExperiment): Promise<VerifyR
   const problems: string[] = [];
   const say = (p: string) => problems.push(`${e.id}: ${p}`);
 
-  const manifest = manifestProblems(dir, artifact);
-  manifest.forEach((p) => say(`integrity: ${p}`));
-  let rowsChecked = 0;
-  if (existsSync(join(dir, artifact.maskFile.file))) {
-    const m = maskIntegrity(artifact, readMasksBin(dir, artifact));
-    m.problems.forEach((p) => say(`integrity: ${p}`));
-    rowsChecked = m.rowsChecked;
-  }
+  const { problems: broken, rowsChecked, masksBin } = integrityOf(dir, artifact);
+  broken.forEach((p) => say(`integrity: ${p}`));
   if (configHash(e.id, opts.profile, artifact.provenance.config) !== artifact.provenance.cache.config) say('integrity: provenance.config does not hash to the config part of its cache key (edited by hand?)');
 
   // Derivation: only meaningful on intact computed parts.
   if (problems.length === 0) {
-    const again = await rederive(e, artifact, readMasksBin(dir, artifact));
-    const diff = derivedDifferences(artifact, again, (f) => (existsSync(join(dir, f)) ? new Uint8Array(readFileSync(join(dir, f))) : null));
+    const again = await rederive(e, artifact, masksBin!);
+    const diff = derivedDifferences(artifact, again, storedFiles(dir));
     diff.forEach((d) => say(`derived part differs from what the code computes from the artifact's tables: ${d} (if the findings code changed on purpose, re-derive with npm run experiments)`));
   }
 
