@@ -8,7 +8,7 @@ import { UserError } from './runtime/errors.ts';
 import { exportJobs, mergeBundles } from './runtime/job-bundle.ts';
 import { checkBackend, checkNotAFile } from './runtime/preflight.ts';
 import { runContext } from './runtime/run-context.ts';
-import { selectExperiments } from './runtime/run-experiments.ts';
+import { selectExperiments } from './tasks/registry.ts';
 
 export const BUNDLE_USAGE = `       npm run experiments -- export --to FILE [--profile NAME] [--only LIST]
                                  [--cache-dir DIR] [--backend NAME] [--data-dir DIR] [--offline]
@@ -35,7 +35,7 @@ export async function exportCommand(argv: string[], experimentsRoot: string): Pr
   if (values.to === undefined || values.to === '') throw new UserError('export: --to FILE is required (where the bundle goes)');
   const profile = parseProfile(values.profile);
   const only = parseList(values.only);
-  if (only) selectExperiments(only);
+  if (only) selectExperiments(only, profile);
   const backend = parseBackend(values.backend);
   const to = resolve(values.to);
   checkNotAFile('--to', dirname(to));

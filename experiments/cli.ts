@@ -13,7 +13,8 @@ import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli
 import { UserError } from './runtime/errors.ts';
 import { checkBackend, checkNotAFile, checkOutputDirs } from './runtime/preflight.ts';
 import { formatSeconds } from './runtime/progress.ts';
-import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
+import { runExperiments } from './runtime/run-experiments.ts';
+import { selectExperiments } from './tasks/registry.ts';
 import { parseShard, shardReportLines } from './runtime/shard.ts';
 import { EXPERIMENTS } from './tasks/registry.ts';
 
@@ -79,7 +80,7 @@ async function main(): Promise<number> {
   const profile = parseProfile(values.profile);
   const backend = parseBackend(values.backend);
   const only = parseList(values.only);
-  if (only) selectExperiments(only); // Validates the names before any work.
+  if (only) selectExperiments(only, profile); // Validates the names before any work.
   const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
   const shard = parseShard(values.shard);
   const resultsDir = resolve(values['results-dir'] ?? 'content/results');
@@ -113,7 +114,7 @@ async function main(): Promise<number> {
   for (const o of summary.outcomes) {
     const what = o.status === 'fresh' ? 'reused (fresh)' : o.status === 'rederived' ? `numbers reused, findings re-derived (${o.reason})` : `ran in ${formatSeconds(o.seconds)} (${o.reason}${o.reusedSeeds.length ? `; seeds ${o.reusedSeeds.join(',')} from the job cache` : ''})`;
     const broken = o.findingsExpectedButFailed.length ? `; NOT HOLDING: ${o.findingsExpectedButFailed.join(', ')}` : '';
-    lines.push(`  ${o.id.padEnd(14)} ${what}; ${o.claims.held}/${o.claims.total} of the paper's claims reproduce, ${o.checks.held}/${o.checks.total} checks hold${broken}`);
+    lines.push(`  ${o.id.padEnd(14)} ${what}; ${o.claims.held}/${o.claims.total} of the paper's claims reproduce, ${o.trends.total ? `${o.trends.held}/${o.trends.total} scale trends hold, ` : ''}${o.checks.held}/${o.checks.total} checks hold${broken}`);
     lines.push(`  ${''.padEnd(14)} → ${o.dir}`);
   }
   lines.push(`  wall time: ${formatSeconds(summary.wallSeconds)}`);

@@ -10,7 +10,8 @@ import { initBackend } from './runtime/backend.ts';
 import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
 import { runContext } from './runtime/run-context.ts';
 import { checkBackend, checkOutputDirs } from './runtime/preflight.ts';
-import { runExperiments, selectExperiments } from './runtime/run-experiments.ts';
+import { runExperiments } from './runtime/run-experiments.ts';
+import { selectExperiments } from './tasks/registry.ts';
 import { verifyArtifacts, type VerifyReport } from './runtime/verify-artifacts.ts';
 import { REPO_ROOT } from './cli.ts';
 
@@ -26,7 +27,7 @@ usage: npm run verify -- [--profile quick] [--only a,b] [--rerun] [--integrity-o
   --integrity-only   no freshness check (no fingerprint runs, no data needed)`;
 
 export function reportLine(r: VerifyReport): string {
-  const c = `${r.claims.held}/${r.claims.total} of the paper's claims reproduce, ${r.checks.held}/${r.checks.total} checks hold`;
+  const c = `${r.claims.held}/${r.claims.total} of the paper's claims reproduce, ${r.trends.total ? `${r.trends.held}/${r.trends.total} scale trends hold, ` : ''}${r.checks.held}/${r.checks.total} checks hold`;
   const extra = [
     r.notApplicable.length && `not applicable: ${r.notApplicable.join(', ')}`,
     r.declaredAfterRun.length && `${r.declaredAfterRun.length} expectations declared after a run had shown the outcome`,
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
   const profile = parseProfile(values.profile);
   const backend = parseBackend(values.backend);
   const only = parseList(values.only);
-  const experiments = selectExperiments(only);
+  const experiments = selectExperiments(only, profile);
   const resultsDir = resolve(values['results-dir'] ?? 'content/results');
   const experimentsRoot = resolve(REPO_ROOT, 'experiments');
   const log = (line: string) => process.stdout.write(`  ${line}\n`);

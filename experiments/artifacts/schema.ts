@@ -13,7 +13,9 @@ export const SCHEMA_VERSION = 2 as const;
 const finite = z.number().finite();
 const fraction = z.number().min(0).max(1);
 
-export const profileNameSchema = z.enum(['ci', 'quick', 'paper']);
+// ci: seconds, exercises every code path; quick: the default, ≤ 2.5 h on 2 cores;
+// long: about 8 h on 2 cores, run in shards; paper: the paper's sizes (a GPU).
+export const profileNameSchema = z.enum(['ci', 'quick', 'long', 'paper']);
 export type ProfileName = z.infer<typeof profileNameSchema>;
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
@@ -209,11 +211,12 @@ export const maskFileEntrySchema = z.object({
 export const findingSchema = z.object({
   id: z.string(),
   /**
-   * claim: one of the paper's headline claims; check: a precondition or sanity
-   * check (the network solves the task, the control mask keeps accuracy). The
-   * site and verify count them apart.
+   * claim: one of the paper's headline claims; trend: a scale finding of this
+   * reproduction (how a quantity moves with width or stage length, declared
+   * before the run); check: a precondition or sanity check (the network solves
+   * the task, the control mask keeps accuracy). The site and verify count them apart.
    */
-  kind: z.enum(['claim', 'check']),
+  kind: z.enum(['claim', 'trend', 'check']),
   /** The claim as we test it, with its threshold, in words. */
   claim: z.string(),
   /** What the paper says, quoted or paraphrased. */

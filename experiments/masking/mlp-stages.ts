@@ -18,12 +18,12 @@ export interface PretrainOutcome {
 }
 
 export function pretrainForSeed(
-  ctx: JobContext, timer: StageTimer, sizes: number[], cfg: PretrainConfig, seed: number, sample: BatchSampler,
+  ctx: JobContext, timer: StageTimer, sizes: number[], cfg: PretrainConfig, seed: number, sample: BatchSampler, stage = 'pretrain',
 ): PretrainOutcome {
   const rng = new Rng(seed, 'pretrain-data');
-  return timer.run('pretrain', cfg.steps, () =>
+  return timer.run(stage, cfg.steps, () =>
     pretrainMlp(ctx.kernels, initMlp(sizes, new Rng(seed, 'init')), cfg, (n) => sample(rng, n),
-      (step) => ctx.progress('pretrain', step, cfg.steps)));
+      (step) => ctx.progress(stage, step, cfg.steps)));
 }
 
 /** Trains each stage's mask on the frozen `params`; returns logits per stage id. */

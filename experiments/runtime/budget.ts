@@ -11,6 +11,8 @@ export const PROFILE_BUDGET_SECONDS: Record<ProfileName, number | null> = {
   // and scan together, 9–10 min for permuted MNIST alone, 55m09s for CIFAR-10
   // alone; their compute sums to 3h35m, 1h48m per worker if perfectly balanced.
   quick: 120 * 60,
+  // Shards of ≤ 2 h each (a developer session's background run), about 8 h in all.
+  long: 8 * 3600,
   // The paper's sizes are meant for a GPU: no budget on a CPU.
   paper: null,
 };

@@ -1,7 +1,7 @@
 // Command-line parsing shared by the CLIs: strict (an unknown flag is an error),
 // with one-line messages.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { ProfileName } from '../artifacts/schema.ts';
+import { profileNameSchema, type ProfileName } from '../artifacts/schema.ts';
 import { BACKEND_CHOICES, type BackendChoice } from './backend.ts';
 import { asUserError, UserError } from './errors.ts';
 
@@ -54,8 +54,9 @@ export function runCli(main: () => Promise<number>): void {
 
 export function parseProfile(value: string | undefined): ProfileName {
   const profile = value ?? 'quick';
-  if (profile !== 'ci' && profile !== 'quick' && profile !== 'paper') throw new UserError(`unknown profile "${profile}" (expected ci, quick or paper)`);
-  return profile;
+  const known = profileNameSchema.safeParse(profile);
+  if (!known.success) throw new UserError(`unknown profile "${profile}" (expected ${profileNameSchema.options.join(', ')})`);
+  return known.data;
 }
 
 export function parseBackend(value: string | undefined): BackendChoice {

@@ -1,7 +1,7 @@
 // Runs one job (one seed, or one part of a seed, of one experiment) in the current process and writes
 // its result to the job cache. Used by worker processes and by the in-process
 // mode (workers = 0).
-import { findExperiment } from '../tasks/registry.ts';
+import { configFor, findExperiment } from '../tasks/registry.ts';
 import type { ActiveBackend } from './backend.ts';
 import { NonFiniteError } from './errors.ts';
 import { writeJobResult, type Job } from './jobs.ts';
@@ -16,7 +16,7 @@ import type { ProgressEvent } from './progress.ts';
 export function executeJob(active: ActiveBackend, job: Job, onProgress: (e: ProgressEvent) => void, now: () => number, clock: () => number = Date.now): void {
   const startedAtMs = clock();
   const experiment = findExperiment(job.experiment);
-  const config = experiment.profiles[job.profile];
+  const config = configFor(experiment, job.profile);
   let last = -Infinity;
   try {
     const output = experiment.runSeed({

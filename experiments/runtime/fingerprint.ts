@@ -25,8 +25,9 @@ export const FINGERPRINT_VERSION = 1;
 /** The run a fingerprint is taken on: the ci profile's first seed. */
 export function fingerprintRun(experiment: AnyExperiment): { config: { seeds: number[] }; seed: number; parts: (string | null)[] } {
   const config = experiment.profiles.ci as { seeds: number[] };
-  const parts = experiment.parts?.(config).map((p) => p.id) ?? [null];
-  return { config, seed: config.seeds[0], parts };
+  const seed = config.seeds[0];
+  const parts = experiment.parts?.(config, seed).map((p) => p.id) ?? [null];
+  return { config, seed, parts };
 }
 
 /** The digest of some seed outputs, without the wall-clock fields. */

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ProfileName, ResultArtifact } from '../artifacts/schema.ts';
 import type { AnyExperiment } from '../tasks/experiment.ts';
+import { configFor } from '../tasks/registry.ts';
 import type { ActiveBackend } from './backend.ts';
 import { codeTextHash, completeKey, configHash, type CacheKey, type CurrentKey } from './cache-key.ts';
 import { dataDigestOf } from './data-digest.ts';
@@ -45,7 +46,7 @@ export async function currentKeyOf(ctx: FreshnessContext, e: AnyExperiment, stor
   const data = ctx.dataDir === null && readsData ? null : dataDigestOf(e.id, e.dataVersion, ctx.dataDir ?? '');
   if (!data) unknown.push(`its dataset is not in ${ctx.dataDir ?? 'a data directory'}, so the data digest was not taken`);
   let numerics: string | null = null;
-  const config = configHash(e.id, ctx.profile, e.profiles[ctx.profile]);
+  const config = configHash(e.id, ctx.profile, configFor(e, ctx.profile));
   const sameCode = stored !== null && stored.provenance.cache.code === code && stored.provenance.cache.environment === environment;
   // Judging a stored artifact, the fingerprint is taken only when nothing cheaper already makes it stale.
   const staleAnyway = !needNumerics && (stored === null || stored.provenance.cache.config !== config || stored.provenance.cache.environment !== environment

@@ -14,14 +14,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { ProfileName } from '../artifacts/schema.ts';
 import { profileNameSchema } from '../artifacts/schema.ts';
-import { EXPERIMENTS } from '../tasks/registry.ts';
+import { configFor, EXPERIMENTS, selectExperiments } from '../tasks/registry.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { UserError } from './errors.ts';
 import { completeKeyOf } from './freshness.ts';
 import { encodeJobResult, jobFile, jobId, jobsOf, parseJobResult, readJobResult, writeJobResult, type JobResult } from './jobs.ts';
 import { acquireRunLock } from './run-lock.ts';
-import { selectExperiments } from './run-experiments.ts';
+import { configOn } from '../tasks/experiment.ts';
 
 const FORMAT = 'modularity-job-bundle';
 
@@ -51,7 +51,7 @@ export async function exportJobs(o: ExportOptions): Promise<number> {
   const lock = acquireRunLock([o.cacheDir]);
   try {
     // Only experiments with job files of this profile at all: the others' keys (a fingerprint run each) are not needed.
-    const selected = selectExperiments(o.only).filter((e) => existsSync(join(o.cacheDir, 'jobs', e.id, o.profile)));
+    const selected = selectExperiments(o.only, o.profile).filter((e) => existsSync(join(o.cacheDir, 'jobs', e.id, o.profile)));
     if (selected.length) await o.prepare?.(selected.map((e) => e.id));
     const backend = await initBackend(o.backend);
     const ctx = { profile: o.profile, experimentsRoot: o.experimentsRoot, cacheDir: o.cacheDir, dataDir: o.dataDir, backend, dataReady: async () => true, log: o.log };
@@ -59,7 +59,7 @@ export async function exportJobs(o: ExportOptions): Promise<number> {
     for (const e of selected) {
       const key = (await completeKeyOf(ctx, e, 'export')).key;
       const [found, missing]: [string[], string[]] = [[], []];
-      for (const { seed, part } of jobsOf(e, e.profiles[o.profile])) {
+      for (const { seed, part } of jobsOf(e, configFor(e, o.profile))) {
         const result = readJobResult(jobFile(o.cacheDir, e.id, o.profile, key, seed, part), o.log);
         (result ? found : missing).push(jobId(e.id, seed, part));
         if (result) entries.push({ experiment: e.id, profile: o.profile, key, seed, part, job: encodeJobResult(result) });
@@ -92,7 +92,8 @@ function checkEntry(raw: unknown, cacheDir: string): Accepted | { id?: string; p
   if (!known.success) return { problem: `unknown profile "${profile}"` };
   const id = jobId(experiment, seed, part);
   // Only jobs the code here would run: this also keeps every path inside the cache folder.
-  if (!jobsOf(e, e.profiles[known.data]).some((j) => j.seed === seed && j.part === part)) return { id, problem: `not a job of ${experiment} on profile ${profile}` };
+  const config = configOn(e, known.data);
+  if (!config || !jobsOf(e, config).some((j) => j.seed === seed && j.part === part)) return { id, problem: `not a job of ${experiment} on profile ${profile}` };
   const checked = parseJobResult(job);
   if ('problem' in checked) return { id, problem: checked.problem };
   if (checked.result.output.seed !== seed) return { id, problem: `its output is seed ${checked.result.output.seed}'s` };

@@ -42,14 +42,13 @@ function costOf(config: unknown): number {
 }
 
 /** The parts of one seed's work: the experiment's, or the whole seed as one part (id null). */
-export function partsOf(experiment: AnyExperiment, config: unknown): (Omit<JobPart, 'id'> & { id: string | null })[] {
-  return experiment.parts?.(config) ?? [{ id: null, cost: costOf(config) }];
+export function partsOf(experiment: AnyExperiment, config: unknown, seed: number): (Omit<JobPart, 'id'> & { id: string | null })[] {
+  return experiment.parts?.(config, seed) ?? [{ id: null, cost: costOf(config) }];
 }
 
-/** Every job of an experiment on a profile's config: each seed (config order) × each part (parts order). */
+/** Every job of an experiment on a profile's config: each seed (config order) × each of its parts (parts order). */
 export function jobsOf(experiment: AnyExperiment, config: { seeds: number[] }): { seed: number; part: string | null; cost: number }[] {
-  const parts = partsOf(experiment, config);
-  return config.seeds.flatMap((seed) => parts.map((p) => ({ seed, part: p.id, cost: p.cost })));
+  return config.seeds.flatMap((seed) => partsOf(experiment, config, seed).map((p) => ({ seed, part: p.id, cost: p.cost })));
 }
 
 export function jobId(experiment: string, seed: number, part: string | null): string {

@@ -14,7 +14,7 @@ import type { BackendInfo, Finding, ProfileName, Provenance, ResultArtifact } fr
 import { profileNameSchema } from '../artifacts/schema.ts';
 import { experimentDir, readArtifact, writeArtifact } from '../artifacts/store.ts';
 import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
-import { EXPERIMENTS, findExperiment } from '../tasks/registry.ts';
+import { configFor, selectExperiments } from '../tasks/registry.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { busySeconds } from './busy-time.ts';
 import { staleness, type CacheKey, type CurrentKey } from './cache-key.ts';
@@ -67,6 +67,7 @@ export interface ExperimentOutcome {
   findingsTotal: number;
   /** The paper's headline claims and the checks, apart. */
   claims: { held: number; total: number };
+  trends: { held: number; total: number };
   checks: { held: number; total: number };
   findingsExpectedButFailed: string[];
   dir: string;
@@ -89,12 +90,9 @@ interface Plan {
   masksBin: Uint8Array | null;
 }
 
-export function selectExperiments(only: string[] | null): AnyExperiment[] {
-  return only ? only.map(findExperiment) : EXPERIMENTS;
-}
 
 export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
-  if (!profileNameSchema.safeParse(opts.profile).success) throw new UserError(`unknown profile "${opts.profile}" (expected ci, quick or paper)`);
+  if (!profileNameSchema.safeParse(opts.profile).success) throw new UserError(`unknown profile "${opts.profile}" (expected ${profileNameSchema.options.join(', ')})`);
   if (opts.shard) checkShard(opts.shard);
   const lock = acquireRunLock([opts.resultsDir, opts.cacheDir]);
   try {
@@ -143,8 +141,8 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
 
   const plans: Plan[] = [];
   const outcomes: ExperimentOutcome[] = [];
-  for (const experiment of selectExperiments(opts.only)) {
-    const config = experiment.profiles[opts.profile];
+  for (const experiment of selectExperiments(opts.only, opts.profile)) {
+    const config = configFor(experiment, opts.profile);
     const dir = experimentDir(opts.resultsDir, opts.profile, experiment.id);
     let stored: ResultArtifact | null = null;
     let masksBin: Uint8Array | null = null;
@@ -277,7 +275,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
 
   for (const p of stale) {
     const key = keys.get(p.experiment.id)!;
-    const results = p.config.seeds.map((seed) => partsOf(p.experiment, p.config).map((part) => readJobResult(jobFile(opts.cacheDir, p.experiment.id, opts.profile, key.key, seed, part.id), logCache)));
+    const results = p.config.seeds.map((seed) => partsOf(p.experiment, p.config, seed).map((part) => readJobResult(jobFile(opts.cacheDir, p.experiment.id, opts.profile, key.key, seed, part.id), logCache)));
     if (results.flat().some((r) => r === null)) throw new Error(`missing job output for ${p.experiment.id}`);
     const outputs = results.map((parts) => mergeParts(parts.map((r) => r!.output)));
     const backend = results[0][0]!.backend;
@@ -337,6 +335,7 @@ function summaryOf(
     findingsHeld: findings.filter((f) => f.holds).length,
     findingsTotal: findings.length,
     claims: { held: of('claim').filter((f) => f.holds).length, total: of('claim').length },
+    trends: { held: of('trend').filter((f) => f.holds).length, total: of('trend').length },
     checks: { held: of('check').filter((f) => f.holds).length, total: of('check').length },
     findingsExpectedButFailed: findings.filter((f) => f.expected && !f.holds).map((f) => f.id),
   };

@@ -11,6 +11,7 @@
 // does not hang on the rough step counts that `cost` is (which ignore model
 // size, and would reshuffle the shards whenever they are tuned).
 import type { ProfileName } from '../artifacts/schema.ts';
+import { configOn } from '../tasks/experiment.ts';
 import { EXPERIMENTS } from '../tasks/registry.ts';
 import { UserError } from './errors.ts';
 import { jobId, jobsOf } from './jobs.ts';
@@ -42,7 +43,7 @@ const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The shard (1-based) of every job of the profile, by job id (jobs.ts jobId). */
 export function shardAssignment(profile: ProfileName, count: number): Map<string, number> {
-  const all = [...EXPERIMENTS].sort((a, b) => byCode(a.id, b.id)).flatMap((e) => jobsOf(e, e.profiles[profile])
+  const all = [...EXPERIMENTS].sort((a, b) => byCode(a.id, b.id)).flatMap((e) => jobsOf(e, configOn(e, profile) ?? { seeds: [] })
     .sort((a, b) => a.seed - b.seed || (a.part === b.part ? 0 : a.part === null ? -1 : b.part === null ? 1 : byCode(a.part, b.part)))
     .map((j) => jobId(e.id, j.seed, j.part)));
   return new Map(all.map((id, k) => [id, (k % count) + 1]));

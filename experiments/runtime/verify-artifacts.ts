@@ -30,6 +30,7 @@ export interface VerifyReport {
   notExpectedButHeld: string[];
   /** The paper's headline claims and the checks, apart. */
   claims: Counts;
+  trends: Counts;
   checks: Counts;
   notApplicable: string[];
   /** Findings whose expectation was declared after a run had shown the outcome. */
@@ -62,7 +63,7 @@ export async function verifyArtifacts(opts: VerifyOptions): Promise<VerifyReport
 }
 
 async function verifyOne(opts: VerifyOptions, e: AnyExperiment): Promise<VerifyReport> {
-  const empty = { findingsHeld: 0, findingsExpected: 0, notExpectedButHeld: [], claims: { held: 0, total: 0 }, checks: { held: 0, total: 0 }, notApplicable: [], declaredAfterRun: [], rowsChecked: 0, unchecked: [] };
+  const empty = { findingsHeld: 0, findingsExpected: 0, notExpectedButHeld: [], claims: { held: 0, total: 0 }, trends: { held: 0, total: 0 }, checks: { held: 0, total: 0 }, notApplicable: [], declaredAfterRun: [], rowsChecked: 0, unchecked: [] };
   const rerun = `rerun: npm run experiments -- --profile ${opts.profile} --only ${e.id}`;
   let artifact: ResultArtifact | null;
   try {
@@ -108,7 +109,7 @@ async function verifyOne(opts: VerifyOptions, e: AnyExperiment): Promise<VerifyR
     findingsHeld: fs.filter((f) => f.expected && f.holds).length,
     findingsExpected: fs.filter((f) => f.expected).length,
     notExpectedButHeld: fs.filter((f) => !f.expected && f.holds).map((f) => f.id),
-    claims: counts(fs, 'claim'), checks: counts(fs, 'check'),
+    claims: counts(fs, 'claim'), trends: counts(fs, 'trend'), checks: counts(fs, 'check'),
     notApplicable: fs.filter((f) => f.verdict === 'n/a').map((f) => f.id),
     declaredAfterRun: fs.filter((f) => f.declared.relative === 'after-run').map((f) => f.id),
     rowsChecked, unchecked,

@@ -69,7 +69,8 @@ export interface Experiment<C extends { seeds: number[] }> {
   id: string;
   title: string;
   question: string;
-  profiles: Record<ProfileName, C>;
+  /** ci and quick always; long and paper where the experiment has settings for them. */
+  profiles: ExperimentProfiles<C>;
   /** Name of the data actually used, for provenance and the page. */
   dataVariant(config: C): string;
   /** Bumped by hand when generated data changes in a way the code hash would not show. */
@@ -77,8 +78,8 @@ export interface Experiment<C extends { seeds: number[] }> {
   masks(config: C): MaskInfo[];
   layers(config: C): LayerInfo[];
   pictures: MaskPicture[];
-  /** The parts of one seed's work; absent: one job per seed, run with part null. */
-  parts?(config: C): JobPart[];
+  /** The parts of one seed's work (a seed may have fewer parts than another); absent: one job per seed, run with part null. */
+  parts?(config: C, seed: number): JobPart[];
   runSeed(ctx: JobContext, config: C, seed: number, part: string | null): SeedOutput;
   /** The findings, from the assembled tables only (verify recomputes them the same way). */
   findings(artifact: ArtifactWithoutFindings, config: C): FindingDraft[];
@@ -88,3 +89,15 @@ export interface Experiment<C extends { seeds: number[] }> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyExperiment = Experiment<any>;
+
+export type ExperimentProfiles<C> = Record<'ci' | 'quick', C> & Partial<Record<'long' | 'paper', C>>;
+
+/** The experiment's config on a profile, or undefined when it has none for it (the long profile is built up experiment by experiment). */
+export function configOn<C extends { seeds: number[] }>(e: Experiment<C>, profile: ProfileName): C | undefined {
+  return e.profiles[profile];
+}
+
+/** The profiles an experiment has settings for, in profile order. */
+export function profilesOf(e: AnyExperiment): ProfileName[] {
+  return (['ci', 'quick', 'long', 'paper'] as const).filter((p) => e.profiles[p] !== undefined);
+}

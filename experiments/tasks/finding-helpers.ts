@@ -71,8 +71,8 @@ export interface Declared {
 
 export interface FindingSpec {
   id: string;
-  /** A headline claim of the paper, or a precondition/sanity check. */
-  kind: 'claim' | 'check';
+  /** A headline claim of the paper, a scale trend of this reproduction (how a quantity moves with width or stage length), or a precondition/sanity check. */
+  kind: 'claim' | 'trend' | 'check';
   claim: string;
   paper: string;
   evidence: Record<string, number>;

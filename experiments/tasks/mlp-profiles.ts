@@ -1,7 +1,6 @@
 // The profiles of the arithmetic MLP experiments, declared in one place: what
 // differs between add/mul and double addition is the quick network's size, its
 // pre-training length and the paper's β.
-import type { ProfileName } from '../artifacts/schema.ts';
 import type { MaskStageConfig } from '../masking/train-mask-stage.ts';
 import type { PretrainConfig } from '../train/pretrain-mlp.ts';
 
@@ -21,7 +20,7 @@ export interface MlpProfileSpec {
   quickPretrainSteps: number;
 }
 
-export function mlpProfiles(spec: MlpProfileSpec): Record<ProfileName, MlpTaskConfig> {
+export function mlpProfiles(spec: MlpProfileSpec): Record<'ci' | 'quick' | 'paper', MlpTaskConfig> {
   // The paper's mask stage: 20k steps, batch 128, K = 4, Adam 1e-2, logits start at 2, clip 1.
   const paperMask: MaskStageConfig = { steps: 20000, batchSize: 128, samples: 4, lr: 1e-2, beta: spec.beta, logitInit: 2, gradClip: 1 };
   return {

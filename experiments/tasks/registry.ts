@@ -3,14 +3,37 @@ import { UserError } from '../runtime/errors.ts';
 import { addMul } from './add-mul.ts';
 import { cifar10 } from './cifar10.ts';
 import { doubleAdd } from './double-add.ts';
-import type { AnyExperiment } from './experiment.ts';
+import type { ProfileName } from '../artifacts/schema.ts';
+import { configOn, profilesOf, type AnyExperiment } from './experiment.ts';
 import { permutedMnist } from './permuted-mnist.ts';
 import { scan } from './scan.ts';
+import { sharingVsWidth } from './sharing-vs-width.ts';
 
-export const EXPERIMENTS: AnyExperiment[] = [addMul, doubleAdd, permutedMnist, scan, cifar10];
+export const EXPERIMENTS: AnyExperiment[] = [addMul, doubleAdd, sharingVsWidth, permutedMnist, scan, cifar10];
 
 export function findExperiment(id: string): AnyExperiment {
   const e = EXPERIMENTS.find((x) => x.id === id);
   if (!e) throw new UserError(`unknown experiment "${id}" (known: ${EXPERIMENTS.map((x) => x.id).join(', ')})`);
   return e;
+}
+
+/**
+ * The experiments a command works on: those named (each must have settings for
+ * the profile), or every one that has them (the long profile is built up
+ * experiment by experiment).
+ */
+export function selectExperiments(only: string[] | null, profile: ProfileName): AnyExperiment[] {
+  if (!only) return EXPERIMENTS.filter((e) => configOn(e, profile) !== undefined);
+  return only.map((id) => {
+    const e = findExperiment(id);
+    if (configOn(e, profile) === undefined) throw new UserError(`${id} has no ${profile} profile (it has ${profilesOf(e).join(', ')})`);
+    return e;
+  });
+}
+
+/** The experiment's config on the profile; selectExperiments has made sure there is one. */
+export function configFor(e: AnyExperiment, profile: ProfileName): { seeds: number[] } {
+  const config = configOn(e, profile);
+  if (config === undefined) throw new UserError(`${e.id} has no ${profile} profile (it has ${profilesOf(e).join(', ')})`);
+  return config;
 }

@@ -1,5 +1,6 @@
 // How a finding's outcome reads. A finding is one of the paper's headline
-// claims or a check (a precondition or sanity check: the network solves the
+// claims, a scale trend of this reproduction (how a quantity moves with
+// width or stage length), or a check (a precondition or sanity check: the network solves the
 // task, the control mask keeps accuracy); its verdict holds, fails, or is not
 // applicable when its premise does not hold. It also records whether this
 // profile was expected to reproduce it (small profiles may be known to be too
@@ -12,7 +13,7 @@ import type { Finding } from '../../experiments/artifacts/schema.ts';
 
 export type FindingKind = Finding['kind'];
 
-export const kindLabel: Record<FindingKind, string> = { claim: 'headline claim', check: 'check' };
+export const kindLabel: Record<FindingKind, string> = { claim: 'headline claim', trend: 'scale trend', check: 'check' };
 
 export interface Declared {
   relative: Finding['declared']['relative'];
@@ -78,6 +79,8 @@ export interface Counts {
 export interface Tally {
   /** The paper's headline claims. */
   claims: Counts;
+  /** Scale trends of this reproduction (how a quantity moves with width or stage length), counted apart. */
+  trends: Counts;
   /** Preconditions and sanity checks, counted apart. */
   checks: Counts;
   /** Findings (claims and checks) whose expectation was declared after a run had shown the outcome. */
@@ -97,6 +100,7 @@ function counts(findings: readonly TallyInput[]): Counts {
 export function tally(findings: readonly TallyInput[]): Tally {
   return {
     claims: counts(findings.filter((f) => f.kind === 'claim')),
+    trends: counts(findings.filter((f) => f.kind === 'trend')),
     checks: counts(findings.filter((f) => f.kind === 'check')),
     declaredAfterRun: findings.filter((f) => f.declared.relative === 'after-run').length,
     findings: findings.length,
@@ -114,8 +118,11 @@ export function addTallies(tallies: readonly Tally[]): Tally {
   });
   const zero: Counts = { total: 0, held: 0, failed: 0, notApplicable: 0, failedNotExpected: 0 };
   return tallies.reduce(
-    (s, t) => ({ claims: add(s.claims, t.claims), checks: add(s.checks, t.checks), declaredAfterRun: s.declaredAfterRun + t.declaredAfterRun, findings: s.findings + t.findings }),
-    { claims: zero, checks: zero, declaredAfterRun: 0, findings: 0 },
+    (s, t) => ({
+      claims: add(s.claims, t.claims), trends: add(s.trends, t.trends), checks: add(s.checks, t.checks),
+      declaredAfterRun: s.declaredAfterRun + t.declaredAfterRun, findings: s.findings + t.findings,
+    }),
+    { claims: zero, trends: zero, checks: zero, declaredAfterRun: 0, findings: 0 },
   );
 }
 
@@ -157,6 +164,12 @@ export function claimsSentence(c: Counts, profile: string): string {
 export function checksSentence(c: Counts): string {
   if (c.total === 0) return 'No checks.';
   return `${c.held} of ${c.total} ${plural(c.total, 'check', 'checks')} ${plural(c.held, 'holds', 'hold')}${restOf(c, plural(c.failed, 'does not', 'do not'))}.`;
+}
+
+/** "2 of 3 scale trends hold (1 does not)."; "" when there are none. */
+export function trendsSentence(c: Counts): string {
+  if (c.total === 0) return '';
+  return `${c.held} of ${c.total} scale ${plural(c.total, 'trend', 'trends')} ${plural(c.held, 'holds', 'hold')}${restOf(c, plural(c.failed, 'does not', 'do not'))}.`;
 }
 
 /** "3 of 8 expectations were declared after a run had shown the outcome." */

@@ -68,7 +68,7 @@ describe('permuted-MNIST conventions agree with the writer', () => {
   });
 
   it('the paper-figure tasks of the paper profile are T2, T4, T6, T8, T10', () => {
-    const paper = writer.masks(writer.profiles.paper).filter((m) => m.variant === 'new-init 2');
+    const paper = writer.masks(writer.profiles.paper!).filter((m) => m.variant === 'new-init 2');
     expect(paper.map((m) => m.label).filter(inPaperFigure)).toEqual(['T2', 'T4', 'T6', 'T8', 'T10']);
   });
 
