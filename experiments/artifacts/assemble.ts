@@ -97,6 +97,7 @@ export async function assembleArtifact(
       overlap: sorted.flatMap((o) => o.overlap),
       confusion: sorted.flatMap((o) => o.confusion),
       ...(sorted.some((o) => o.tokenRemoval) ? { tokenRemoval: sorted.flatMap((o) => o.tokenRemoval ?? []) } : {}),
+      ...(sorted.some((o) => o.curve) ? { curve: sorted.flatMap((o) => o.curve ?? []) } : {}),
       histogram: pooledHistogram(sorted),
     },
     images,

@@ -30,6 +30,7 @@ export function reconstructOutputs(a: ComputedParts, masksBin: Uint8Array): Seed
       pretrain: of(a.tables.pretrain), accuracy: of(a.tables.accuracy), weightsKept: of(a.tables.weightsKept),
       overlap: of(a.tables.overlap), confusion: of(a.tables.confusion),
       ...(a.tables.tokenRemoval ? { tokenRemoval: of(a.tables.tokenRemoval) } : {}),
+      ...(a.tables.curve ? { curve: of(a.tables.curve) } : {}),
       histograms: i === 0 ? [...histograms].map(([mask, counts]) => ({ mask, counts })) : [],
       masks,
       stages: a.provenance.wallSeconds.stages.filter((s) => s.seed === seed).map((s) => ({ stage: s.stage, seconds: s.seconds, steps: s.steps })),

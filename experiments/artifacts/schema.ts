@@ -164,6 +164,25 @@ export const tokenRemovalRowSchema = z.object({
   share: fraction,
 });
 
+/**
+ * One point of a mask stage's training curve (about 20 per stage, plus step 0
+ * and the last step), measured on fixed, cheap subsets with the binary mask of
+ * that step (logit > 0): accuracy on an evaluation set, the kept fraction of a
+ * layer, or a layer's IoU with another mask at the same step.
+ */
+export const curveRowSchema = z.object({
+  seed: z.number().int(),
+  variant: z.string(),
+  mask: z.string(),
+  step: z.number().int().nonnegative(),
+  metric: z.enum(['accuracy', 'kept', 'iou']),
+  /** The evaluation set (accuracy) or the layer (kept, iou). */
+  subject: z.string(),
+  /** iou: the other mask (trained before this one, compared at the same step). */
+  against: z.string().optional(),
+  value: fraction,
+});
+
 export const histogramRowSchema = z.object({
   mask: z.string(),
   /** Bin of sigma(logit): [x0, x1). Counts pooled over seeds and layers. */
@@ -270,6 +289,8 @@ export const resultArtifactSchema = z.object({
     overlap: z.array(overlapRowSchema),
     confusion: z.array(confusionRowSchema).optional(),
     tokenRemoval: z.array(tokenRemovalRowSchema).optional(),
+    /** Training curves of the mask stages (absent in artifacts written before they were recorded). */
+    curve: z.array(curveRowSchema).optional(),
     histogram: z.array(histogramRowSchema),
   }),
   images: z.array(maskImageSchema),
@@ -291,6 +312,7 @@ export type WeightsKeptRow = z.infer<typeof weightsKeptRowSchema>;
 export type OverlapRow = z.infer<typeof overlapRowSchema>;
 export type ConfusionRow = z.infer<typeof confusionRowSchema>;
 export type TokenRemovalRow = z.infer<typeof tokenRemovalRowSchema>;
+export type CurveRow = z.infer<typeof curveRowSchema>;
 export type HistogramRow = z.infer<typeof histogramRowSchema>;
 export type PretrainRow = z.infer<typeof pretrainRowSchema>;
 export type MaskImage = z.infer<typeof maskImageSchema>;

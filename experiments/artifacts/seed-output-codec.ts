@@ -3,7 +3,7 @@
 // bits, written as base64.
 import { z } from 'zod';
 import type { SeedOutput } from '../tasks/experiment.ts';
-import { accuracyRowSchema, confusionRowSchema, overlapRowSchema, pretrainRowSchema, tokenRemovalRowSchema, weightsKeptRowSchema } from './schema.ts';
+import { accuracyRowSchema, confusionRowSchema, curveRowSchema, overlapRowSchema, pretrainRowSchema, tokenRemovalRowSchema, weightsKeptRowSchema } from './schema.ts';
 
 /** The shape of an encoded seed output, checked before a job-cache entry is reused. */
 export const encodedSeedOutputSchema = z.object({
@@ -19,6 +19,7 @@ export const encodedSeedOutputSchema = z.object({
     packed: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/), kept: z.number().int().nonnegative(),
   })),
   tokenRemoval: z.array(tokenRemovalRowSchema).optional(),
+  curve: z.array(curveRowSchema).optional(),
   stages: z.array(z.object({ stage: z.string(), seconds: z.number().finite(), steps: z.number().int() })),
 }).strict();
 

@@ -7,6 +7,7 @@ import type { JobContext } from '../tasks/experiment.ts';
 import { pretrainMlp, type PretrainConfig } from '../train/pretrain-mlp.ts';
 import type { Pass } from '../train/passes.ts';
 import { uploadFrozen } from './frozen-mlp.ts';
+import type { CurveRecorder } from './curve-recorder.ts';
 import type { MaskStageConfig } from './train-mask-stage.ts';
 import { trainMaskStages, type MaskStageSpec } from './train-stages.ts';
 
@@ -29,11 +30,11 @@ export function pretrainForSeed(
 /** Trains each stage's mask on the frozen `params`; returns logits per stage id. */
 export function trainStages(
   ctx: JobContext, timer: StageTimer, params: MlpHostParams, cfg: MaskStageConfig, seed: number,
-  stages: MaskStageSpec<Pass>[], variant: string,
+  stages: MaskStageSpec<Pass>[], variant: string, curve?: CurveRecorder,
 ): Map<string, Float32Array[]> {
   const net = uploadFrozen(ctx.kernels, params);
   try {
-    return trainMaskStages(ctx, timer, net, cfg, seed, stages, variant);
+    return trainMaskStages(ctx, timer, net, cfg, seed, stages, variant, curve);
   } finally {
     net.dispose();
   }

@@ -123,15 +123,24 @@ export class MaskTrainer<Part> {
   }
 }
 
+/** Called with host copies of the logits after the listed steps (0: before the first). */
+export interface StageCheckpoints {
+  steps: readonly number[];
+  at(step: number, logits: Float32Array[]): void;
+}
+
 export function trainMaskStage<Part>(
   kernels: Kernels, model: MaskableModel<Part>, cfg: MaskStageConfig, noiseSeed: number,
-  sampleBatch: (n: number) => Part[], tick: (step: number) => void,
+  sampleBatch: (n: number) => Part[], tick: (step: number) => void, checkpoints?: StageCheckpoints,
 ): MaskStageResult {
   const trainer = new MaskTrainer(kernels, model, cfg, noiseSeed);
   const recentLoss = new TrailingMean();
+  const measured = new Set(checkpoints?.steps ?? []);
   try {
+    if (measured.has(0)) checkpoints!.at(0, trainer.currentLogits());
     for (let step = 1; step <= cfg.steps; step++) {
       recentLoss.push(trainer.step(sampleBatch(cfg.batchSize)));
+      if (measured.has(step)) checkpoints!.at(step, trainer.currentLogits());
       tick(step);
     }
     return { logits: trainer.currentLogits(), finalLoss: recentLoss.mean };

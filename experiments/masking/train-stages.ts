@@ -5,6 +5,7 @@ import { labelKey, mixKey, Rng } from '../runtime/rng.ts';
 import type { StageTimer } from '../runtime/stage-timer.ts';
 import type { JobContext } from '../tasks/experiment.ts';
 import type { MaskableModel } from './maskable-model.ts';
+import type { CurveRecorder } from './curve-recorder.ts';
 import { trainMaskStage, type MaskStageConfig } from './train-mask-stage.ts';
 
 export interface MaskStageSpec<Part> {
@@ -12,12 +13,14 @@ export interface MaskStageSpec<Part> {
   id: string;
   /** A batch of n examples, as the parts the model runs (double addition: two passes). */
   sample: (rng: Rng, n: number) => Part[];
+  /** The full set of logits from the trained ones, where the model trains fewer (CIFAR's frozen output layer); for the curves. */
+  fullLogits?: (trained: Float32Array[]) => Float32Array[];
 }
 
-/** Trains each stage's mask on the frozen `model`; returns logits per stage id. */
+/** Trains each stage's mask on the frozen `model`; returns logits per stage id. With `curve`, each stage's curve is recorded into it. */
 export function trainMaskStages<Part>(
   ctx: JobContext, timer: StageTimer, model: MaskableModel<Part>, cfg: MaskStageConfig, seed: number,
-  stages: MaskStageSpec<Part>[], variant: string,
+  stages: MaskStageSpec<Part>[], variant: string, curve?: CurveRecorder,
 ): Map<string, Float32Array[]> {
   const out = new Map<string, Float32Array[]>();
   for (const stage of stages) {
@@ -25,7 +28,8 @@ export function trainMaskStages<Part>(
     const rng = new Rng(seed, `mask-data:${name}`);
     const result = timer.run(name, cfg.steps, () =>
       trainMaskStage(ctx.kernels, model, cfg, mixKey(seed, labelKey(name)), (n) => stage.sample(rng, n),
-        (step) => ctx.progress(name, step, cfg.steps)));
+        (step) => ctx.progress(name, step, cfg.steps),
+        curve && { steps: curve.steps(cfg.steps), at: (step, logits) => curve.record(stage.id, step, stage.fullLogits?.(logits) ?? logits) }));
     out.set(stage.id, result.logits);
   }
   return out;

@@ -65,6 +65,8 @@ export function mergeParts(outputs: SeedOutput[]): SeedOutput {
     pretrain: cat('pretrain'), accuracy: cat('accuracy'), weightsKept: cat('weightsKept'), overlap: cat('overlap'),
     confusion: cat('confusion'), histograms: cat('histograms'), masks: cat('masks'), stages: cat('stages'),
     tokenRemoval: cat('tokenRemoval'),
+    // Only when a part recorded curves, so that outputs without them assemble as before.
+    ...(outputs.some((o) => o.curve) ? { curve: cat('curve') } : {}),
   };
 }
 

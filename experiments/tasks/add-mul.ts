@@ -5,6 +5,7 @@
 import type { LayerInfo } from '../artifacts/schema.ts';
 import { accuracyTable, type MaskColumn } from '../analysis/accuracy-table.ts';
 import { sigmoidHistogram } from '../analysis/logit-histogram.ts';
+import { mlpCurveRecorder } from '../analysis/mlp-curve.ts';
 import { maskRecords, overlapRows, weightsKeptRows } from '../analysis/mask-tables.ts';
 import { opConfusionRows } from '../analysis/op-confusion.ts';
 import { ADD_MUL_INPUTS, ADD_MUL_OUTPUTS, addMulBatch, addMulEvalSet, OP_SYMBOL, OPS, type Op } from '../data/add-mul-data.ts';
@@ -62,12 +63,14 @@ function runSeed(ctx: Parameters<Experiment<AddMulConfig>['runSeed']>[0], c: Add
   const timer = new StageTimer(ctx.now);
   const ids = layerIds(c);
   const pre = pretrainForSeed(ctx, timer, sizesOf(c), c.pretrain, seed, (rng, n) => addMulBatch(rng, n, OPS));
+  const sets = OPS.map((op) => ({ op, set: addMulEvalSet(op) }));
+  const evalSets = sets.map((s) => ({ evalSet: OP_SYMBOL[s.op], pass: s.set.pass }));
+  const curve = mlpCurveRecorder(pre.params, evalSets, c.curve, { seed, variant: 'normal', layers: ids, compare: [['add', 'mul']] });
   const logits = trainStages(ctx, timer, pre.params, c.mask, seed,
-    ADD_MUL_STAGES.map((s) => ({ id: s.id, sample: (rng, n) => addMulBatch(rng, n, s.ops) })), 'normal');
+    ADD_MUL_STAGES.map((s) => ({ id: s.id, sample: (rng, n) => addMulBatch(rng, n, s.ops) })), 'normal', curve);
   const masks = new Map([...logits].map(([id, l]) => [id, l.map(binarize)]));
   const m = (id: string) => masks.get(id)!;
 
-  const sets = OPS.map((op) => ({ op, set: addMulEvalSet(op) }));
   const columns: MaskColumn[] = [
     { column: 'unmasked', masks: null },
     { column: 'Full', masks: m('control') },
@@ -76,7 +79,7 @@ function runSeed(ctx: Parameters<Experiment<AddMulConfig>['runSeed']>[0], c: Add
     { column: '×', masks: m('mul') },
     { column: '¬×', masks: m('mul').map(invert) },
   ];
-  const table = accuracyTable(pre.params, columns, sets.map((s) => ({ evalSet: OP_SYMBOL[s.op], pass: s.set.pass })), seed, 'normal');
+  const table = accuracyTable(pre.params, columns, evalSets, seed, 'normal');
   const confusion = ['Full', '+', '×'].flatMap((column) => sets.flatMap(({ op, set }) =>
     opConfusionRows(seed, column, OP_SYMBOL[op], table.predictions.get(column)!.get(OP_SYMBOL[op])!, set.pass.n, set.a, set.b)));
 
@@ -92,6 +95,7 @@ function runSeed(ctx: Parameters<Experiment<AddMulConfig>['runSeed']>[0], c: Add
     confusion,
     histograms: ADD_MUL_STAGES.map((s) => ({ mask: s.id, counts: sigmoidHistogram(logits.get(s.id)!, c.histogramBins) })),
     masks: ADD_MUL_STAGES.flatMap((s) => maskRecords('normal', s.id, ids, layerShapes(sizesOf(c)), m(s.id))),
+    curve: curve.rows,
     stages: timer.stages,
   };
 }

@@ -18,6 +18,7 @@ import { binarize, type BinaryMask } from '../masking/binary-mask.ts';
 import { uploadFrozenCnn } from '../masking/frozen-cnn.ts';
 import { withFrozenLogits } from '../masking/frozen-logits.ts';
 import type { MaskStageConfig } from '../masking/train-mask-stage.ts';
+import { CurveRecorder } from '../masking/curve-recorder.ts';
 import { trainMaskStages } from '../masking/train-stages.ts';
 import { cnnShapes, initCnn, type CnnSizes } from '../models/cnn.ts';
 import { labelKey, mixKey, Rng } from '../runtime/rng.ts';
@@ -37,6 +38,13 @@ export interface Cifar10Config {
   removed: number[];
   /** Validation images evaluated (a fixed prefix of the split), or null for all ≈10k. */
   validLimit: number | null;
+  /**
+   * The mask stages' training curves: checkpoints per stage, on a fixed prefix
+   * of this many validation images. Absent: none recorded (ci and quick, until
+   * quick's next rerun: recording them changes the artifact, and its rerun takes
+   * an hour on 2 cores).
+   */
+  curve?: { points: number; images: number };
   histogramBins: number;
 }
 
@@ -66,7 +74,7 @@ const profiles: Record<'ci' | 'quick' | 'paper', Cifar10Config> = {
     seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], channels: [3, 32, 64, 128, 256],
     pretrain: { steps: 20000, batchSize: 128, lr: 1e-3, gradClip: 1, finalLrFactor: 1 },
     mask: { steps: 20000, batchSize: 128, samples: 4, lr: 1e-3, beta: 3e-4, logitInit: 2, gradClip: 1 },
-    removed: ALL_CLASSES, validLimit: null, histogramBins: 20,
+    removed: ALL_CLASSES, validLimit: null, curve: { points: 40, images: 10000 }, histogramBins: 20,
   },
 };
 
@@ -134,9 +142,19 @@ function runSeed(ctx: JobContext, c: Cifar10Config, seed: number): SeedOutput {
     return masks;
   };
 
+  const curveImages = d.valid.subarray(0, Math.min(c.curve?.images ?? 0, d.valid.length));
+  const curve = c.curve && new CurveRecorder({
+    seed, variant: 'normal', points: c.curve.points,
+    layers: LAYER_IDS.map((id, l) => ({ id, tensor: 2 * l })),
+    compare: c.removed.map((r) => [CONTROL, withoutClass(r)]),
+    evaluate: (masks) => {
+      const conf = normaliseRows(cnnConfusion(params, masks, images, curveImages));
+      return CIFAR_CLASSES.map((name, i) => ({ evalSet: name, accuracy: conf[i][i] }));
+    },
+  });
   const model = uploadFrozenCnn(ctx.kernels, params);
   try {
-    const control = trainMaskStages(ctx, timer, model, c.mask, seed, [{ id: CONTROL, sample: (rng, n) => [sampleCifarBatch(d, d.train, rng, n)] }], 'normal').get(CONTROL)!;
+    const control = trainMaskStages(ctx, timer, model, c.mask, seed, [{ id: CONTROL, sample: (rng, n) => [sampleCifarBatch(d, d.train, rng, n)] }], 'normal', curve).get(CONTROL)!;
     const controlMasks = record(CONTROL, control);
     // The output layer (weights and bias, the last two tensors) keeps the control's logits, frozen.
     const frozen = control.map((l, j) => (j >= control.length - 2 ? l : null));
@@ -145,7 +163,8 @@ function runSeed(ctx: JobContext, c: Cifar10Config, seed: number): SeedOutput {
       const pool = trainIndicesWithout(d, removed);
       const wrapped = withFrozenLogits(ctx.kernels, model, frozen, mixKey(seed, labelKey(`frozen:${id}`)));
       try {
-        const trained = trainMaskStages(ctx, timer, wrapped, c.mask, seed, [{ id, sample: (rng, n) => [sampleCifarBatch(d, pool, rng, n)] }], 'normal').get(id)!;
+        const trained = trainMaskStages(ctx, timer, wrapped, c.mask, seed,
+          [{ id, sample: (rng, n) => [sampleCifarBatch(d, pool, rng, n)], fullLogits: (l) => wrapped.fullLogits(l) }], 'normal', curve).get(id)!;
         const masks = record(id, wrapped.fullLogits(trained));
         out.overlap.push(...overlapRows(seed, 'normal', CONTROL, id, LAYER_IDS, weightMasks(controlMasks), weightMasks(masks)));
       } finally {
@@ -155,7 +174,7 @@ function runSeed(ctx: JobContext, c: Cifar10Config, seed: number): SeedOutput {
   } finally {
     model.dispose();
   }
-  return { seed, ...out, stages: timer.stages };
+  return { seed, ...out, ...(curve ? { curve: curve.rows } : {}), stages: timer.stages };
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { LayerInfo } from '../artifacts/schema.ts';
 import { accuracyTable, type MaskColumn } from '../analysis/accuracy-table.ts';
 import { sigmoidHistogram } from '../analysis/logit-histogram.ts';
+import { mlpCurveRecorder } from '../analysis/mlp-curve.ts';
 import { maskRecords, overlapRows, weightsKeptRows } from '../analysis/mask-tables.ts';
 import { DOUBLE_ADD_INPUTS, DOUBLE_ADD_OUTPUTS, doubleAddBatch, doubleAddEvalPass, PAIRS, type PairIndex } from '../data/double-add-data.ts';
 import { binarize, invert, type BinaryMask } from '../masking/binary-mask.ts';
@@ -77,8 +78,9 @@ function runVariant(
   const ids = layerIds(c);
   const stageIds = variant === 'normal' ? ['control', ...PAIR_MASK] : PAIR_MASK;
   const pairsOf = (id: string): PairIndex[] => DOUBLE_ADD_STAGES.find((s) => s.id === id)!.pairs;
+  const curve = mlpCurveRecorder(params, evalSets(), c.curve, { seed, variant, layers: ids, compare: [['pair1', 'pair2']] });
   const logits = trainStages(ctx, timer, params, c.mask, seed,
-    stageIds.map((id) => ({ id, sample: (rng, n) => doubleAddBatch(rng, n, pairsOf(id)) })), variant);
+    stageIds.map((id) => ({ id, sample: (rng, n) => doubleAddBatch(rng, n, pairsOf(id)) })), variant, curve);
   const binary = new Map([...logits].map(([id, l]) => [id, l.map(binarize)]));
   const m = (id: string) => binary.get(id)!;
   const sets = evalSets();
@@ -100,6 +102,7 @@ function runVariant(
       confusion: [],
       histograms: variant === 'normal' ? stageIds.map((id) => ({ mask: id, counts: sigmoidHistogram(logits.get(id)!, c.histogramBins) })) : [],
       masks: stageIds.flatMap((id) => maskRecords(variant, id, ids, layerShapes(sizesOf(c)), m(id))),
+      curve: curve.rows,
     },
   };
 }
@@ -121,6 +124,7 @@ function runSeed(ctx: JobContext, c: DoubleAddConfig, seed: number): SeedOutput 
     confusion: [],
     histograms: normal.output.histograms,
     masks: [...normal.output.masks, ...copied.output.masks],
+    curve: [...normal.output.curve!, ...copied.output.curve!],
     stages: timer.stages,
   };
 }

@@ -4,7 +4,7 @@
 //   profile config → runSeed (one job per seed and part, in a worker process)
 //                  → assemble (tables from all seeds) → findings → artifact
 import type {
-  AccuracyRow, ConfusionRow, LayerInfo, MaskInfo, OverlapRow, PretrainRow, ProfileName,
+  AccuracyRow, ConfusionRow, CurveRow, LayerInfo, MaskInfo, OverlapRow, PretrainRow, ProfileName,
   ResultArtifact, TokenRemovalRow, WeightsKeptRow,
 } from '../artifacts/schema.ts';
 import type { Kernels } from '../masking/kernels/index.ts';
@@ -41,6 +41,8 @@ export interface SeedOutput {
   masks: SeedMask[];
   /** Per-output-token removal rows (SCAN); absent elsewhere. */
   tokenRemoval?: TokenRemovalRow[];
+  /** Training-curve points of the mask stages (masking/curve-recorder.ts); absent where an experiment records none. */
+  curve?: CurveRow[];
   stages: { stage: string; seconds: number; steps: number }[];
 }
 

@@ -2,6 +2,7 @@
 // differs between add/mul and double addition is the quick network's size, its
 // pre-training length and the paper's β.
 import type { MaskStageConfig } from '../masking/train-mask-stage.ts';
+import type { CurveConfig } from '../analysis/mlp-curve.ts';
 import type { PretrainConfig } from '../train/pretrain-mlp.ts';
 
 export interface MlpTaskConfig {
@@ -10,6 +11,8 @@ export interface MlpTaskConfig {
   hidden: number[];
   pretrain: PretrainConfig;
   mask: MaskStageConfig;
+  /** The mask stages' training curves. */
+  curve: CurveConfig;
   histogramBins: number;
 }
 
@@ -30,6 +33,7 @@ export function mlpProfiles(spec: MlpProfileSpec): Record<'ci' | 'quick' | 'pape
       hidden: [32, 32],
       pretrain: { steps: 150, batchSize: 64, lr: 3e-3, gradClip: 1, finalLrFactor: 0.1 },
       mask: { ...paperMask, steps: 250, batchSize: 64 },
+      curve: { points: 4, stride: 101 },
       histogramBins: 20,
     },
     // The default: sized on this 2-core CPU so the network really solves the task
@@ -40,6 +44,9 @@ export function mlpProfiles(spec: MlpProfileSpec): Record<'ci' | 'quick' | 'pape
       hidden: Array(4).fill(spec.quickHidden),
       pretrain: { steps: spec.quickPretrainSteps, batchSize: 128, lr: 3e-3, gradClip: 1, finalLrFactor: 0.1 },
       mask: { ...paperMask, steps: 2000 },
+      // 20 points a stage on every 11th operand pair (910 per set; 11 is prime to the grid's 100, so every
+      // operand value occurs): about 2% of a stage's time.
+      curve: { points: 20, stride: 11 },
       histogramBins: 50,
     },
     // The paper's sweeps (addmul_feedforward_big.yaml, tuple_feedforward_big.yaml): 2000×4, 20k + 20k-step stages, 10 seeds.
@@ -48,6 +55,7 @@ export function mlpProfiles(spec: MlpProfileSpec): Record<'ci' | 'quick' | 'pape
       hidden: [2000, 2000, 2000, 2000],
       pretrain: { steps: 20000, batchSize: 128, lr: 1e-3, gradClip: 1, finalLrFactor: 1 },
       mask: paperMask,
+      curve: { points: 40, stride: 1 },
       histogramBins: 500,
     },
   };

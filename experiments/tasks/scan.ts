@@ -22,6 +22,7 @@ import { INPUT_WORDS, OUTPUT_ACTIONS, OUTPUT_TOKEN_NAMES, SCAN_TOKENS, scanBatch
 import { binarize } from '../masking/binary-mask.ts';
 import { uploadFrozenSeq2Seq, type Seq2SeqPart } from '../masking/frozen-seq2seq.ts';
 import type { MaskStageConfig } from '../masking/train-mask-stage.ts';
+import { CurveRecorder } from '../masking/curve-recorder.ts';
 import { trainMaskStages } from '../masking/train-stages.ts';
 import { initSeq2Seq, maskedShapes, type Seq2SeqHostParams, type Seq2SeqSizes } from '../models/seq2seq.ts';
 import { Rng } from '../runtime/rng.ts';
@@ -41,6 +42,12 @@ export interface ScanConfig {
   testLimit: number | null;
   /** Training examples per split checked under its own mask (the paper: 4,182). */
   trainCheck: number;
+  /**
+   * The mask stages' training curves: checkpoints per stage, on the first
+   * this-many examples of each test subset. Absent: none recorded (ci and
+   * quick, until quick's next rerun: recording them changes the artifact).
+   */
+  curve?: { points: number; examples: number };
   histogramBins: number;
 }
 
@@ -80,6 +87,7 @@ const profiles: Record<'ci' | 'quick' | 'paper', ScanConfig> = {
     mask: { steps: 25000, batchSize: 256, samples: 4, lr: 1e-2, beta: 3e-5, logitInit: 2, gradClip: 5, teacherForcing: 0.5 },
     testLimit: null,
     trainCheck: 4182,
+    curve: { points: 50, examples: 1000 },
     histogramBins: 500,
   },
 };
@@ -161,13 +169,21 @@ function runMasks(ctx: JobContext, c: ScanConfig, seed: number): SeedOutput {
   const pre = train(ctx, timer, c, seed, 'simple', 'pretrain');
   const model = uploadFrozenSeq2Seq(ctx.kernels, pre.params, SCAN_TOKENS, scanBatch);
   const { teacherForcing, ...maskCfg } = c.mask;
+  const read = (t: Parameters<typeof ctx.kernels.read>[0]) => ctx.kernels.read(t);
+  const curveSets = [...evalSetsFor(c).tests].map(([evalSet, examples]) => ({ evalSet, examples: examples.slice(0, c.curve?.examples ?? 0) }));
+  const curve = c.curve && new CurveRecorder({
+    seed, variant: 'normal', points: c.curve.points,
+    layers: ids.map((id, tensor) => ({ id, tensor })),
+    compare: SPLITS.map((split) => ['simple', split]),
+    evaluate: (masks) => curveSets.map((s) => ({ evalSet: s.evalSet, accuracy: maskedAccuracy(pre.params, masks, s.examples, read) })),
+  });
   let logits: Map<string, Float32Array[]>;
   try {
     logits = trainMaskStages<Seq2SeqPart<ScanExample>>(ctx, timer, model, maskCfg, seed, SCAN_STAGES.map((s) => {
       const data = sampler(scanSplit(s.id).train);
       // One teacher-forcing coin per batch, from the stage's data stream.
       return { id: s.id, sample: (rng, n) => [{ examples: data(rng, n), teacherForcing: rng.uniform() < teacherForcing }] };
-    }), 'normal');
+    }), 'normal', curve);
   } finally {
     model.dispose();
   }
@@ -186,6 +202,7 @@ function runMasks(ctx: JobContext, c: ScanConfig, seed: number): SeedOutput {
     tokenRemoval: SPLITS.flatMap((split) => tokenRemovalRows(seed, 'simple', split, OUTPUT_TOKEN_NAMES, c.model.hidden, m('simple')[out], m(split)[out])),
     histograms: SCAN_STAGES.map((s) => ({ mask: s.id, counts: sigmoidHistogram(logits.get(s.id)!, c.histogramBins) })),
     masks: SCAN_STAGES.flatMap((s) => maskRecords('normal', s.id, ids, shapes, m(s.id))),
+    ...(curve ? { curve: curve.rows } : {}),
     stages: timer.stages,
   };
 }

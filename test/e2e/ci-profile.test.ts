@@ -9,6 +9,7 @@ import { readArtifact } from '../../experiments/artifacts/store.ts';
 import { unpackBits } from '../../experiments/masking/binary-mask.ts';
 import { runExperiments, type RunOptions, type RunSummary } from '../../experiments/runtime/run-experiments.ts';
 import { verifyWithFreshness } from '../helpers/verify.ts';
+import { expectCurvesEndAtTables } from '../helpers/curves.ts';
 import { IMAGE_CACHE_ENV } from '../../experiments/data/images/cifar10-data.ts';
 import { resolveDataDir } from '../../experiments/data/images/data-dir.ts';
 import { datasetsFor, ensureDatasets } from '../../experiments/runtime/datasets.ts';
@@ -74,6 +75,13 @@ describe('ci profile, end to end', () => {
       expect(bits.reduce((s, b) => s + b, 0)).toBe(e.kept);
     }
     for (const img of a.images) expect(statSync(join(dir, img.file)).size).toBeGreaterThan(50);
+  });
+
+  it.each(RUNNABLE.map((e) => e.id))('%s: the training curves end where the tables are (last-step IoU and kept = the overlap and weights-kept rows)', (id) => {
+    const a = readArtifact(join(work, 'results'), 'ci', id)!;
+    const curve = a.tables.curve ?? [];
+    if (curve.length === 0) return; // Experiments that record no mask-stage curves on ci (stage-curves.test.ts runs SCAN's and CIFAR-10's).
+    expect(expectCurvesEndAtTables(curve, a.tables.overlap, a.tables.weightsKept)).toBeGreaterThan(0);
   });
 
   it('a second run reuses the fresh artifacts and runs no job', async () => {

@@ -10,3 +10,5 @@ export { transferSharingChart } from './transfer-sharing.ts';
 export { createDocument } from './render.ts';
 export { relativeDropChart } from './relative-drop.ts';
 export { confusionDifferenceChart } from './confusion-difference.ts';
+export { widthSweepChart } from './width-sweep.ts';
+export { curveChart } from './curves.ts';

@@ -1,0 +1,46 @@
+// Training curves of the mask stages: the quantities behind a page's headline
+// claims against mask-training steps (one panel each), the mean over seeds as a
+// line and each seed faintly behind it. Where the paper's stage is longer than
+// ours, the panel says so at its right edge: the reader sees whether a quantity
+// was still moving when our stage ended.
+import * as Plot from '@observablehq/plot';
+import type { ResultArtifact } from '../../../experiments/artifacts/schema.ts';
+import { curvePreset, type CurvePoint } from '../curves.ts';
+import { groupSummary, orderOfAppearance } from '../stats.ts';
+import { chartStyle, panel, serialize, withLegendTitle } from './render.ts';
+
+export function curveChart(artifact: Pick<ResultArtifact, 'tables' | 'layers' | 'experiment'>, document: Document): string {
+  const preset = curvePreset(artifact.experiment, artifact);
+  if (!preset) return '';
+  const panels = orderOfAppearance(preset.points, (p) => p.panel);
+  return panels.map((title) => panel(title, panelPlot(preset.points.filter((p) => p.panel === title), preset.paperSteps, document))).join('');
+}
+
+function panelPlot(points: CurvePoint[], paperSteps: number, document: Document): string {
+  const names = orderOfAppearance(points, (p) => p.series);
+  const means = groupSummary(points, ['series', 'step'], (p) => p.value);
+  const last = Math.max(...points.map((p) => p.step));
+  const beyond = paperSteps > last;
+  const perSeed = points.map((p) => ({ ...p, line: `${p.series}\0${p.seed}` }));
+  const plot = Plot.plot({
+    document,
+    width: chartStyle.width,
+    height: 300,
+    marginLeft: 50,
+    marginRight: beyond ? 150 : 20,
+    style: { fontSize: `${chartStyle.fontSize}px` },
+    x: { domain: [0, beyond ? last : paperSteps], label: 'Mask-training step', grid: true },
+    y: { domain: [0, 1], label: null, grid: true, tickFormat: '.0%' },
+    color: { domain: names, legend: true },
+    marks: [
+      Plot.line(perSeed, { x: 'step', y: 'value', z: 'line', stroke: 'series', strokeOpacity: 0.2, strokeWidth: 1 }),
+      Plot.line(means, { x: 'step', y: 'mean', stroke: 'series', strokeWidth: 2 }),
+      Plot.dot(means, { x: 'step', y: 'mean', fill: 'series', r: 2, title: (d) => `${d.series}, step ${d.step}: ${(100 * d.mean).toFixed(1)}% (mean of ${d.n} seeds)` }),
+      ...(beyond
+        ? [Plot.text([`the paper's stage: ${paperSteps.toLocaleString('en-US')} steps →`], { frameAnchor: 'right', dx: 145, textAnchor: 'end', fill: '#d62728', lineWidth: 10 })]
+        : [Plot.ruleX([paperSteps], { stroke: '#d62728', strokeDasharray: '2,3' })]),
+      Plot.ruleY([0]),
+    ],
+  });
+  return withLegendTitle(serialize(plot), 'Series');
+}
