@@ -154,7 +154,7 @@ function trend(
   const everyWidth = byWidth(points, task, q);
   const series = everyWidth.filter((w) => solves.includes(w.width));
   const label = (w: { width: number; seeds: number }, what: string) =>
-    `${what} at ${w.width} (${w.seeds} seed${w.seeds > 1 ? 's' : ''}${solves.includes(w.width) ? '' : '; not solved, left out'})`;
+    `${what} at ${w.width} (n=${w.seeds}${solves.includes(w.width) ? '' : ', not solved'})`;
   const chance = q === 'hiddenIou' ? byWidth(points, task, 'hiddenChanceIou') : [];
   return finding({
     id: spec.id,
@@ -164,7 +164,7 @@ function trend(
     paper: spec.paper,
     evidence: Object.fromEntries([
       ...everyWidth.map((w) => [label(w, spec.what), w.mean]),
-      ...chance.map((w) => [label(w, 'chance level'), w.mean]),
+      ...chance.map((w) => [label(w, 'chance'), w.mean]),
     ]),
     holds: movesThrough(series.map((w) => w.mean), direction, TOLERANCE),
     notExpected: spec.notExpected,
@@ -204,7 +204,7 @@ export const sharingVsWidth: Experiment<SharingVsWidthConfig> = {
         declared: DECLARED,
         claim: 'At every width the pre-trained network solves its task: ≥ 95% on each evaluation set (mean over seeds). The trends below are read over the widths that do.',
         paper: 'The network must solve the task before its masks mean anything.',
-        evidence: Object.fromEntries(SWEEP_TASKS.flatMap((task) => solvers(task).map((w) => [`${task} ${w.width}: lowest set`, w.mean]))),
+        evidence: Object.fromEntries(SWEEP_TASKS.flatMap((task) => solvers(task).map((w) => [`${task} ${w.width}, lowest set`, w.mean]))),
         holds: SWEEP_TASKS.every((task) => solvers(task).every((w) => w.mean >= 0.95)),
         notExpected: addMulNarrow,
       }),
@@ -216,8 +216,8 @@ export const sharingVsWidth: Experiment<SharingVsWidthConfig> = {
       }),
       trend(points, 'double-add', 'invertedOnOther', 'rises', {
         id: 'double-add-inverted-masks-spare-other-pair-more-with-width',
-        what: 'mean of ¬Pair 1 on pair 2 and ¬Pair 2 on pair 1',
-        claim: 'Double addition: removing one pair\'s weights spares the other pair more as the network widens: the mean of ¬Pair 1 on pair 2 and ¬Pair 2 on pair 1 rises.',
+        what: '¬Pair cells',
+        claim: 'Double addition: removing one pair\'s weights spares the other pair more as the network widens: the ¬Pair cells (the mean of ¬Pair 1 on pair 2 and ¬Pair 2 on pair 1) rise.',
         paper: '¬Pair 1 keeps pair 2 and ¬Pair 2 keeps pair 1 (2000×4).',
       }),
       trend(points, 'add-mul', 'totalShared', 'falls', {
@@ -238,7 +238,7 @@ export const sharingVsWidth: Experiment<SharingVsWidthConfig> = {
         id: `${task}-kept-fraction-falls-with-width`,
         notExpected: task === 'add-mul' ? addMulNarrow : undefined,
         kind: 'check',
-        what: 'kept fraction',
+        what: 'kept',
         claim: `${task === 'add-mul' ? 'Add/mul' : 'Double addition'}: the masks keep a smaller share of the weights as the network widens (what leaves a wider network room for separate circuits).`,
         paper: 'The add/mul FNN-2000 masks keep well under 1% of a hidden layer (weight-count plot axis limit ~2.2×10⁴ per layer).',
       })),

@@ -39,6 +39,8 @@ export function widthSweepChart(artifact: Pick<ResultArtifact, 'tables'>, docume
   const chance = points.map((p) => series(p, panels.find((x) => x.q === 'hiddenIou')!.label, 'hiddenChanceIou', 'chance level'));
   const means = groupSummary([...rows, ...chance], ['panel', 'measure', 'width'], (r) => r.value);
   const widths = points.map((p) => p.width);
+  const dotTitle = (d: (typeof rows)[number]) =>
+    `${d.panel} at ${d.width}, seed ${d.seed}: ${(100 * d.value).toFixed(1)}%${d.solved ? '' : ' (the pre-trained network does not solve the task)'}`;
   const plot = Plot.plot({
     document,
     width: chartStyle.width,
@@ -55,10 +57,9 @@ export function widthSweepChart(artifact: Pick<ResultArtifact, 'tables'>, docume
       Plot.text(panels.map((p) => p.label), { fx: (d) => d, x: PAPER_WIDTH, frameAnchor: 'top', dy: 6, dx: -4, textAnchor: 'end', text: () => 'paper', fill: '#d62728' }),
       Plot.line(means.filter((d) => d.measure === 'measured'), { fx: 'panel', x: 'width', y: 'mean', stroke: 'measure', strokeWidth: 1.5 }),
       Plot.line(means.filter((d) => d.measure === 'chance level'), { fx: 'panel', x: 'width', y: 'mean', stroke: 'measure', strokeDasharray: '5,3', strokeWidth: 1.5 }),
-      Plot.dot(rows, {
-        fx: 'panel', x: 'width', y: 'value', stroke: 'measure', fill: (d) => (d.solved ? 'measure' : 'white'), r: 3.5,
-        title: (d) => `${d.panel} at ${d.width}, seed ${d.seed}: ${(100 * d.value).toFixed(1)}%${d.solved ? '' : ' (the pre-trained network does not solve the task)'}`,
-      }),
+      // Seeds: filled where the pre-trained network solves the task, hollow where it does not.
+      Plot.dot(rows.filter((d) => d.solved), { fx: 'panel', x: 'width', y: 'value', fill: 'measure', r: 3.5, title: dotTitle }),
+      Plot.dot(rows.filter((d) => !d.solved), { fx: 'panel', x: 'width', y: 'value', stroke: 'measure', fill: 'white', r: 3.5, title: dotTitle }),
       Plot.ruleY([0]),
       Plot.axisFx({ anchor: 'top', label: null, lineWidth: 22 }),
     ],
