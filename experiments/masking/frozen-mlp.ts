@@ -17,14 +17,15 @@ export function uploadFrozen(kernels: Kernels, params: MlpHostParams): MaskableM
     size: (pass) => pass.n,
     // Mean cross-entropy per output digit over all passes of the batch.
     lossScale: (passes) => 1 / passes.reduce((a, p) => a + p.n * p.digits, 0),
-    chunkGradient(pass, start, count, samples, lossScale) {
+    biasShapes: shapes.map(([, o]) => [o, 1]),
+    chunkGradient(pass, start, count, samples, lossScale, withBias = false) {
       const layers: DenseWeights[] = samples.map((s, l) => ({ W: s.masked, WT: s.maskedT, b: b[l] }));
       const cache = mlpForward(uploadFeatureMajor(pass.x, inputSize, start, count), layers);
       const out = cache.inputs[cache.inputs.length - 1];
       const loss = digitCrossEntropy(kernels.read(out), out.shape[0], count, pass.rowOffset, pass.digits,
         targetSlice(pass, start, count), lossScale);
-      const g = mlpBackward(cache, tf.tensor(loss.gradT, out.shape, 'float32'), layers, false);
-      return { lossSum: loss.lossSum, dW: g.dW };
+      const g = mlpBackward(cache, tf.tensor(loss.gradT, out.shape, 'float32'), layers, withBias);
+      return { lossSum: loss.lossSum, dW: g.dW, ...(withBias ? { db: g.db } : {}) };
     },
     dispose() {
       for (const t of [...W, ...b]) t.dispose();

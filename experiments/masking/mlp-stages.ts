@@ -8,6 +8,7 @@ import { pretrainMlp, type PretrainConfig } from '../train/pretrain-mlp.ts';
 import type { Pass } from '../train/passes.ts';
 import { uploadFrozen } from './frozen-mlp.ts';
 import type { CurveRecorder } from './curve-recorder.ts';
+import { FrozenGradients, type HostGradients } from './frozen-gradients.ts';
 import type { MaskStageConfig } from './train-mask-stage.ts';
 import { trainMaskStages, type MaskStageSpec } from './train-stages.ts';
 
@@ -16,6 +17,7 @@ export type BatchSampler = (rng: Rng, n: number) => Pass[];
 export interface PretrainOutcome {
   params: MlpHostParams;
   finalLoss: number;
+  lastGrad: HostGradients;
 }
 
 export function pretrainForSeed(
@@ -27,15 +29,25 @@ export function pretrainForSeed(
       (step) => ctx.progress(stage, step, cfg.steps)));
 }
 
-/** Trains each stage's mask on the frozen `params`; returns logits per stage id. */
+/**
+ * Trains each stage's mask on the frozen `params`; returns logits per stage id.
+ * With `clip: 'faithful'`, `lastGrad` (the pre-training's last, clipped
+ * gradient) starts the frozen weights' accumulated gradients (quirk Q1).
+ */
 export function trainStages(
   ctx: JobContext, timer: StageTimer, params: MlpHostParams, cfg: MaskStageConfig, seed: number,
-  stages: MaskStageSpec<Pass>[], variant: string, curve?: CurveRecorder,
+  stages: MaskStageSpec<Pass>[], variant: string, curve?: CurveRecorder, lastGrad?: HostGradients,
 ): Map<string, Float32Array[]> {
   const net = uploadFrozen(ctx.kernels, params);
+  let frozen: FrozenGradients | undefined;
   try {
-    return trainMaskStages(ctx, timer, net, cfg, seed, stages, variant, curve);
+    if (cfg.clip === 'faithful') {
+      if (!lastGrad) throw new Error('clip faithful needs the pre-training\'s last gradient');
+      frozen = new FrozenGradients(ctx.kernels, lastGrad, { W: net.weights.map((w) => w.shape), b: net.biasShapes! });
+    }
+    return trainMaskStages(ctx, timer, net, cfg, seed, stages, variant, curve, frozen);
   } finally {
+    frozen?.dispose();
     net.dispose();
   }
 }

@@ -16,6 +16,7 @@ import { mixKey } from '../runtime/rng.ts';
 import { clipScale } from '../train/clip.ts';
 import { checkGradientSumOfSquares, checkLoss } from '../train/finite.ts';
 import { TrailingMean } from '../train/trailing-mean.ts';
+import type { FrozenGradients } from './frozen-gradients.ts';
 
 export interface MaskStageConfig {
   steps: number;
@@ -27,6 +28,12 @@ export interface MaskStageConfig {
   beta: number;
   logitInit: number;
   gradClip: number;
+  /**
+   * Absent: clip over the mask logits' gradients only ("clean"). 'faithful':
+   * as the official code (quirk Q1), over them and the frozen weights'
+   * accumulated gradients, which the clipping rescales in place.
+   */
+  clip?: 'faithful';
 }
 
 export interface MaskStageResult {
@@ -46,10 +53,13 @@ export class MaskTrainer<Part> {
   private readonly hyper;
   private readonly alpha: number;
   private stepCount = 0;
+  /** The clipping factor of the last step (1: not clipped); the faithful mode's uncontrolled decay shows here. */
+  lastClipScale = 1;
 
   constructor(private readonly kernels: Kernels, private readonly model: MaskableModel<Part>, private readonly cfg: MaskStageConfig,
-    private readonly noiseSeed: number) {
+    private readonly noiseSeed: number, private readonly frozen?: FrozenGradients) {
     if (cfg.batchSize % cfg.samples !== 0) throw new Error(`batch size ${cfg.batchSize} is not divisible by ${cfg.samples} mask samples`);
+    if ((cfg.clip === 'faithful') !== (frozen !== undefined)) throw new Error(`clip ${cfg.clip ?? 'clean'} needs ${frozen ? 'no' : 'the'} frozen weights' gradients`);
     this.alpha = cfg.beta / cfg.batchSize;
     this.hyper = { lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
     this.logits = model.weights.map((w) => ({
@@ -64,11 +74,19 @@ export class MaskTrainer<Part> {
    * samples per tensor; chunk k of a part runs with sample k. Exposed for the
    * tests that check the batch-of-masks path against K single passes.
    */
-  taskGradient(parts: Part[], step: number): { grads: Slot[]; lossSum: number } {
+  taskGradient(parts: Part[], step: number): { grads: Slot[]; lossSum: number; weightGrads?: { dW: tf.Tensor[]; db: tf.Tensor[] } } {
     const K = this.cfg.samples;
     const scale = this.model.lossScale(parts);
     const weights = this.model.weights;
     const grads: Slot[] = weights.map((w) => ({ t: this.kernels.zeros(w.shape) }));
+    // Faithful clipping (quirk Q1) also needs this step's gradient with respect to the raw weights and the biases.
+    const faithful = this.frozen !== undefined;
+    const weightGrads = faithful ? { dW: weights.map((w) => tf.zeros(w.shape)), db: this.model.biasShapes!.map((s) => tf.zeros(s)) } : undefined;
+    const grow = (list: tf.Tensor[], l: number, g: tf.Tensor) => {
+      const next = tf.keep(tf.add(list[l], g));
+      list[l].dispose();
+      list[l] = next;
+    };
     let lossSum = 0;
     tf.tidy(() => {
       const probs = this.logits.map((s) => this.kernels.sigmoid(s.param.t));
@@ -79,14 +97,19 @@ export class MaskTrainer<Part> {
         for (let k = 0; k < K; k++) {
           tf.tidy(() => {
             const samples = weights.map((w, l) => this.kernels.sampleMask(probs[l], w, sampleSeed(this.noiseSeed, step, p, l, k)));
-            const g = this.model.chunkGradient(part, k * chunk, chunk, samples, scale);
+            const g = this.model.chunkGradient(part, k * chunk, chunk, samples, scale, faithful);
             lossSum += g.lossSum;
             samples.forEach((s, l) => this.kernels.accumulateProduct(grads[l], g.dW[l], s.factor));
+            if (weightGrads) {
+              // dLoss/dW = dLoss/dW_eff ⊙ m; m is where W ⊙ m is non-zero (a trained weight is never exactly 0).
+              samples.forEach((s, l) => grow(weightGrads.dW, l, tf.mul(g.dW[l], tf.cast(tf.notEqual(s.masked, 0), 'float32'))));
+              g.db!.forEach((d, l) => grow(weightGrads.db, l, d));
+            }
           });
         }
       });
     });
-    return { grads, lossSum };
+    return { grads, lossSum, ...(weightGrads ? { weightGrads } : {}) };
   }
 
   /**
@@ -97,19 +120,24 @@ export class MaskTrainer<Part> {
    */
   step(parts: Part[]): number {
     this.stepCount++;
-    const { grads, lossSum } = this.taskGradient(parts, this.stepCount);
+    const { grads, lossSum, weightGrads } = this.taskGradient(parts, this.stepCount);
     try {
       const loss = lossSum * this.model.lossScale(parts);
       checkLoss(loss, this.stepCount, this.cfg.steps);
+      if (weightGrads) this.frozen!.add(weightGrads.dW, weightGrads.db);
       tf.tidy(() => {
-        const sumOfSquares = grads.reduce((a, g) => a + this.kernels.sumSquares(g.t, this.alpha), 0);
+        const maskSquares = grads.reduce((a, g) => a + this.kernels.sumSquares(g.t, this.alpha), 0);
+        const sumOfSquares = maskSquares + (this.frozen ? this.frozen.sumSquares() : 0);
         checkGradientSumOfSquares(sumOfSquares, this.stepCount, this.cfg.steps);
         const scale = clipScale(sumOfSquares, this.cfg.gradClip);
+        this.lastClipScale = scale;
+        this.frozen?.scale(scale);
         this.logits.forEach((s, l) => this.kernels.adam(s, grads[l].t, this.hyper, this.alpha, scale));
       });
       return loss;
     } finally {
       for (const g of grads) g.t.dispose();
+      if (weightGrads) tf.dispose([...weightGrads.dW, ...weightGrads.db]);
     }
   }
 
@@ -131,9 +159,9 @@ export interface StageCheckpoints {
 
 export function trainMaskStage<Part>(
   kernels: Kernels, model: MaskableModel<Part>, cfg: MaskStageConfig, noiseSeed: number,
-  sampleBatch: (n: number) => Part[], tick: (step: number) => void, checkpoints?: StageCheckpoints,
+  sampleBatch: (n: number) => Part[], tick: (step: number) => void, checkpoints?: StageCheckpoints, frozen?: FrozenGradients,
 ): MaskStageResult {
-  const trainer = new MaskTrainer(kernels, model, cfg, noiseSeed);
+  const trainer = new MaskTrainer(kernels, model, cfg, noiseSeed, frozen);
   const recentLoss = new TrailingMean();
   const measured = new Set(checkpoints?.steps ?? []);
   try {

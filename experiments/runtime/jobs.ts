@@ -35,15 +35,16 @@ export function jobFile(cacheDir: string, experiment: string, profile: ProfileNa
   return join(cacheDir, 'jobs', experiment, profile, key.slice(0, 16), `seed-${seed}${part === null ? '' : `-${part}`}.json`);
 }
 
-/** Rough cost of one seed in optimizer steps, to start long jobs first. */
-function costOf(config: unknown): number {
+/** Rough cost of one seed in arithmetic-MLP optimizer steps, to start long jobs first. */
+function costOf(experiment: AnyExperiment, config: unknown): number {
+  if (experiment.cost) return experiment.cost(config);
   const c = config as { pretrain?: { steps: number }; mask?: { steps: number } };
   return (c.pretrain?.steps ?? 0) + 4 * (c.mask?.steps ?? 0);
 }
 
 /** The parts of one seed's work: the experiment's, or the whole seed as one part (id null). */
 export function partsOf(experiment: AnyExperiment, config: unknown, seed: number): (Omit<JobPart, 'id'> & { id: string | null })[] {
-  return experiment.parts?.(config, seed) ?? [{ id: null, cost: costOf(config) }];
+  return experiment.parts?.(config, seed) ?? [{ id: null, cost: costOf(experiment, config) }];
 }
 
 /** Every job of an experiment on a profile's config: each seed (config order) × each of its parts (parts order). */

@@ -67,7 +67,7 @@ function runSeed(ctx: Parameters<Experiment<AddMulConfig>['runSeed']>[0], c: Add
   const evalSets = sets.map((s) => ({ evalSet: OP_SYMBOL[s.op], pass: s.set.pass }));
   const curve = mlpCurveRecorder(pre.params, evalSets, c.curve, { seed, variant: 'normal', layers: ids, compare: [['add', 'mul']] });
   const logits = trainStages(ctx, timer, pre.params, c.mask, seed,
-    ADD_MUL_STAGES.map((s) => ({ id: s.id, sample: (rng, n) => addMulBatch(rng, n, s.ops) })), 'normal', curve);
+    ADD_MUL_STAGES.map((s) => ({ id: s.id, sample: (rng, n) => addMulBatch(rng, n, s.ops) })), 'normal', curve, pre.lastGrad);
   const masks = new Map([...logits].map(([id, l]) => [id, l.map(binarize)]));
   const m = (id: string) => masks.get(id)!;
 

@@ -236,6 +236,9 @@ export const cifar10: Experiment<Cifar10Config> = {
     id: LAYER_IDS[l], label: l < 4 ? `Conv ${l + 1} (3×3, ${i / 9}→${o})` : `Output (${i}→${o})`, shape: [i, o],
     role: l < 4 ? 'convolution: rows = 3×3 offset × input channel, columns = output channels' : 'output layer: columns = 10 classes (frozen to the control mask in the removal stages)',
   })),
+  // Measured at quick (2 workers): a CIFAR-10 seed takes about 23 min where an add-mul seed (16k MLP steps) takes 7,
+  // so a CNN step counts as about 6 MLP steps; without this the runner started the CIFAR jobs last.
+  cost: (c) => 6 * (c.pretrain.steps + (1 + c.removed.length) * c.mask.steps),
   pictures: [{ variant: 'normal', a: CONTROL, b: withoutClass(3) }],
   runSeed: (ctx, c, seed) => runSeed(ctx, c, seed),
   findings(a, c) {

@@ -11,6 +11,7 @@ import { mlpCurveRecorder } from '../analysis/mlp-curve.ts';
 import { maskRecords, overlapRows, weightsKeptRows } from '../analysis/mask-tables.ts';
 import { DOUBLE_ADD_INPUTS, DOUBLE_ADD_OUTPUTS, doubleAddBatch, doubleAddEvalPass, PAIRS, type PairIndex } from '../data/double-add-data.ts';
 import { binarize, invert, type BinaryMask } from '../masking/binary-mask.ts';
+import type { HostGradients } from '../masking/frozen-gradients.ts';
 import { pretrainForSeed, trainStages } from '../masking/mlp-stages.ts';
 import { layerShapes, type MlpHostParams } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
@@ -73,14 +74,14 @@ function evalSets(): { evalSet: string; pass: Pass }[] {
 }
 
 function runVariant(
-  ctx: JobContext, timer: StageTimer, c: DoubleAddConfig, seed: number, params: MlpHostParams, variant: 'normal' | 'copy-weight',
+  ctx: JobContext, timer: StageTimer, c: DoubleAddConfig, seed: number, params: MlpHostParams, variant: 'normal' | 'copy-weight', lastGrad: HostGradients,
 ): { output: Omit<SeedOutput, 'seed' | 'pretrain' | 'stages'>; pretrainAccuracy: number[] } {
   const ids = layerIds(c);
   const stageIds = variant === 'normal' ? ['control', ...PAIR_MASK] : PAIR_MASK;
   const pairsOf = (id: string): PairIndex[] => DOUBLE_ADD_STAGES.find((s) => s.id === id)!.pairs;
   const curve = mlpCurveRecorder(params, evalSets(), c.curve, { seed, variant, layers: ids, compare: [['pair1', 'pair2']] });
   const logits = trainStages(ctx, timer, params, c.mask, seed,
-    stageIds.map((id) => ({ id, sample: (rng, n) => doubleAddBatch(rng, n, pairsOf(id)) })), variant, curve);
+    stageIds.map((id) => ({ id, sample: (rng, n) => doubleAddBatch(rng, n, pairsOf(id)) })), variant, curve, lastGrad);
   const binary = new Map([...logits].map(([id, l]) => [id, l.map(binarize)]));
   const m = (id: string) => binary.get(id)!;
   const sets = evalSets();
@@ -110,8 +111,9 @@ function runVariant(
 function runSeed(ctx: JobContext, c: DoubleAddConfig, seed: number): SeedOutput {
   const timer = new StageTimer(ctx.now);
   const pre = pretrainForSeed(ctx, timer, sizesOf(c), c.pretrain, seed, (rng, n) => doubleAddBatch(rng, n, PAIRS));
-  const normal = runVariant(ctx, timer, c, seed, pre.params, 'normal');
-  const copied = runVariant(ctx, timer, c, seed, copyPair2IntoPair1(pre.params), 'copy-weight');
+  const normal = runVariant(ctx, timer, c, seed, pre.params, 'normal', pre.lastGrad);
+  // Each variant's stages start from the pre-training's last gradient (only the faithful clipping reads it).
+  const copied = runVariant(ctx, timer, c, seed, copyPair2IntoPair1(pre.params), 'copy-weight', pre.lastGrad);
   const variants = [{ name: 'normal', r: normal }, { name: 'copy-weight', r: copied }];
   return {
     seed,

@@ -80,6 +80,12 @@ export interface Experiment<C extends { seeds: number[] }> {
   masks(config: C): MaskInfo[];
   layers(config: C): LayerInfo[];
   pictures: MaskPicture[];
+  /**
+   * Rough cost of one seed's job in arithmetic-MLP optimizer steps, so the
+   * runner starts the longest jobs first; absent: pre-training plus four mask
+   * stages' steps (right for the MLPs). Unused when `parts` gives costs.
+   */
+  cost?(config: C): number;
   /** The parts of one seed's work (a seed may have fewer parts than another); absent: one job per seed, run with part null. */
   parts?(config: C, seed: number): JobPart[];
   runSeed(ctx: JobContext, config: C, seed: number, part: string | null): SeedOutput;

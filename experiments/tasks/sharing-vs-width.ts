@@ -106,7 +106,7 @@ function runSeed(ctx: JobContext, c: SharingVsWidthConfig, seed: number, part: s
   const timer = new StageTimer(ctx.now);
   const pre = pretrainForSeed(ctx, timer, sizes, c.tasks[task].pretrain, seed, data.all, `${variant}/pretrain`);
   const logits = trainStages(ctx, timer, pre.params, c.tasks[task].mask, seed,
-    [a, b].map((m) => ({ id: m.id, sample: data.stage[m.id] })), variant);
+    [a, b].map((m) => ({ id: m.id, sample: data.stage[m.id] })), variant, undefined, pre.lastGrad);
   const m = (id: string) => logits.get(id)!.map(binarize);
   const [ma, mb] = [m(a.id), m(b.id)];
   const columns: MaskColumn[] = [

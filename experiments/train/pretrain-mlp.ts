@@ -8,6 +8,7 @@ import { mlpBackward, mlpForward, type DenseWeights, type MlpHostParams, layerSh
 import { clipScale } from './clip.ts';
 import { checkGradientSumOfSquares, checkLoss } from './finite.ts';
 import { TrailingMean } from './trailing-mean.ts';
+import type { HostGradients } from '../masking/frozen-gradients.ts';
 import { digitCrossEntropy } from './digit-loss.ts';
 import { targetSlice, uploadFeatureMajor, type Pass } from './passes.ts';
 
@@ -24,6 +25,8 @@ export interface PretrainResult {
   params: MlpHostParams;
   /** Mean loss over the last 100 steps. */
   finalLoss: number;
+  /** The last step's gradients as clipping left them (what PyTorch's .grad holds afterwards; quirk Q1). */
+  lastGrad: HostGradients;
 }
 
 export function pretrainMlp(
@@ -37,6 +40,7 @@ export function pretrainMlp(
   const W = shapes.map(([i, o], l) => adamOf(init.W[l], [i, o]));
   const b = shapes.map(([, o], l) => adamOf(init.b[l], [o, 1]));
   const recentLoss = new TrailingMean();
+  let lastGrad: HostGradients = { W: [], b: [] };
   try {
     for (let step = 1; step <= cfg.steps; step++) {
       const passes = sampleBatch(cfg.batchSize);
@@ -68,6 +72,10 @@ export function pretrainMlp(
           kernels.adam(W[l], dW![l], hyper, 0, scale);
           kernels.adam(b[l], db![l], hyper, 0, scale);
         });
+        if (step === cfg.steps) {
+          const host = (g: tf.Tensor) => Float32Array.from(kernels.read(g), (v) => v * scale);
+          lastGrad = { W: dW!.map(host), b: db!.map(host) };
+        }
       });
       recentLoss.push(lossSum / totalDigits);
       tick(step);
@@ -77,7 +85,7 @@ export function pretrainMlp(
       W: W.map((s) => Float32Array.from(kernels.read(s.param.t))),
       b: b.map((s) => Float32Array.from(kernels.read(s.param.t))),
     };
-    return { params, finalLoss: recentLoss.mean };
+    return { params, finalLoss: recentLoss.mean, lastGrad };
   } finally {
     for (const s of [...W, ...b]) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
   }
