@@ -14,7 +14,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('site environment', () => {
   it('names a SITE_PROFILE that is not a profile', () => {
-    expect(siteEnvProblem({ SITE_PROFILE: 'bogus' })).toBe('SITE_PROFILE: "bogus" is not a profile (expected ci, quick, paper)');
+    expect(siteEnvProblem({ SITE_PROFILE: 'bogus' })).toBe('SITE_PROFILE: "bogus" is not a profile (expected ci, quick, long, paper)');
     expect(siteEnvProblem({ SITE_PROFILE: 'paper' })).toBeNull();
     expect(siteEnvProblem({})).toBeNull();
     expect(() => readSiteConfig({ SITE_PROFILE: 'bogus' })).toThrow(/^SITE_PROFILE: "bogus" is not a profile/);
@@ -25,7 +25,7 @@ describe('site environment', () => {
       cwd: REPO, encoding: 'utf8',
       env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', SITE_PROFILE: 'bogus', SITE_OUT_DIR: join(out, 'dist'), SITE_CACHE_DIR: join(out, 'cache') },
     });
-    expect(r.stderr.trim()).toBe('error: SITE_PROFILE: "bogus" is not a profile (expected ci, quick, paper)');
+    expect(r.stderr.trim()).toBe('error: SITE_PROFILE: "bogus" is not a profile (expected ci, quick, long, paper)');
     expect(r.stdout.trim()).toBe('');
     expect(r.status).toBe(2);
     expect(readdirSync(out)).toEqual([]);
