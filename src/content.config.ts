@@ -4,6 +4,7 @@
 import { defineCollection } from 'astro:content';
 import type { Loader } from 'astro/loaders';
 import { glob } from 'astro/loaders';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { resultArtifactSchema, type ResultArtifact } from '../experiments/artifacts/schema.ts';
 import { artifactIntegrityError } from './lib/artifact-integrity.ts';
@@ -14,13 +15,13 @@ import { siteConfig } from './lib/site-config.ts';
  * an edited number, mask or picture fails the build with one line naming the
  * artifact (files beside result.json are read afresh on every build, cached or not).
  */
-function checkedResults(inner: Loader): Loader {
+function checkedResults(inner: Loader, dir: string): Loader {
   return {
     name: 'results-with-manifest-check',
     load: async (context) => {
       await inner.load(context);
       for (const entry of context.store.values()) {
-        const error = artifactIntegrityError(path.join(siteConfig.profileDir, entry.id), entry.data as unknown as ResultArtifact);
+        const error = artifactIntegrityError(path.join(dir, entry.id), entry.data as unknown as ResultArtifact);
         if (error) throw new Error(error);
       }
     },
@@ -29,21 +30,28 @@ function checkedResults(inner: Loader): Loader {
 
 // Entry id = the experiment's folder name (<profile>/<experiment>/result.json),
 // so pages and components look an artifact up by experiment id.
-const results = defineCollection({
+const resultsIn = (dir: string, relative: string) => defineCollection({
   loader: checkedResults(
     glob({
       pattern: '*/result.json',
-      base: siteConfig.profileDirRelative,
+      base: relative,
       generateId: ({ entry }) => entry.split('/')[0],
     }),
+    dir,
   ),
   // The project's zod and astro's are the same 3.25.76 install (npm dedupes
   // them), so the writer's schema object is used as is.
   schema: resultArtifactSchema,
 });
 
+const results = resultsIn(siteConfig.profileDir, siteConfig.profileDirRelative);
+// The companion profile's artifacts (quick's: long), shown beside the main ones where they exist.
+const companionResults = siteConfig.companion && existsSync(siteConfig.companion.dir)
+  ? resultsIn(siteConfig.companion.dir, siteConfig.companion.dirRelative)
+  : defineCollection({ loader: () => [], schema: resultArtifactSchema });
+
 const writeups = defineCollection({
   loader: glob({ pattern: '*.mdx', base: 'content/writeups' }),
 });
 
-export const collections = { results, writeups };
+export const collections = { results, companionResults, writeups };

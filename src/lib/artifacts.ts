@@ -33,9 +33,21 @@ export async function getArtifact(experiment: string): Promise<ResultArtifact | 
   return (await getEntry('results', experiment))?.data;
 }
 
+/** The companion profile's artifact of an experiment (quick's: long), or undefined. */
+export async function getCompanionArtifact(experiment: string): Promise<ResultArtifact | undefined> {
+  return (await getEntry('companionResults', experiment))?.data;
+}
+
+/** An artifact of the shown profile, or of its companion. */
+export async function artifactOf(experiment: string, source: ArtifactSource = 'main'): Promise<ResultArtifact | undefined> {
+  return source === 'companion' ? getCompanionArtifact(experiment) : getArtifact(experiment);
+}
+
+export type ArtifactSource = 'main' | 'companion';
+
 /** URL of a raw file of an artifact, as served by src/pages/results/[...path].ts. */
-export function rawFileUrl(experiment: string, file: string): string {
-  return siteUrl(`results/${siteConfig.profile}/${experiment}/${file}`);
+export function rawFileUrl(experiment: string, file: string, profile: string = siteConfig.profile): string {
+  return siteUrl(`results/${profile}/${experiment}/${file}`);
 }
 
 export function experimentUrl(experiment: string): string {

@@ -14,6 +14,11 @@ export interface SiteConfig {
   profileDir: string;
   /** RESULTS_DIR/profile as given (relative), for the content loader. */
   profileDirRelative: string;
+  /**
+   * The profile shown beside the main one where it has an artifact (quick: long,
+   * the same experiments with the paper's stage lengths), or null.
+   */
+  companion: { profile: ProfileName; dir: string; dirRelative: string } | null;
 }
 
 export function readSiteConfig(env: Record<string, string | undefined> = process.env): SiteConfig {
@@ -22,11 +27,13 @@ export function readSiteConfig(env: Record<string, string | undefined> = process
   const profile = profileNameSchema.parse(env.SITE_PROFILE || 'quick');
   const resultsDir = env.RESULTS_DIR || 'content/results';
   const resultsRoot = path.resolve(resultsDir);
+  const companion = profile === 'quick' ? 'long' : null;
   return {
     profile,
     resultsRoot,
     profileDir: path.join(resultsRoot, profile),
     profileDirRelative: path.join(resultsDir, profile),
+    companion: companion && { profile: companion, dir: path.join(resultsRoot, companion), dirRelative: path.join(resultsDir, companion) },
   };
 }
 

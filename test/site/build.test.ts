@@ -5,7 +5,7 @@
 // refuses it. Every build's pages are checked for the Content-Security-Policy, no
 // script and no external load (page-security.ts). The builds run in this one
 // file, one after the other, because concurrent Astro builds share <repo>/.astro.
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHTML } from 'linkedom';
@@ -183,6 +183,19 @@ describe.sequential('site build', () => {
     // The committed results a reader sees (content/results/quick): the real data, not fixtures.
     const site = await buildSite({ name: 'published', profile: 'quick', resultsDir: 'content/results' });
     const pages = await findPages(site.distDir);
+    // Where a long artifact is committed, its experiment's page shows that run in a section of its own (findings with
+    // their own anchors, its curves), and the home page's card links to it with the long profile's tally.
+    const longDir = path.join(repoRoot, 'content/results/long');
+    const longIds = existsSync(longDir) ? readdirSync(longDir).filter((d) => existsSync(path.join(longDir, d, 'result.json'))) : [];
+    const home = parseHTML(readFileSync(path.join(site.distDir, 'index.html'), 'utf8')).document;
+    for (const id of longIds) {
+      const { document } = parseHTML(readFileSync(path.join(site.distDir, `experiments/${id}/index.html`), 'utf8'));
+      const section = document.querySelector('#profile-long')!;
+      expect(section, id).not.toBeNull();
+      expect(section.querySelectorAll('tr[id^="finding-long-"]').length, id).toBeGreaterThan(0);
+      expect(section.querySelector('figure[data-chart="curves"] svg'), id).not.toBeNull();
+      expect(home.querySelector(`[data-experiment="${id}"] [data-tally="companion"]`)?.textContent, id).toMatch(/in the long profile/);
+    }
     expect(pages).toEqual(expect.arrayContaining(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/permuted-mnist/', 'experiments/scan/', 'method/']));
     expect(await siteSecurityProblems(site.distDir, CONTENT_SECURITY_POLICY)).toEqual([]);
     if (!hasChromium) return;
