@@ -16,17 +16,20 @@ export const SWEEP_MASKS: Record<SweepTask, { id: string; label: string; evalSet
   'double-add': [{ id: 'pair1', label: 'Pair 1', evalSet: 'Pair 1' }, { id: 'pair2', label: 'Pair 2', evalSet: 'Pair 2' }],
 };
 
-export function sweepVariant(task: SweepTask, width: number, depth: number): string {
-  return `${task} ${width}×${depth}`;
+export type ClipMode = 'clean' | 'faithful';
+
+/** "add-mul 512×4"; with a clipping mode (the clipping comparison): "add-mul 384×4, faithful clipping". */
+export function sweepVariant(task: SweepTask, width: number, depth: number, clip?: ClipMode): string {
+  return `${task} ${width}×${depth}${clip ? `, ${clip} clipping` : ''}`;
 }
 
 export function sweepLayerId(variant: string, layer: number): string {
   return `${variant}/layer${layer + 1}`;
 }
 
-export function parseSweepVariant(variant: string): { task: SweepTask; width: number; depth: number } | null {
-  const m = /^(add-mul|double-add) (\d+)×(\d+)$/.exec(variant);
-  return m ? { task: m[1] as SweepTask, width: Number(m[2]), depth: Number(m[3]) } : null;
+export function parseSweepVariant(variant: string): { task: SweepTask; width: number; depth: number; clip?: ClipMode } | null {
+  const m = /^(add-mul|double-add) (\d+)×(\d+)(?:, (clean|faithful) clipping)?$/.exec(variant);
+  return m ? { task: m[1] as SweepTask, width: Number(m[2]), depth: Number(m[3]), ...(m[4] ? { clip: m[4] as ClipMode } : {}) } : null;
 }
 
 /** What one seed's masks at one width show. */
@@ -34,6 +37,8 @@ export interface SweepPoint {
   task: SweepTask;
   width: number;
   seed: number;
+  /** Set in the clipping comparison only. */
+  clip?: ClipMode;
   /** The unmasked network's lowest accuracy over the task's evaluation sets. */
   pretrainMin: number;
   /** Σ|a ∧ b| / Σ|a| over all layers (a = + or pair 1): the paper's "total shared" (paper-method §2.4). */
@@ -59,12 +64,12 @@ const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
 
 /** Every sweep point in the tables, ordered by task, width, seed. */
 export function sweepPoints(tables: Tables): SweepPoint[] {
-  const keys = new Map<string, { task: SweepTask; width: number; seed: number; variant: string }>();
+  const keys = new Map<string, { task: SweepTask; width: number; seed: number; variant: string; clip?: ClipMode }>();
   for (const r of tables.weightsKept) {
     const v = parseSweepVariant(r.variant);
-    if (v) keys.set(`${r.variant}\0${r.seed}`, { task: v.task, width: v.width, seed: r.seed, variant: r.variant });
+    if (v) keys.set(`${r.variant}\0${r.seed}`, { task: v.task, width: v.width, seed: r.seed, variant: r.variant, ...(v.clip ? { clip: v.clip } : {}) });
   }
-  const points = [...keys.values()].map(({ task, width, seed, variant }): SweepPoint => {
+  const points = [...keys.values()].map(({ task, width, seed, variant, clip }): SweepPoint => {
     const [a, b] = SWEEP_MASKS[task];
     const kept = tables.weightsKept.filter((r) => r.seed === seed && r.variant === variant);
     const overlap = tables.overlap.filter((r) => r.seed === seed && r.variant === variant && r.a === a.id && r.b === b.id);
@@ -80,7 +85,7 @@ export function sweepPoints(tables: Tables): SweepPoint[] {
     const hiddenRows = overlap.filter((r) => hidden.includes(r.layer));
     const pretrain = tables.pretrain.filter((r) => r.seed === seed && r.variant === variant).map((r) => r.accuracy);
     return {
-      task, width, seed,
+      task, width, seed, ...(clip ? { clip } : {}),
       pretrainMin: Math.min(...pretrain),
       totalShared: keptOf(a.id) === 0 ? 0 : sum(overlap.map((r) => r.intersection)) / keptOf(a.id),
       hiddenIou: mean(hiddenRows.map((r) => r.iou)),
@@ -90,7 +95,8 @@ export function sweepPoints(tables: Tables): SweepPoint[] {
       invertedOnOther: [acc(`¬${a.label}`, b.evalSet), acc(`¬${b.label}`, a.evalSet)],
     };
   });
-  return points.sort((p, q) => (p.task < q.task ? -1 : p.task > q.task ? 1 : p.width - q.width || p.seed - q.seed));
+  const order = (p: SweepPoint) => `${p.task}\0${p.clip ?? ''}`;
+  return points.sort((p, q) => (order(p) < order(q) ? -1 : order(p) > order(q) ? 1 : p.width - q.width || p.seed - q.seed));
 }
 
 export type SweepQuantity = 'totalShared' | 'hiddenIou' | 'hiddenChanceIou' | 'keptFraction' | 'invertedOnOther' | 'pretrainMin';

@@ -2,6 +2,7 @@
 import { UserError } from '../runtime/errors.ts';
 import { addMul } from './add-mul.ts';
 import { cifar10 } from './cifar10.ts';
+import { clipFidelity } from './clip-fidelity.ts';
 import { doubleAdd } from './double-add.ts';
 import type { ProfileName } from '../artifacts/schema.ts';
 import { configOn, profilesOf, type AnyExperiment } from './experiment.ts';
@@ -9,7 +10,7 @@ import { permutedMnist } from './permuted-mnist.ts';
 import { scan } from './scan.ts';
 import { sharingVsWidth } from './sharing-vs-width.ts';
 
-export const EXPERIMENTS: AnyExperiment[] = [addMul, doubleAdd, sharingVsWidth, permutedMnist, scan, cifar10];
+export const EXPERIMENTS: AnyExperiment[] = [addMul, doubleAdd, sharingVsWidth, clipFidelity, permutedMnist, scan, cifar10];
 
 export function findExperiment(id: string): AnyExperiment {
   const e = EXPERIMENTS.find((x) => x.id === id);

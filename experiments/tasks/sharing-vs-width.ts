@@ -7,21 +7,17 @@
 // One job per (task, width, seed), so the worker pool balances them and a
 // width may have fewer seeds than another (the widest are the dearest).
 import type { LayerInfo, MaskInfo } from '../artifacts/schema.ts';
-import { accuracyTable, type EvalSet, type MaskColumn } from '../analysis/accuracy-table.ts';
-import { maskRecords, overlapRows, weightsKeptRows } from '../analysis/mask-tables.ts';
 import {
   byWidth, movesThrough, SWEEP_MASKS, SWEEP_TASKS, sweepLayerId, sweepPoints, sweepVariant,
   type SweepPoint, type SweepQuantity, type SweepTask,
 } from '../analysis/width-sweep.ts';
-import { ADD_MUL_INPUTS, ADD_MUL_OUTPUTS, addMulBatch, addMulEvalSet, OPS } from '../data/add-mul-data.ts';
-import { DOUBLE_ADD_INPUTS, DOUBLE_ADD_OUTPUTS, doubleAddBatch, doubleAddEvalPass, PAIRS } from '../data/double-add-data.ts';
-import { binarize, invert } from '../masking/binary-mask.ts';
-import { pretrainForSeed, trainStages, type BatchSampler } from '../masking/mlp-stages.ts';
+import { pretrainForSeed } from '../masking/mlp-stages.ts';
 import type { MaskStageConfig } from '../masking/train-mask-stage.ts';
 import { layerShapes } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import type { PretrainConfig } from '../train/pretrain-mlp.ts';
 import { addMul } from './add-mul.ts';
+import { probeMasks, sizesOf, TASK_DATA } from './arithmetic-probe.ts';
 import { doubleAdd } from './double-add.ts';
 import type { Experiment, ExperimentProfiles, JobContext, JobPart, SeedOutput } from './experiment.ts';
 import { finding, knownNotToHoldAt, type Declared, type FindingDraft } from './finding-helpers.ts';
@@ -40,27 +36,6 @@ export interface SharingVsWidthConfig {
   /** Pre-training and mask stages per task: the task's own experiment's, the same at every width. */
   tasks: Record<SweepTask, { pretrain: PretrainConfig; mask: MaskStageConfig }>;
 }
-
-const IO: Record<SweepTask, { inputs: number; outputs: number }> = {
-  'add-mul': { inputs: ADD_MUL_INPUTS, outputs: ADD_MUL_OUTPUTS },
-  'double-add': { inputs: DOUBLE_ADD_INPUTS, outputs: DOUBLE_ADD_OUTPUTS },
-};
-
-/** What each mask trains on, and the evaluation sets. */
-const TASK_DATA: Record<SweepTask, { all: BatchSampler; stage: Record<string, BatchSampler>; evalSets: () => EvalSet[] }> = {
-  'add-mul': {
-    all: (rng, n) => addMulBatch(rng, n, OPS),
-    stage: { add: (rng, n) => addMulBatch(rng, n, ['add']), mul: (rng, n) => addMulBatch(rng, n, ['mul']) },
-    evalSets: () => OPS.map((op) => ({ evalSet: op === 'add' ? '+' : '×', pass: addMulEvalSet(op).pass })),
-  },
-  'double-add': {
-    all: (rng, n) => doubleAddBatch(rng, n, PAIRS),
-    stage: { pair1: (rng, n) => doubleAddBatch(rng, n, [0]), pair2: (rng, n) => doubleAddBatch(rng, n, [1]) },
-    evalSets: () => PAIRS.map((pair) => ({ evalSet: `Pair ${pair + 1}`, pass: doubleAddEvalPass(pair) })),
-  },
-};
-
-const sizesOf = (task: SweepTask, width: number, depth: number) => [IO[task].inputs, ...Array(depth).fill(width), IO[task].outputs];
 
 function sweepProfile(seeds: number[], depth: number, widths: SweepWidth[], profile: 'ci' | 'quick' | 'paper'): SharingVsWidthConfig {
   const of = (c: { pretrain: PretrainConfig; mask: MaskStageConfig }) => ({ pretrain: c.pretrain, mask: c.mask });
@@ -100,34 +75,20 @@ function runSeed(ctx: JobContext, c: SharingVsWidthConfig, seed: number, part: s
   const variant = sweepVariant(task, width, c.depth);
   const sizes = sizesOf(task, width, c.depth);
   const shapes = layerShapes(sizes);
-  const ids = shapes.map((_, l) => sweepLayerId(variant, l));
-  const data = TASK_DATA[task];
-  const [a, b] = SWEEP_MASKS[task];
   const timer = new StageTimer(ctx.now);
-  const pre = pretrainForSeed(ctx, timer, sizes, c.tasks[task].pretrain, seed, data.all, `${variant}/pretrain`);
-  const logits = trainStages(ctx, timer, pre.params, c.tasks[task].mask, seed,
-    [a, b].map((m) => ({ id: m.id, sample: data.stage[m.id] })), variant, undefined, pre.lastGrad);
-  const m = (id: string) => logits.get(id)!.map(binarize);
-  const [ma, mb] = [m(a.id), m(b.id)];
-  const columns: MaskColumn[] = [
-    { column: 'unmasked', masks: null },
-    { column: a.label, masks: ma }, { column: `¬${a.label}`, masks: ma.map(invert) },
-    { column: b.label, masks: mb }, { column: `¬${b.label}`, masks: mb.map(invert) },
-  ];
-  const sets = data.evalSets();
-  const table = accuracyTable(pre.params, columns, sets, seed, variant);
+  const pre = pretrainForSeed(ctx, timer, sizes, c.tasks[task].pretrain, seed, TASK_DATA[task].all, `${variant}/pretrain`);
+  const rows = probeMasks(ctx, timer, pre, {
+    task, variant, layerIds: shapes.map((_, l) => sweepLayerId(variant, l)), shapes, mask: c.tasks[task].mask, seed, control: false,
+  });
   return {
     seed,
-    pretrain: sets.map((s) => ({
+    pretrain: TASK_DATA[task].evalSets().map((s) => ({
       seed, variant, evalSet: s.evalSet, steps: c.tasks[task].pretrain.steps, finalLoss: pre.finalLoss,
-      accuracy: table.rows.find((r) => r.column === 'unmasked' && r.evalSet === s.evalSet)!.accuracy,
+      accuracy: rows.accuracy.find((r) => r.column === 'unmasked' && r.evalSet === s.evalSet)!.accuracy,
     })),
-    accuracy: table.rows,
-    weightsKept: [...weightsKeptRows(seed, variant, a.id, ids, ma), ...weightsKeptRows(seed, variant, b.id, ids, mb)],
-    overlap: overlapRows(seed, variant, a.id, b.id, ids, ma, mb),
+    ...rows,
     confusion: [],
     histograms: [],
-    masks: [...maskRecords(variant, a.id, ids, shapes, ma), ...maskRecords(variant, b.id, ids, shapes, mb)],
     stages: timer.stages,
   };
 }

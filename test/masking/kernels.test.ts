@@ -129,3 +129,22 @@ describe('the hard Gumbel-sigmoid sample follows its definition', () => {
     expect(sum / u.length).toBeCloseTo(0.5, 2);
   });
 });
+
+describe('mask sample at the edge of float32', () => {
+  // hash32(15340575) has its top 24 bits all set, so u = (2^24 − 0.5) / 2^24 rounds to exactly 1 in float32.
+  // With a logit far below 0 (p ≈ 1e-22, reached after ~4,600 steps of pruning at lr 1e-2) the old factor
+  // pu·qu·r² overflowed to 0·∞ = NaN and stopped a 20k-step stage; s(1 − s) is 0 there.
+  const HIT = 15340575;
+  it.each([[1, 'vector lanes'], [5, 'scalar tail']] as const)('u = 1 at index %i (%s): finite factor, 0 where s(1 − s) is 0', (index) => {
+    expect(uniformNoise(HIT - index, index + 1)[index]).toBe(1);
+    for (const k of [simd, js, ops]) {
+      const probs = k.fromHost(new Float32Array(7).fill(1 / (1 + Math.exp(50))), [1, 7]);
+      const weights = k.fromHost(new Float32Array(7).fill(-0.3), [1, 7]);
+      const s = k.sampleMask(probs, weights, HIT - index);
+      const factor = read(s.factor);
+      expect(factor.every(Number.isFinite), k.name).toBe(true);
+      expect(Math.abs(factor[index]), k.name).toBe(0);
+      tf.dispose([probs, weights, s.masked, s.maskedT, s.factor]);
+    }
+  });
+});

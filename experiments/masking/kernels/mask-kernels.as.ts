@@ -72,7 +72,11 @@ export function sampleMask(n: i32, probs: usize, weights: usize, masked: usize, 
     const keep = f32x4.gt(pu, qu);
     v128.store(masked + off, v128.and(w, keep));
     const r = f32x4.div(one, f32x4.add(pu, qu));
-    v128.store(factor + off, f32x4.mul(f32x4.mul(f32x4.mul(pu, qu), f32x4.mul(r, r)), w));
+    const puqu = f32x4.mul(pu, qu);
+    // s (1 − s) is exactly 0 where pu·qu is (u rounded to 1 in float32 with p ≈ 1e-20, i.e. a logit below −44 after
+    // long stages): r² would overflow to ∞ and 0·∞ give NaN. Elsewhere the product is computed as before.
+    const f = f32x4.mul(f32x4.mul(puqu, f32x4.mul(r, r)), w);
+    v128.store(factor + off, v128.bitselect(f32x4.mul(puqu, w), f, f32x4.eq(puqu, f32x4.splat(0))));
   }
   for (; i < n; i++) {
     let x = <u32>i + seed;
@@ -85,7 +89,7 @@ export function sampleMask(n: i32, probs: usize, weights: usize, masked: usize, 
     const qu = (<f32>1.0 - p) * (<f32>1.0 - u);
     store<f32>(masked + off, pu > qu ? w : 0.0);
     const r = <f32>1.0 / (pu + qu);
-    store<f32>(factor + off, pu * qu * r * r * w);
+    store<f32>(factor + off, pu * qu == <f32>0.0 ? pu * qu * w : pu * qu * r * r * w);
   }
 }
 
