@@ -7,10 +7,11 @@ import type { ProfileName } from '../artifacts/schema.ts';
 export const PROFILE_BUDGET_SECONDS: Record<ProfileName, number | null> = {
   ci: 120,
   // add-mul, double-add, permuted-mnist and scan (3 seeds each), cifar10 (4
-  // seeds) and sharing-vs-width, on 2 worker processes: 51m13s measured for
-  // add-mul, double-add and scan together, 9–10 min for permuted MNIST alone,
-  // 55m09s for CIFAR-10 alone, 18m10s for sharing-vs-width alone; their compute
-  // sums to about 4h10m, 2h05m per worker if perfectly balanced.
+  // seeds), sharing-vs-width and clip-fidelity, on 2 worker processes: 51m13s
+  // measured for add-mul, double-add and scan together, 9–10 min for permuted
+  // MNIST alone, 55m09s for CIFAR-10 alone, 18m10s for sharing-vs-width alone,
+  // about 10 min for clip-fidelity (1 seed); their compute sums to about
+  // 4h30m, 2h15m per worker if perfectly balanced.
   quick: 150 * 60,
   // Shards of ≤ 2 h each (a developer session's background run), about 8 h in all.
   long: 8 * 3600,

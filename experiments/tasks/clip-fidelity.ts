@@ -17,7 +17,7 @@ import { addMul } from './add-mul.ts';
 import { probeMasks, sizesOf, TASK_DATA } from './arithmetic-probe.ts';
 import { doubleAdd } from './double-add.ts';
 import type { Experiment, ExperimentProfiles, JobContext, SeedOutput } from './experiment.ts';
-import { finding, type Declared } from './finding-helpers.ts';
+import { finding, knownNotToHoldAt, type Declared } from './finding-helpers.ts';
 
 export interface ClipFidelityConfig {
   seeds: number[];
@@ -76,8 +76,13 @@ function runSeed(ctx: JobContext, c: ClipFidelityConfig, seed: number, part: str
   };
 }
 
-// Declared before the first run of this comparison.
-const DECLARED: Declared = { at: '2026-12-01T21:06:00Z' };
+// The threshold was declared before the first run of this comparison; that run (quick, seed 1) showed the
+// faithful clipping moving the quantities by more, so the check is marked not expected since (threshold unchanged).
+const DECLARED: Declared = {
+  at: '2026-12-01T21:06:00Z',
+  afterSeeing: 'declared expected before the first quick run (seed 1); that run showed the faithful clipping pruning more and sharing less, so the check is kept with its threshold and marked not expected at quick and long (thresholds unchanged)',
+};
+const Q1_MATTERS = 'measured on the first quick run (seed 1): under the faithful clipping the masks keep fewer weights (add/mul 24.7% → 22.4%, double addition 18.9% → 14.9%) and share less (hidden IoU .60 → .52 and .63 → .56), and the ¬Pair cells rise from 4% to 13%. The official code\'s clipping moves every quantity towards the paper\'s claims; one seed, so the size of the move is what the long profile (three seeds) measures.';
 /** How far the faithful clipping may move a quantity (mean over seeds) for it to count as making no difference. */
 const SAME_WITHIN = 0.05;
 
@@ -120,6 +125,7 @@ export const clipFidelity: Experiment<ClipFidelityConfig> = {
         paper: 'The official code\'s clipping (quirk Q1): the mask gradients are clipped together with the frozen weights\' accumulated gradients.',
         evidence: Object.fromEntries(deltas.flatMap((d) => [[`${d.label}, clean`, d.clean], [`${d.label}, faithful`, d.faithful]])),
         holds: deltas.every((d) => Math.abs(d.faithful - d.clean) <= SAME_WITHIN),
+        notExpected: knownNotToHoldAt(a, ['quick', 'long'], Q1_MATTERS),
       });
     });
   },

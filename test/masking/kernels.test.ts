@@ -135,7 +135,7 @@ describe('mask sample at the edge of float32', () => {
   // With a logit far below 0 (p ≈ 1e-22, reached after ~4,600 steps of pruning at lr 1e-2) the old factor
   // pu·qu·r² overflowed to 0·∞ = NaN and stopped a 20k-step stage; s(1 − s) is 0 there.
   const HIT = 15340575;
-  it.each([[1, 'vector lanes'], [5, 'scalar tail']] as const)('u = 1 at index %i (%s): finite factor, 0 where s(1 − s) is 0', (index) => {
+  it.each([[1, 'vector lanes'], [5, 'scalar tail']] as const)('u = 1 at index %i (%s): finite factor, 0 where s(1 − s) is 0', (index, _where) => {
     expect(uniformNoise(HIT - index, index + 1)[index]).toBe(1);
     for (const k of [simd, js, ops]) {
       const probs = k.fromHost(new Float32Array(7).fill(1 / (1 + Math.exp(50))), [1, 7]);
