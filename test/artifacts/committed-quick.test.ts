@@ -25,7 +25,7 @@ describe('committed quick artifacts', () => {
   it.each(EXPERIMENTS.map((e) => e.id))('%s: intact, derived as the code derives it, fresh, expected findings hold', (id) => {
     const report = reports.find((r) => r.experiment === id)!;
     expect(report.problems).toEqual([]);
-    expect(report.findingsExpected).toBeGreaterThan(0);
+    // Every artifact states findings (an experiment may expect none of them to hold at quick: clip-fidelity).
     expect(report.claims.total + report.trends.total + report.checks.total).toBeGreaterThan(0);
     expect(report.rowsChecked).toBeGreaterThan(0);
   });

@@ -59,7 +59,7 @@ describe('ci profile, end to end', () => {
     expect(a.provenance.backend.kernels).toBe('wasm-simd');
     expect(a.provenance.seeds.length).toBeGreaterThanOrEqual(2);
     expect(a.provenance.wallSeconds.stages.length).toBeGreaterThan(a.provenance.seeds.length);
-    expect(a.findings.length).toBeGreaterThan(3);
+    expect(a.findings.length).toBeGreaterThanOrEqual(2);
     expect(a.findings.every((f) => !f.expected)).toBe(true);
     // Every seed contributes accuracy rows for every column.
     const columns = new Set(a.tables.accuracy.map((r) => r.column));
