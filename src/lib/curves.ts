@@ -10,6 +10,8 @@ export interface CurvePoint {
   seed: number;
   step: number;
   value: number;
+  /** Which mask a point is of, where one series averages several masks (CIFAR-10's removal masks). */
+  member?: string;
 }
 
 export interface CurvePreset {
@@ -50,7 +52,7 @@ class Curves {
 function series(c: Curves, panel: string, name: string, variant: string, mask: string, f: (seed: number, step: number) => number | undefined): CurvePoint[] {
   return c.seeds.flatMap((seed) => c.stepsOf(variant, mask).flatMap((step) => {
     const value = f(seed, step);
-    return value === undefined || !Number.isFinite(value) ? [] : [{ panel, series: name, seed, step, value }];
+    return value === undefined || !Number.isFinite(value) ? [] : [{ panel, series: name, seed, step, value, member: mask }];
   }));
 }
 

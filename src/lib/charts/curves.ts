@@ -21,7 +21,8 @@ function panelPlot(points: CurvePoint[], paperSteps: number, document: Document)
   const means = groupSummary(points, ['series', 'step'], (p) => p.value);
   const last = Math.max(...points.map((p) => p.step));
   const beyond = paperSteps > last;
-  const perSeed = points.map((p) => ({ ...p, line: `${p.series}\0${p.seed}` }));
+  // One faint line per seed (and per mask, where a series averages several: CIFAR-10's removal masks).
+  const perSeed = points.map((p) => ({ ...p, line: `${p.series}\0${p.seed}\0${p.member ?? ''}` }));
   const plot = Plot.plot({
     document,
     width: chartStyle.width,
@@ -29,7 +30,8 @@ function panelPlot(points: CurvePoint[], paperSteps: number, document: Document)
     marginLeft: 50,
     marginRight: beyond ? 150 : 20,
     style: { fontSize: `${chartStyle.fontSize}px` },
-    x: { domain: [0, beyond ? last : paperSteps], label: 'Mask-training step', grid: true },
+    // Our stage fills the axis; a shorter paper stage is a rule on it, a longer one a note beside it.
+    x: { domain: [0, last], label: 'Mask-training step', grid: true },
     y: { domain: [0, 1], label: null, grid: true, tickFormat: '.0%' },
     color: { domain: names, legend: true },
     marks: [
