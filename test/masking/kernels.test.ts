@@ -148,3 +148,21 @@ describe('mask sample at the edge of float32', () => {
     }
   });
 });
+
+describe('logit floor', () => {
+  // Below −80 the probability would become a float32 denormal, and denormal arithmetic made the mask steps of long
+  // stages about 11× slower (measured: 18.8 ms against 1.7 ms per sigmoid + sample of 262k weights at logit −95).
+  it('σ(L) is σ(−80) below the floor in every implementation, unchanged above it, and such a weight is never kept', () => {
+    const L = new Float32Array([-200, -95, -80, -79.5, -20, 0, 3, 40]);
+    const expected = Array.from(L, (l) => Math.fround(1 / (1 + Math.exp(-Math.max(l, -80)))));
+    for (const k of [simd, js, ops]) {
+      const logits = k.fromHost(L, [1, 8]);
+      const p = read(k.sigmoid(logits));
+      p.forEach((v, i) => expect(Math.abs(v - expected[i]) / expected[i], `${k.name} at ${L[i]}`).toBeLessThan(1e-5));
+      const probs = k.sigmoid(logits);
+      const s = k.sampleMask(probs, k.fromHost(new Float32Array(8).fill(1), [1, 8]), 12345);
+      expect(Array.from(read(s.masked).subarray(0, 2)), k.name).toEqual([0, 0]);
+      tf.dispose([logits, probs, s.masked, s.maskedT, s.factor]);
+    }
+  });
+});

@@ -12,6 +12,9 @@ export function createJsKernels(mem: HeapMemory): Kernels {
   return new JsKernels(mem);
 }
 
+/** Mirrors LOGIT_FLOOR of mask-kernels.as.ts. */
+export const LOGIT_FLOOR = -80;
+
 class JsKernels extends HeapKernelsBase implements Kernels {
   readonly name = 'js' as const;
 
@@ -19,7 +22,8 @@ class JsKernels extends HeapKernelsBase implements Kernels {
     const out = this.mem.alloc(logits.shape);
     const l = this.mem.view(logits);
     const p = this.mem.view(out);
-    for (let i = 0; i < l.length; i++) p[i] = 1 / (1 + Math.exp(-l[i]));
+    // The same floor as the WebAssembly kernel (mask-kernels.as.ts LOGIT_FLOOR): no denormal probabilities.
+    for (let i = 0; i < l.length; i++) p[i] = 1 / (1 + Math.exp(-Math.max(l[i], LOGIT_FLOOR)));
     return out;
   }
 

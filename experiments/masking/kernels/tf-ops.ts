@@ -6,6 +6,7 @@
 // kernels and uploaded, so all three implementations draw identical masks.
 // On a GPU this upload (K × #weights floats per step) is the main overhead of
 // this path.
+import { LOGIT_FLOOR } from './js.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdamHyper, AdamSlots, Kernels, MaskSample, Slot } from './types.ts';
 import { uniformNoise } from './uniform-noise.ts';
@@ -38,7 +39,7 @@ class TfOpsKernels implements Kernels {
   }
 
   sigmoid(logits: tf.Tensor): tf.Tensor {
-    return tf.sigmoid(logits);
+    return tf.tidy(() => tf.sigmoid(tf.maximum(logits, LOGIT_FLOOR)));
   }
 
   sampleMask(probs: tf.Tensor, weights: tf.Tensor, seed: number): MaskSample {
