@@ -55,14 +55,32 @@ export class CurveRecorder {
     return checkpointSteps(stageSteps, this.spec.points);
   }
 
-  /** Measures mask `mask` at `step` from its logits (one array per masked tensor, the full set). */
+  /** Measures mask `mask` at `step` from its logits (one array per masked tensor, the full set) and files it. */
   record(mask: string, step: number, logits: Float32Array[]): void {
+    this.file(this.measure(mask, step, logits));
+  }
+
+  /**
+   * What one checkpoint of one stage measures on its own: accuracy and kept
+   * rows, and the packed masks of the reported layers. A stage run as a job of
+   * its own keeps these (runtime/stage-store.ts); the comparisons with other
+   * stages need those stages' masks and are made when it is filed.
+   */
+  measure(mask: string, step: number, logits: Float32Array[]): CurveMeasurement {
     const { seed, variant } = this.spec;
     const masks = logits.map(binarize);
     const at = { seed, variant, mask, step };
-    for (const r of this.spec.evaluate(masks, mask)) this.rows.push({ ...at, metric: 'accuracy', subject: r.evalSet, value: round(r.accuracy) });
+    const rows: CurveRow[] = this.spec.evaluate(masks, mask).map((r) => ({ ...at, metric: 'accuracy', subject: r.evalSet, value: round(r.accuracy) }));
     const packed = this.spec.layers.map((l) => packBits(masks[l.tensor]));
-    for (const l of this.spec.layers) this.rows.push({ ...at, metric: 'kept', subject: l.id, value: round(countKept(masks[l.tensor]) / masks[l.tensor].length) });
+    for (const l of this.spec.layers) rows.push({ ...at, metric: 'kept', subject: l.id, value: round(countKept(masks[l.tensor]) / masks[l.tensor].length) });
+    return { mask, step, rows, packed };
+  }
+
+  /** Adds a measurement's rows, and its IoU with the compared stage's mask at the same step (filed before it). */
+  file(m: CurveMeasurement): void {
+    const { seed, variant } = this.spec;
+    const { mask, step, packed } = m;
+    this.rows.push(...m.rows);
     if (this.spec.compare.some(([a]) => a === mask)) {
       if (!this.snapshots.has(mask)) this.snapshots.set(mask, new Map());
       this.snapshots.get(mask)!.set(step, packed);
@@ -71,7 +89,16 @@ export class CurveRecorder {
       if (b !== mask) continue;
       const earlier = this.snapshots.get(a)?.get(step);
       if (!earlier) throw new Error(`curve: ${a} has no checkpoint at step ${step} to compare ${b} with (train ${a} first, with the same stage length)`);
-      this.spec.layers.forEach((l, k) => this.rows.push({ ...at, metric: 'iou', subject: l.id, against: a, value: round(iouOfPacked(earlier[k], packed[k])) }));
+      this.spec.layers.forEach((l, k) => this.rows.push({ seed, variant, mask, step, metric: 'iou', subject: l.id, against: a, value: round(iouOfPacked(earlier[k], packed[k])) }));
     }
   }
+}
+
+/** One checkpoint of one stage, measured (CurveRecorder.measure). */
+export interface CurveMeasurement {
+  mask: string;
+  step: number;
+  rows: CurveRow[];
+  /** Bit-packed masks of the spec's layers, in its order. */
+  packed: Uint8Array[];
 }

@@ -2,6 +2,7 @@
 // then train one fresh mask per stage on the frozen weights (train-stages.ts).
 import { initMlp, type MlpHostParams } from '../models/mlp.ts';
 import { Rng } from '../runtime/rng.ts';
+import { memoStage } from '../runtime/stage-memo.ts';
 import type { StageTimer } from '../runtime/stage-timer.ts';
 import type { JobContext } from '../tasks/experiment.ts';
 import { pretrainMlp, type PretrainConfig } from '../train/pretrain-mlp.ts';
@@ -24,7 +25,7 @@ export function pretrainForSeed(
   ctx: JobContext, timer: StageTimer, sizes: number[], cfg: PretrainConfig, seed: number, sample: BatchSampler, stage = 'pretrain',
 ): PretrainOutcome {
   const rng = new Rng(seed, 'pretrain-data');
-  return timer.run(stage, cfg.steps, () =>
+  return memoStage(ctx, timer, stage, cfg.steps, () =>
     pretrainMlp(ctx.kernels, initMlp(sizes, new Rng(seed, 'init')), cfg, (n) => sample(rng, n),
       (step) => ctx.progress(stage, step, cfg.steps)));
 }

@@ -141,6 +141,30 @@ export class MaskTrainer<Part> {
     }
   }
 
+  /** Everything the next steps depend on, as host copies (a checkpoint; faithful clipping's accumulated gradients are not in it). */
+  state(): TrainerState {
+    const read = (t: Slot['t']) => Float32Array.from(this.kernels.read(t));
+    return {
+      stepCount: this.stepCount,
+      logits: this.logits.map((s) => read(s.param.t)), m: this.logits.map((s) => read(s.m.t)), v: this.logits.map((s) => read(s.v.t)),
+      adamSteps: this.logits.map((s) => s.step),
+    };
+  }
+
+  /** Continues from `state` (taken by state() of a trainer of the same model and config). */
+  restore(state: TrainerState): void {
+    if (this.frozen) throw new Error('a stage with faithful clipping cannot resume from a checkpoint (its accumulated weight gradients are not kept)');
+    this.logits.forEach((s, l) => {
+      const shape = s.param.t.shape;
+      for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
+      s.param.t = this.kernels.fromHost(state.logits[l], shape);
+      s.m.t = this.kernels.fromHost(state.m[l], shape);
+      s.v.t = this.kernels.fromHost(state.v[l], shape);
+      s.step = state.adamSteps[l];
+    });
+    this.stepCount = state.stepCount;
+  }
+
   /** Host copies of the current logits. */
   currentLogits(): Float32Array[] {
     return this.logits.map((s) => Float32Array.from(this.kernels.read(s.param.t)));
@@ -149,6 +173,33 @@ export class MaskTrainer<Part> {
   dispose(): void {
     for (const s of this.logits) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
   }
+}
+
+export interface TrainerState {
+  stepCount: number;
+  logits: Float32Array[];
+  m: Float32Array[];
+  v: Float32Array[];
+  adamSteps: number[];
+}
+
+/** A stage's state after `step` steps: what a killed stage resumes from. */
+export interface MaskStageCheckpoint {
+  step: number;
+  trainer: TrainerState;
+  /** The trailing window of task losses (the stage's final loss). */
+  losses: number[];
+}
+
+/**
+ * Where a stage keeps its checkpoints. `due(step)`: whether to save one after
+ * this step; `load`: the latest saved, or null to start at step 1. The data
+ * stream's state is the caller's to keep (train-stages.ts), beside these.
+ */
+export interface StageResume {
+  load(): MaskStageCheckpoint | null;
+  due(step: number): boolean;
+  save(checkpoint: MaskStageCheckpoint): void;
 }
 
 /** Called with host copies of the logits after the listed steps (0: before the first). */
@@ -160,16 +211,22 @@ export interface StageCheckpoints {
 export function trainMaskStage<Part>(
   kernels: Kernels, model: MaskableModel<Part>, cfg: MaskStageConfig, noiseSeed: number,
   sampleBatch: (n: number) => Part[], tick: (step: number) => void, checkpoints?: StageCheckpoints, frozen?: FrozenGradients,
+  resume?: StageResume,
 ): MaskStageResult {
   const trainer = new MaskTrainer(kernels, model, cfg, noiseSeed, frozen);
   const recentLoss = new TrailingMean();
   const measured = new Set(checkpoints?.steps ?? []);
   try {
-    if (measured.has(0)) checkpoints!.at(0, trainer.currentLogits());
-    for (let step = 1; step <= cfg.steps; step++) {
+    const saved = resume?.load() ?? null;
+    if (saved) {
+      trainer.restore(saved.trainer);
+      recentLoss.restore(saved.losses);
+    } else if (measured.has(0)) checkpoints!.at(0, trainer.currentLogits());
+    for (let step = (saved?.step ?? 0) + 1; step <= cfg.steps; step++) {
       recentLoss.push(trainer.step(sampleBatch(cfg.batchSize)));
       if (measured.has(step)) checkpoints!.at(step, trainer.currentLogits());
       tick(step);
+      if (resume && step < cfg.steps && resume.due(step)) resume.save({ step, trainer: trainer.state(), losses: recentLoss.snapshot() });
     }
     return { logits: trainer.currentLogits(), finalLoss: recentLoss.mean };
   } finally {

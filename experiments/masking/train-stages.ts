@@ -3,13 +3,30 @@
 // independent of their order (except under the faithful clipping of quirk Q1,
 // whose accumulated weight gradients run on from stage to stage, as in the
 // official code).
+//
+// Under a stage store (runtime/stage-store.ts) each stage is kept when it
+// finishes and checkpointed while it trains (data stream, Adam state, curve
+// measurements), so a stage runs as a job of its own and a killed one resumes.
 import { labelKey, mixKey, Rng } from '../runtime/rng.ts';
+import { memoStage } from '../runtime/stage-memo.ts';
 import type { StageTimer } from '../runtime/stage-timer.ts';
 import type { JobContext } from '../tasks/experiment.ts';
 import type { MaskableModel } from './maskable-model.ts';
-import type { CurveRecorder } from './curve-recorder.ts';
+import type { CurveMeasurement, CurveRecorder } from './curve-recorder.ts';
 import type { FrozenGradients } from './frozen-gradients.ts';
-import { trainMaskStage, type MaskStageConfig } from './train-mask-stage.ts';
+import { trainMaskStage, type MaskStageCheckpoint, type MaskStageConfig, type StageResume } from './train-mask-stage.ts';
+
+/** What a finished mask stage keeps: its logits and its curve measurements (null without a curve). */
+interface StageRecord {
+  logits: Float32Array[];
+  curve: CurveMeasurement[] | null;
+}
+
+/** A mask stage's checkpoint with the caller's part of the state. */
+interface StageCheckpointRecord extends MaskStageCheckpoint {
+  rng: number[];
+  curve: CurveMeasurement[] | null;
+}
 
 export interface MaskStageSpec<Part> {
   /** Mask id, e.g. "control", "add", "pair1", "jump". */
@@ -26,14 +43,34 @@ export function trainMaskStages<Part>(
   stages: MaskStageSpec<Part>[], variant: string, curve?: CurveRecorder, frozen?: FrozenGradients,
 ): Map<string, Float32Array[]> {
   const out = new Map<string, Float32Array[]>();
+  const stored = ctx.stages;
+  // In a stage job the comparisons of the curve wait for the job that assembles the seed.
+  const fileNow = !stored || stored.target === null;
+  if (stored && cfg.clip === 'faithful' && stored.target !== null) throw new Error('stages with faithful clipping share their accumulated gradients and cannot run as separate jobs');
   for (const stage of stages) {
     const name = variant === 'normal' ? stage.id : `${variant}/${stage.id}`;
     const rng = new Rng(seed, `mask-data:${name}`);
-    const result = timer.run(name, cfg.steps, () =>
-      trainMaskStage(ctx.kernels, model, cfg, mixKey(seed, labelKey(name)), (n) => stage.sample(rng, n),
+    const measured: CurveMeasurement[] = [];
+    const resume: StageResume | undefined = stored && cfg.clip !== 'faithful' ? {
+      load() {
+        const c = stored.store.checkpoint<StageCheckpointRecord>(name);
+        if (!c) return null;
+        rng.restore(c.rng);
+        measured.push(...(c.curve ?? []));
+        return c;
+      },
+      due: (step) => stored.checkpointDue(step),
+      save: (c) => stored.store.saveCheckpoint(name, { ...c, rng: rng.state(), curve: curve ? measured : null } satisfies StageCheckpointRecord),
+    } : undefined;
+    const record = memoStage<StageRecord>(ctx, timer, name, cfg.steps, () => {
+      const result = trainMaskStage(ctx.kernels, model, cfg, mixKey(seed, labelKey(name)), (n) => stage.sample(rng, n),
         (step) => ctx.progress(name, step, cfg.steps),
-        curve && { steps: curve.steps(cfg.steps), at: (step, logits) => curve.record(stage.id, step, stage.fullLogits?.(logits) ?? logits) }, frozen));
-    out.set(stage.id, result.logits);
+        curve && { steps: curve.steps(cfg.steps), at: (step, logits) => measured.push(curve.measure(stage.id, step, stage.fullLogits?.(logits) ?? logits)) },
+        frozen, resume);
+      return { logits: result.logits, curve: curve ? measured : null };
+    }, () => ({ logits: model.weights.map((w) => new Float32Array(w.size).fill(cfg.logitInit)), curve: null }));
+    if (curve && fileNow) for (const m of record.curve ?? []) curve.file(m);
+    out.set(stage.id, record.logits);
   }
   return out;
 }

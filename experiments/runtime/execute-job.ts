@@ -6,6 +6,8 @@ import type { ActiveBackend } from './backend.ts';
 import { NonFiniteError } from './errors.ts';
 import { writeJobResult, type Job } from './jobs.ts';
 import type { ProgressEvent } from './progress.ts';
+import { CHECKPOINT_SECONDS, checkpointClock } from './stage-jobs.ts';
+import { fileStageStore, StageJobDone, type StageContext } from './stage-store.ts';
 
 /**
  * `clock`: epoch milliseconds, for the job's recorded span (see busy-time.ts).
@@ -13,15 +15,26 @@ import type { ProgressEvent } from './progress.ts';
  * output number) stops the job with nothing written; its one-line message then
  * names the experiment and seed, the stage and the step.
  */
-export function executeJob(active: ActiveBackend, job: Job, onProgress: (e: ProgressEvent) => void, now: () => number, clock: () => number = Date.now): void {
+export function executeJob(
+  active: ActiveBackend, job: Job, onProgress: (e: ProgressEvent) => void, now: () => number, clock: () => number = Date.now,
+  log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): void {
   const startedAtMs = clock();
   const experiment = findExperiment(job.experiment);
   const config = configFor(experiment, job.profile);
+  const target = job.stage ?? null;
+  const stages: StageContext | undefined = job.stageDir === undefined ? undefined : {
+    store: fileStageStore(job.stageDir, log),
+    target,
+    needs: (stage) => (job.needs ?? []).includes(stage),
+    checkpointDue: checkpointClock(now, job.checkpointSeconds ?? CHECKPOINT_SECONDS),
+  };
   let last = -Infinity;
   try {
     const output = experiment.runSeed({
       kernels: active.kernels,
       now,
+      ...(stages ? { stages } : {}),
       progress(stage, step, total) {
         const t = now();
         if (t - last >= 0.5 || step === total) {
@@ -30,13 +43,17 @@ export function executeJob(active: ActiveBackend, job: Job, onProgress: (e: Prog
         }
       },
     }, config, job.seed, job.part);
+    // A stage job that ran to the end never met its stage: Experiment.stages names one its runSeed does not run.
+    if (target !== null) throw new Error(`${jobLabel(job)}: the job ran to its end without running its stage "${target}"`);
     writeJobResult(job.outFile, { backend: active.info, output, span: { startedAtMs, finishedAtMs: clock() } });
   } catch (err) {
+    // A stage job's output is its finished stage, already in the store.
+    if (err instanceof StageJobDone && err.stage === target) return;
     throw err instanceof NonFiniteError ? err.within(jobLabel(job)) : err;
   }
 }
 
-/** "add-mul seed 2", or "scan seed 1 part masks": what a job's divergence message names first. */
-export function jobLabel(job: Pick<Job, 'experiment' | 'seed' | 'part'>): string {
-  return `${job.experiment} seed ${job.seed}${job.part === null ? '' : ` part ${job.part}`}`;
+/** "add-mul seed 2", "scan seed 1 part masks", "scan seed 1 part masks stage jump": what a job's divergence message names first. */
+export function jobLabel(job: Pick<Job, 'experiment' | 'seed' | 'part' | 'stage'>): string {
+  return `${job.experiment} seed ${job.seed}${job.part === null ? '' : ` part ${job.part}`}${job.stage ? ` stage ${job.stage}` : ''}`;
 }

@@ -22,6 +22,16 @@ export interface Job {
   outFile: string;
   /** Rough cost in steps, to start the longest jobs first. */
   cost: number;
+  /** A stage job: the stage of the seed (and part) it computes (Experiment.stages); null: the job that runs, or assembles, the whole of it. */
+  stage?: string | null;
+  /** Ids of the jobs of this run that must be done before this one starts. */
+  after?: string[];
+  /** The seed's (and part's) stage store (stage-store.ts stageDir); absent: none, every stage just runs. */
+  stageDir?: string;
+  /** In a stage job: the other stages its stage needs, directly or not (they are computed if not there). */
+  needs?: string[];
+  /** With a stage store: a mask stage saves a checkpoint at most this often (wall seconds). */
+  checkpointSeconds?: number;
 }
 
 export interface JobResult {
@@ -54,6 +64,11 @@ export function jobsOf(experiment: AnyExperiment, config: { seeds: number[] }): 
 
 export function jobId(experiment: string, seed: number, part: string | null): string {
   return `${experiment}#${seed}${part === null ? '' : `/${part}`}`;
+}
+
+/** A stage job's id: its seed's (and part's) job id, "@", the stage ("double-add#1@copy-weight/pair1"). */
+export function stageJobId(experiment: string, seed: number, part: string | null, stage: string): string {
+  return `${jobId(experiment, seed, part)}@${stage}`;
 }
 
 /** One seed's output from the outputs of its parts: rows concatenated in part order. */

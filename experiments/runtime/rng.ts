@@ -46,6 +46,16 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextU32();
   }
 
+  /** The generator's whole state: a stream restored from it continues where this one is. */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
+  restore(state: readonly number[]): void {
+    if (state.length !== 4 || !state.every(Number.isInteger)) throw new Error(`Rng: not a state: ${JSON.stringify(state)}`);
+    [this.a, this.b, this.c, this.d] = state.map((x) => x | 0);
+  }
+
   nextU32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;

@@ -24,10 +24,12 @@ import { acquireRunLock } from './run-lock.ts';
 import { UserError } from './errors.ts';
 import { executeJob } from './execute-job.ts';
 import { gitInfo } from './git-info.ts';
-import { jobFile, jobId, jobsOf, mergeParts, partsOf, readJobResult, type Job } from './jobs.ts';
+import { jobFile, jobId, jobsOf, mergeParts, partsOf, readJobResult, stageJobId, type Job } from './jobs.ts';
+import { STAGE_JOB_PROFILES, stageNeeds, stagePlanOf } from './stage-jobs.ts';
+import { hasFinishedStage, stageDir } from './stage-store.ts';
 import { formatSeconds, ProgressBoard } from './progress.ts';
 import { checkShard, shardAssignment, type Shard, type ShardReport } from './shard.ts';
-import { runJobsInWorkers } from './worker-pool.ts';
+import { runJobsInWorkers, sequentialOrder } from './worker-pool.ts';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface RunOptions {
@@ -52,6 +54,13 @@ export interface RunOptions {
   prepare?: (experimentIds: string[]) => Promise<void>;
   /** Called once before any job runs (e.g. to check that the output folders can take the results). */
   beforeJobs?: () => void;
+  /**
+   * Run the stages of each seed as jobs of their own (runtime/stage-jobs.ts),
+   * with checkpoints; default: on the long and paper profiles.
+   */
+  stageJobs?: boolean;
+  /** With stage jobs: a mask stage saves a checkpoint at most this often (default stage-jobs.ts CHECKPOINT_SECONDS). */
+  checkpointSeconds?: number;
   /** Run only this shard's jobs into the job cache; assemble nothing (runtime/shard.ts). */
   shard?: Shard | null;
 }
@@ -215,6 +224,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   const owners = opts.shard ? shardAssignment(opts.profile, opts.shard.count) : null;
   const shardCached: string[] = [];
   const leftTo = new Map<number, string[]>();
+  const useStages = opts.stageJobs ?? STAGE_JOB_PROFILES.includes(opts.profile);
   for (const p of stale) {
     const key = keys.get(p.experiment.id)!.key;
     const running = new Set<number>();
@@ -233,7 +243,24 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
         continue;
       }
       running.add(seed);
-      jobs.push({ id, experiment: p.experiment.id, profile: opts.profile, seed, part, outFile, cost });
+      const job: Job = { id, experiment: p.experiment.id, profile: opts.profile, seed, part, outFile, cost };
+      const plan = useStages ? stagePlanOf(p.experiment, p.config, seed, part) : [];
+      if (plan.length === 0) {
+        jobs.push(job);
+        continue;
+      }
+      // The seed's stages as jobs of their own (those not finished yet), then the seed's job, which assembles it.
+      const dir = stageDir(opts.cacheDir, p.experiment.id, opts.profile, key, seed, part);
+      const common = { experiment: p.experiment.id, profile: opts.profile, seed, part, stageDir: dir, checkpointSeconds: opts.checkpointSeconds };
+      const pending = new Set(plan.filter((st) => !hasFinishedStage(dir, st.stage)).map((st) => st.stage));
+      const idOf = (stage: string) => stageJobId(p.experiment.id, seed, part, stage);
+      for (const st of plan.filter((x) => pending.has(x.stage))) {
+        jobs.push({
+          ...common, id: idOf(st.stage), stage: st.stage, outFile: dir, cost: st.cost,
+          after: st.after.filter((a) => pending.has(a)).map(idOf), needs: stageNeeds(plan, st.stage),
+        });
+      }
+      jobs.push({ ...job, ...common, cost: 1, after: [...pending].map(idOf) });
     }
     reused.set(p.experiment.id, p.config.seeds.filter((seed) => !running.has(seed)));
   }
@@ -254,7 +281,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
     board.log(`running ${jobs.length} jobs ${workers === 0 ? 'in this process' : `on ${workers} worker processes`} (backend: ${opts.backend})`);
     try {
       if (workers === 0) {
-        for (const job of jobs) {
+        for (const job of sequentialOrder(jobs)) {
           callbacks.jobStarted(job);
           executeJob(active, job, callbacks.progress, opts.now);
           callbacks.jobDone(job);

@@ -24,4 +24,9 @@ export class StageTimer {
     this.stages.push({ stage, seconds: this.now() - start, steps });
     return result;
   }
+
+  /** A stage that ran earlier, in another job (runtime/stage-store.ts): its original time. */
+  record(stage: string, seconds: number, steps: number): void {
+    this.stages.push({ stage, seconds, steps });
+  }
 }

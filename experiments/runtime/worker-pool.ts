@@ -29,25 +29,81 @@ export class JobFailedError extends Error {
 }
 
 /**
- * Runs all jobs, longest first; rejects on the first failure (other workers are
- * stopped): with a UserError carrying the job's one-line message when the job
- * threw one, else with a JobFailedError (and the worker's stack).
+ * The order jobs are offered in: by the longest chain of work that waits on
+ * each (its cost plus the longest chain of the jobs that need it), so that
+ * pre-training, which every stage of its seed waits for, starts first.
+ */
+export function jobPriorities(jobs: Job[]): Map<string, number> {
+  const dependents = new Map<string, Job[]>();
+  for (const j of jobs) for (const a of j.after ?? []) dependents.set(a, [...(dependents.get(a) ?? []), j]);
+  const memo = new Map<string, number>();
+  const chain = (j: Job, depth = 0): number => {
+    if (depth > jobs.length) throw new Error(`jobs wait on each other in a cycle (at ${j.id})`);
+    if (!memo.has(j.id)) memo.set(j.id, j.cost + Math.max(0, ...(dependents.get(j.id) ?? []).map((d) => chain(d, depth + 1))));
+    return memo.get(j.id)!;
+  };
+  return new Map(jobs.map((j) => [j.id, chain(j)]));
+}
+
+/** Jobs in priority order (ties: as given); every job's `after` must name jobs of the list. */
+export function orderJobs(jobs: Job[]): Job[] {
+  const ids = new Set(jobs.map((j) => j.id));
+  for (const j of jobs) {
+    const unknown = (j.after ?? []).find((a) => !ids.has(a));
+    if (unknown) throw new Error(`job ${j.id} waits on ${unknown}, which is not a job of this run`);
+  }
+  const priority = jobPriorities(jobs);
+  return [...jobs].sort((a, b) => priority.get(b.id)! - priority.get(a.id)!);
+}
+
+/** The jobs in an order that a single process can run them in: each after the jobs it waits on, else by priority. */
+export function sequentialOrder(jobs: Job[]): Job[] {
+  const queue = orderJobs(jobs);
+  const done = new Set<string>();
+  const out: Job[] = [];
+  while (queue.length) {
+    const k = queue.findIndex((j) => (j.after ?? []).every((a) => done.has(a)));
+    if (k < 0) throw new Error(`jobs wait on each other in a cycle (${queue.map((j) => j.id).join(', ')})`);
+    const [job] = queue.splice(k, 1);
+    done.add(job.id);
+    out.push(job);
+  }
+  return out;
+}
+
+/**
+ * Runs all jobs, by priority (jobPriorities), each once the jobs it waits on
+ * are done; rejects on the first failure (other workers are stopped): with a
+ * UserError carrying the job's one-line message when the job threw one, else
+ * with a JobFailedError (and the worker's stack).
  */
 export function runJobsInWorkers(jobs: Job[], workers: number, backend: string, cb: PoolCallbacks): Promise<void> {
-  const queue = [...jobs].sort((a, b) => b.cost - a.cost);
+  const queue = orderJobs(jobs);
+  sequentialOrder(jobs); // refuses a cycle before any worker starts
   const children: ChildProcess[] = [];
+  const done = new Set<string>();
+  /** Workers with nothing to do until a running job finishes. */
+  const waiting: { child: ChildProcess; current: { job: Job | null } }[] = [];
   return new Promise<void>((resolve, reject) => {
     let running = 0;
     let failed = false;
     const stopAll = () => children.forEach((c) => c.kill());
     const dispatch = (child: ChildProcess, current: { job: Job | null }) => {
-      const job = queue.shift();
-      if (!job) {
+      const k = queue.findIndex((j) => (j.after ?? []).every((a) => done.has(a)));
+      if (k < 0) {
         current.job = null;
+        if (queue.length > 0) {
+          waiting.push({ child, current });
+          return;
+        }
         child.send({ type: 'exit' });
-        if (running === 0 && queue.length === 0) resolve();
+        if (running === 0) {
+          for (const w of waiting.splice(0)) w.child.send({ type: 'exit' });
+          resolve();
+        }
         return;
       }
+      const [job] = queue.splice(k, 1);
       current.job = job;
       running++;
       cb.jobStarted(job);
@@ -71,7 +127,10 @@ export function runJobsInWorkers(jobs: Job[], workers: number, backend: string, 
         if (msg.type === 'ready') return dispatch(child, current);
         if (msg.type === 'done') {
           running--;
+          done.add(current.job!.id);
           cb.jobDone(current.job!);
+          // Jobs that waited on this one may be ready: offer them to the idle workers first.
+          for (const w of waiting.splice(0)) dispatch(w.child, w.current);
           return dispatch(child, current);
         }
         failed = true;

@@ -14,7 +14,7 @@ import { pretrainForSeed, trainStages } from '../masking/mlp-stages.ts';
 import { layerShapes } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import { mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
-import type { Experiment, SeedOutput } from './experiment.ts';
+import { pretrainThenMasks, type Experiment, type SeedOutput } from './experiment.ts';
 import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverlap, meanTotalKept, pretrainedSolves, SHORT_STAGES, type Declared } from './finding-helpers.ts';
 import { formatNumber } from './format-number.ts';
 
@@ -113,6 +113,7 @@ export const addMul: Experiment<AddMulConfig> = {
     role: l === 0 ? 'input layer: rows = one-hot digits and op' : l === all.length - 1 ? 'output layer: columns = 2 digits × 10 classes' : 'hidden layer',
   })),
   pictures: [{ variant: 'normal', a: 'add', b: 'mul' }],
+  stages: (c) => pretrainThenMasks(c.pretrain.steps, ADD_MUL_STAGES.map((s) => ({ stage: s.id, cost: c.mask.steps }))),
   runSeed,
   findings(a, c) {
     const ids = layerIds(c);

@@ -23,9 +23,10 @@ import { trainMaskStages } from '../masking/train-stages.ts';
 import { cnnShapes, initCnn, type CnnSizes } from '../models/cnn.ts';
 import { labelKey, mixKey, Rng } from '../runtime/rng.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
+import { memoStage } from '../runtime/stage-memo.ts';
 import { pretrainCnn } from '../train/pretrain-cnn.ts';
 import type { PretrainConfig } from '../train/pretrain-mlp.ts';
-import type { Experiment, JobContext, SeedOutput } from './experiment.ts';
+import { pretrainThenMasks, type Experiment, type JobContext, type SeedOutput } from './experiment.ts';
 import { finding, knownNotToHoldAt, type Declared } from './finding-helpers.ts';
 
 export interface Cifar10Config {
@@ -118,7 +119,7 @@ function runSeed(ctx: JobContext, c: Cifar10Config, seed: number): SeedOutput {
   const images = (idx: number[]) => cifarBatch(d, idx);
 
   const preRng = new Rng(seed, 'pretrain-data');
-  const pre = timer.run('pretrain', c.pretrain.steps, () => pretrainCnn(ctx.kernels, initCnn(sizes, new Rng(seed, 'init')), c.pretrain,
+  const pre = memoStage(ctx, timer, 'pretrain', c.pretrain.steps, () => pretrainCnn(ctx.kernels, initCnn(sizes, new Rng(seed, 'init')), c.pretrain,
     (n) => sampleCifarBatch(d, d.train, preRng, n), (step) => ctx.progress('pretrain', step, c.pretrain.steps)));
   const params = pre.params;
   const out = {
@@ -240,6 +241,11 @@ export const cifar10: Experiment<Cifar10Config> = {
   // so a CNN step counts as about 6 MLP steps; without this the runner started the CIFAR jobs last.
   cost: (c) => 6 * (c.pretrain.steps + (1 + c.removed.length) * c.mask.steps),
   pictures: [{ variant: 'normal', a: CONTROL, b: withoutClass(3) }],
+  // A removal stage starts from the control's output-layer logits.
+  stages: (c) => pretrainThenMasks(6 * c.pretrain.steps, [
+    { stage: CONTROL, cost: 6 * c.mask.steps },
+    ...c.removed.map((r) => ({ stage: withoutClass(r), cost: 6 * c.mask.steps, after: [CONTROL] })),
+  ]),
   runSeed: (ctx, c, seed) => runSeed(ctx, c, seed),
   findings(a, c) {
     const metrics = c.removed.map((r) => ({ r, ...removalMetrics(a, r) }));

@@ -17,7 +17,7 @@ import { layerShapes, type MlpHostParams } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import type { Pass } from '../train/passes.ts';
 import { mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
-import type { Experiment, JobContext, SeedOutput } from './experiment.ts';
+import { pretrainThenMasks, type Experiment, type JobContext, type SeedOutput } from './experiment.ts';
 import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverLayers, meanOverlap, pretrainedSolves, SHORT_STAGES, type Declared } from './finding-helpers.ts';
 import { formatNumber } from './format-number.ts';
 
@@ -150,6 +150,11 @@ export const doubleAdd: Experiment<DoubleAddConfig> = {
     role: l === 0 ? 'input layer: rows 0–39 = pair 1 digits, 40–79 = pair 2' : l === all.length - 1 ? 'output layer: columns 0–19 = pair 1 digits, 20–39 = pair 2' : 'hidden layer (shared by both pairs)',
   })),
   pictures: [{ variant: 'normal', a: 'pair1', b: 'pair2' }, { variant: 'copy-weight', a: 'pair1', b: 'pair2' }],
+  // The control trains on both pairs' passes, a pair mask on one.
+  stages: (c) => pretrainThenMasks(c.pretrain.steps, [
+    { stage: 'control', cost: 2 * c.mask.steps },
+    ...['', 'copy-weight/'].flatMap((v) => PAIR_MASK.map((id) => ({ stage: `${v}${id}`, cost: c.mask.steps }))),
+  ]),
   runSeed,
   findings(a, c) {
     const ids = layerIds(c);

@@ -9,6 +9,7 @@ import type {
 } from '../artifacts/schema.ts';
 import type { Kernels } from '../masking/kernels/index.ts';
 import type { FindingDraft } from './finding-helpers.ts';
+import type { StageContext } from '../runtime/stage-store.ts';
 
 export interface JobContext {
   kernels: Kernels;
@@ -16,6 +17,8 @@ export interface JobContext {
   progress(stage: string, step: number, total: number): void;
   /** Seconds since some fixed point; injected so tests can control time. */
   now(): number;
+  /** Where the job keeps finished stages and checkpoints (runtime/stage-store.ts); absent: every stage just runs. */
+  stages?: StageContext;
 }
 
 export interface SeedMask {
@@ -64,6 +67,16 @@ export interface JobPart {
   cost: number;
 }
 
+/** A stage of a job that can run as a job of its own. */
+export interface StagePlan {
+  /** The stage's name as the job's timer knows it ("pretrain", "jump", "copy-weight/pair1"). */
+  stage: string;
+  /** The stages that must be finished first. */
+  after: string[];
+  /** Rough cost in optimizer steps (as JobPart's). */
+  cost: number;
+}
+
 /** What an experiment's findings read: the assembled artifact before findings and manifest. */
 export type ArtifactWithoutFindings = Omit<ResultArtifact, 'findings' | 'manifest'>;
 
@@ -86,6 +99,13 @@ export interface Experiment<C extends { seeds: number[] }> {
    * stages' steps (right for the MLPs). Unused when `parts` gives costs.
    */
   cost?(config: C): number;
+  /**
+   * The stages of one job (seed and part) that may run as jobs of their own,
+   * in the order the job runs them, each with the stages it needs first
+   * (runtime/stage-store.ts); the job then assembles the seed from them.
+   * Absent, or an empty list: the job runs as one piece.
+   */
+  stages?(config: C, seed: number, part: string | null): StagePlan[];
   /** The parts of one seed's work (a seed may have fewer parts than another); absent: one job per seed, run with part null. */
   parts?(config: C, seed: number): JobPart[];
   runSeed(ctx: JobContext, config: C, seed: number, part: string | null): SeedOutput;
@@ -108,4 +128,9 @@ export function configOn<C extends { seeds: number[] }>(e: Experiment<C>, profil
 /** The profiles an experiment has settings for, in profile order. */
 export function profilesOf(e: AnyExperiment): ProfileName[] {
   return (['ci', 'quick', 'long', 'paper'] as const).filter((p) => e.profiles[p] !== undefined);
+}
+
+/** The stage plan of most jobs: pre-training ("pretrain"), then mask stages that each need it (and the stages they name). */
+export function pretrainThenMasks(pretrainCost: number, masks: { stage: string; cost: number; after?: string[] }[]): StagePlan[] {
+  return [{ stage: 'pretrain', after: [], cost: pretrainCost }, ...masks.map((m) => ({ stage: m.stage, after: ['pretrain', ...(m.after ?? [])], cost: m.cost }))];
 }

@@ -27,8 +27,9 @@ import { trainMaskStages } from '../masking/train-stages.ts';
 import { initSeq2Seq, maskedShapes, type Seq2SeqHostParams, type Seq2SeqSizes } from '../models/seq2seq.ts';
 import { Rng } from '../runtime/rng.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
+import { memoStage } from '../runtime/stage-memo.ts';
 import { pretrainSeq2Seq, type Seq2SeqTrainConfig } from '../train/pretrain-seq2seq.ts';
-import type { Experiment, JobContext, SeedOutput } from './experiment.ts';
+import { pretrainThenMasks, type Experiment, type JobContext, type SeedOutput } from './experiment.ts';
 import { finding, knownNotToHoldAt, meanAccuracy, meanPretrain, type Declared } from './finding-helpers.ts';
 import { formatNumber } from './format-number.ts';
 
@@ -145,7 +146,7 @@ function train(ctx: JobContext, timer: StageTimer, c: ScanConfig, seed: number, 
   const data = sampler(scanSplit(split).train);
   const rng = new Rng(seed, `${stage}-data`);
   // The baselines start from the same initial weights as the pre-trained network.
-  return timer.run(stage, c.pretrain.steps, () => pretrainSeq2Seq(ctx.kernels, initSeq2Seq(sizesOf(c), new Rng(seed, 'init')), SCAN_TOKENS,
+  return memoStage(ctx, timer, stage, c.pretrain.steps, () => pretrainSeq2Seq(ctx.kernels, initSeq2Seq(sizesOf(c), new Rng(seed, 'init')), SCAN_TOKENS,
     c.pretrain, (n) => scanBatch(data(rng, n)), new Rng(seed, `${stage}-teacher-forcing`), (step) => ctx.progress(stage, step, c.pretrain.steps)));
 }
 
@@ -238,6 +239,8 @@ export const scan: Experiment<ScanConfig> = {
     { id: 'masks', cost: 4 * c.pretrain.steps + 5.5 * 4 * c.mask.steps },
     ...SPLITS.map((split) => ({ id: `scratch-${split}`, cost: 4 * c.pretrain.steps })),
   ],
+  // The mask part's pre-training and each mask stage; a from-scratch baseline is one piece.
+  stages: (c, _seed, part) => (part === 'masks' ? pretrainThenMasks(4 * c.pretrain.steps, SCAN_STAGES.map((s) => ({ stage: s.id, cost: 5.5 * c.mask.steps }))) : []),
   masks: () => SCAN_STAGES.map((s) => ({
     id: s.id, label: s.label, variant: 'normal',
     trainedOn: s.id === 'simple' ? 'the i.i.d. training set (the reference mask)' : `the ${s.label.toLowerCase()} split's training set`,

@@ -9,6 +9,15 @@ export class TrailingMean {
     if (this.values.length > this.window) this.values.shift();
   }
 
+  /** The values in the window, oldest first (a checkpoint keeps them). */
+  snapshot(): number[] {
+    return [...this.values];
+  }
+
+  restore(values: number[]): void {
+    this.values.splice(0, this.values.length, ...values.slice(-this.window));
+  }
+
   get mean(): number {
     return this.values.length ? this.values.reduce((a, x) => a + x, 0) / this.values.length : NaN;
   }
