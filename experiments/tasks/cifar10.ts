@@ -26,7 +26,7 @@ import { StageTimer } from '../runtime/stage-timer.ts';
 import { memoStage } from '../runtime/stage-memo.ts';
 import { pretrainCnn } from '../train/pretrain-cnn.ts';
 import type { PretrainConfig } from '../train/pretrain-mlp.ts';
-import { pretrainThenMasks, type Experiment, type JobContext, type SeedOutput } from './experiment.ts';
+import { pretrainThenMasks, type Experiment, type ExperimentProfiles, type JobContext, type SeedOutput } from './experiment.ts';
 import { finding, knownNotToHoldAt, type Declared } from './finding-helpers.ts';
 
 export interface Cifar10Config {
@@ -51,7 +51,7 @@ export interface Cifar10Config {
 
 const ALL_CLASSES = CIFAR_CLASSES.map((_, i) => i);
 
-const profiles: Record<'ci' | 'quick' | 'paper', Cifar10Config> = {
+const profiles: ExperimentProfiles<Cifar10Config> = {
   ci: {
     seeds: [1, 2], channels: [3, 4, 8, 8, 16],
     pretrain: { steps: 30, batchSize: 32, lr: 1e-3, gradClip: 1, finalLrFactor: 1 },
@@ -69,6 +69,16 @@ const profiles: Record<'ci' | 'quick' | 'paper', Cifar10Config> = {
     pretrain: { steps: 3000, batchSize: 64, lr: 3e-3, gradClip: 1, finalLrFactor: 0.1 },
     mask: { steps: 500, batchSize: 64, samples: 4, lr: 1e-2, beta: 1.5e-4, logitInit: 2, gradClip: 1 },
     removed: ALL_CLASSES, validLimit: null, histogramBins: 20,
+  },
+  // The scale issue's part 3: quick's network and pre-training with 10k-step mask stages (20× quick's),
+  // the control as long, for the four vehicle classes and cat, with curves. One seed: a stage takes about
+  // 45 min on one core (3.7 steps/s at quick), the seed about 3 hours on two workers with the stages as
+  // jobs (the removal stages wait for the control); more seeds and all ten classes are the paper profile's.
+  long: {
+    seeds: [1], channels: [3, 16, 32, 64, 128],
+    pretrain: { steps: 3000, batchSize: 64, lr: 3e-3, gradClip: 1, finalLrFactor: 0.1 },
+    mask: { steps: 10000, batchSize: 64, samples: 4, lr: 1e-2, beta: 1.5e-4, logitInit: 2, gradClip: 1 },
+    removed: [0, 1, 3, 8, 9], validLimit: null, curve: { points: 20, images: 1000 }, histogramBins: 20,
   },
   // cifar10.yaml: pre-train 20k steps (Adam 1e-3, batch 128, clip 1); masks β 3e-4, lr 1e-3, 20k steps, K = 4; 10 seeds.
   paper: {
@@ -266,6 +276,11 @@ export const cifar10: Experiment<Cifar10Config> = {
     const DECLARED: Declared = { at: '2026-11-26T05:24:00Z' };
     const AFTER_FIRST_RUN: Declared = { at: '2026-11-26T06:43:49Z', afterSeeing: 'declared before the quick run as expected, then marked not expected at quick after that run showed it failing (thresholds unchanged)' };
     const FROM_SIZING: Declared = { at: '2026-11-26T05:24:00Z', afterSeeing: 'declared not expected at quick before the published run, from the numbers of the sizing runs' };
+    // The long profile (10k-step stages, one seed, five classes) was declared before its first run, from the
+    // diagnostic after the first quick run: 1,500-step stages took truck down 59–61% with largest other / target 17%.
+    const long = a.provenance.profile === 'long';
+    const LONG_DECLARED: Declared = { at: '2026-12-01T23:25:00Z' };
+    const LONG_OTHERS = 'declared before the first long run: the diagnostic with 1,500-step stages (seed 1, truck removed) had largest other / target at 17%, and this network is half the paper\'s width in every layer; longer stages drop the target further but need not bring its neighbours under 10%';
     return [
       finding({
         id: 'pretrained-learns-cifar',
@@ -288,7 +303,7 @@ export const cifar10: Experiment<Cifar10Config> = {
       finding({
         id: 'removed-class-drops',
         kind: 'claim',
-        declared: AFTER_FIRST_RUN,
+        declared: long ? LONG_DECLARED : AFTER_FIRST_RUN,
         claim: 'Removing a class\'s exclusive weights costs that class at least 10% of its control accuracy on average over the classes (relative drop, mean over seeds and removed classes).',
         paper: 'Removing a class\'s exclusive weights causes a large relative drop on that class ("Relative drop [%]" bars, every class).',
         evidence: {
@@ -302,7 +317,7 @@ export const cifar10: Experiment<Cifar10Config> = {
       finding({
         id: 'removed-class-drops-most',
         kind: 'claim',
-        declared: AFTER_FIRST_RUN,
+        declared: long ? LONG_DECLARED : AFTER_FIRST_RUN,
         claim: 'For every removed class, no other class drops even half as much: largest other / target < 50% (mean over seeds).',
         paper: 'The removed class drops far more than any other (the paper\'s bound, ~10%, is the next finding).',
         evidence: {
@@ -315,7 +330,7 @@ export const cifar10: Experiment<Cifar10Config> = {
       finding({
         id: 'others-drop-far-less',
         kind: 'claim',
-        declared: FROM_SIZING,
+        declared: long ? LONG_DECLARED : FROM_SIZING,
         claim: 'Every other class drops by at most 10% of the removed class\'s drop ("largest other / target", mean over seeds), for every removed class.',
         paper: 'Every other class drops by at most a small fraction of the removed class\'s drop: the plot\'s y-range is 0–10%.',
         evidence: {
@@ -323,7 +338,7 @@ export const cifar10: Experiment<Cifar10Config> = {
           ...undefinedCount('seeds whose removed class did not drop', metrics.map((m) => m.otherOverTarget)),
         },
         holds: meanRatio.every((x) => x <= 10),
-        notExpected: knownNotToHoldAt(a, ['quick'], OTHERS_NEED_SCALE),
+        notExpected: knownNotToHoldAt(a, ['quick'], OTHERS_NEED_SCALE) ?? knownNotToHoldAt(a, ['long'], LONG_OTHERS),
       }),
       finding({
         id: 'removed-images-go-to-similar-class',
