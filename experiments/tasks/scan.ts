@@ -287,7 +287,7 @@ export const scan: Experiment<ScanConfig> = {
     // The long profile (the paper's α and stage length, one seed) was declared before its first run, from the
     // scale issue's probe at 10k-step stages (seed 1): the jump test at 81.8% after the jump mask (99.1% before).
     const long = a.provenance.profile === 'long';
-    const LONG_DECLARED: Declared = { at: '2026-12-01T23:25:00Z' };
+    const LONG_DECLARED: Declared = { at: '2026-12-01T23:22:06Z' };
     const LONG_COLLAPSE = 'declared before the first long run: at the paper\'s α the probe with 10k-step stages (seed 1) had the jump test at 81.8% after masking (99.1% before; from scratch about 1%), falling by about 2 points per 1k steps, so 25k steps would end near the half-way line, not clearly past it; no probe measured the length split';
     const collapsed = (s: ScanSplit) => after(s) <= scratch(s) + 0.5 * (before(s) - scratch(s)) && before(s) - after(s) >= 0.1;
     const collapse = (s: ScanSplit) => finding({
