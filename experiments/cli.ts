@@ -9,7 +9,7 @@ import { BUNDLE_HELP, BUNDLE_USAGE, exportCommand, mergeCommand } from './bundle
 import { BACKEND_CHOICES } from './runtime/backend.ts';
 import { budgetLine } from './runtime/budget.ts';
 import { runContext } from './runtime/run-context.ts';
-import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
+import { parseBackend, parseFlags, parseIntFlag, parseList, parseOnOff, parseProfile, runCli } from './runtime/cli-args.ts';
 import { UserError } from './runtime/errors.ts';
 import { checkBackend, checkNotAFile, checkOutputDirs } from './runtime/preflight.ts';
 import { formatSeconds } from './runtime/progress.ts';
@@ -24,9 +24,11 @@ usage: npm run experiments -- [options]
 ${BUNDLE_USAGE}
 
 options (of a run):
-  --profile NAME     ci | quick | paper (default: quick)
+  --profile NAME     ci | quick | long | paper (default: quick)
                      ci: seconds, exercises every code path; quick: reproduces the
-                     findings on a 2-core CPU; paper: the paper's sizes (for a GPU)
+                     findings on a 2-core CPU; long: the paper's stage lengths on the
+                     quick networks (about 8 hours, in pieces); paper: the paper's
+                     sizes (for a GPU)
   --only LIST        comma-separated experiments (default: all): ${EXPERIMENTS.map((e) => e.id).join(', ')}
   --force            rerun even when the artifact is fresh
   --backend NAME     ${BACKEND_CHOICES.join(' | ')} (default: auto = the best that loads)
@@ -45,6 +47,11 @@ options (of a run):
                      goes to shard (k mod n) + 1 for the k-th: the same split on every
                      machine, whatever its cache holds. Then export, merge the bundles
                      on one machine, and run there without --shard (README "Running in shards")
+  --stage-jobs on|off
+                     run each seed's pre-training and mask stages as jobs of their own,
+                     a mask stage checkpointed every 5 minutes, so that a stopped run
+                     keeps what it finished (default: on for long and paper, off for ci
+                     and quick); export carries an unfinished seed's stages too
   --help             this text
 
 ${BUNDLE_HELP}
@@ -71,7 +78,7 @@ async function main(): Promise<number> {
     profile: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, backend: { type: 'string' },
     workers: { type: 'string' }, 'results-dir': { type: 'string' }, 'cache-dir': { type: 'string' },
     'data-dir': { type: 'string' }, offline: { type: 'boolean' }, 'allow-dirty': { type: 'boolean' }, help: { type: 'boolean' },
-    shard: { type: 'string' },
+    shard: { type: 'string' }, 'stage-jobs': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
@@ -83,6 +90,7 @@ async function main(): Promise<number> {
   if (only) selectExperiments(only, profile); // Validates the names before any work.
   const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
   const shard = parseShard(values.shard);
+  const stageJobs = parseOnOff('--stage-jobs', values['stage-jobs']);
   const resultsDir = resolve(values['results-dir'] ?? 'content/results');
   const cacheDir = resolve(values['cache-dir'] ?? '.cache');
   // Checked before planning: a folder path that is a file cannot even be read; a backend asked for must be there.
@@ -92,7 +100,7 @@ async function main(): Promise<number> {
   const ctx = runContext(values, (line) => process.stdout.write(`  ${line}\n`));
   const start = performance.now();
   const summary = await runExperiments({
-    profile, only, force: values.force ?? false, backend, workers, shard,
+    profile, only, force: values.force ?? false, backend, workers, shard, ...(stageJobs === null ? {} : { stageJobs }),
     resultsDir,
     cacheDir: ctx.cacheDir,
     dataDir: ctx.dataDir.dir,

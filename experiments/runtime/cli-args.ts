@@ -74,3 +74,10 @@ export function parseList(value: string | undefined, flag = '--only'): string[] 
   if (twice !== undefined) throw new UserError(`${flag}: "${twice}" is given twice in "${value}"`);
   return names;
 }
+
+/** `on` or `off`; null when the flag is absent; a UserError naming the value otherwise. */
+export function parseOnOff(flag: string, value: string | undefined): boolean | null {
+  if (value === undefined) return null;
+  if (value === 'on' || value === 'off') return value === 'on';
+  throw new UserError(`${flag}: "${value}" is not on or off`);
+}

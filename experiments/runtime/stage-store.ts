@@ -63,23 +63,39 @@ export function stageFileName(stage: string, kind: 'finished' | 'checkpoint'): s
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function readChecked<T>(path: string, log: (line: string) => void): T | null {
-  if (!existsSync(path)) return null;
+/** A stage file's text checked: its digest line matches its body, which decodes; else why not. */
+export function parseStageFile<T>(text: string): { value: T } | { problem: string } {
+  const nl = text.indexOf('\n');
+  const body = text.slice(nl + 1);
+  if (nl !== 64 || digest(body) !== text.slice(0, 64)) return { problem: 'its text does not match its digest' };
   try {
-    const text = readFileSync(path, 'utf8');
-    const nl = text.indexOf('\n');
-    const body = text.slice(nl + 1);
-    if (nl !== 64 || digest(body) !== text.slice(0, 64)) throw new Error('its text does not match its digest');
-    return decodeHostTree<T>(body);
+    return { value: decodeHostTree<T>(body) };
   } catch (err) {
-    log(`stage file ${path} is not valid (${(err as Error).message.split('\n')[0]}): computing it again`);
-    return null;
+    return { problem: (err as Error).message.split('\n')[0] };
   }
 }
 
-function writeChecked(path: string, value: unknown): void {
+function readChecked<T>(path: string, log: (line: string) => void): T | null {
+  if (!existsSync(path)) return null;
+  let parsed: { value: T } | { problem: string };
+  try {
+    parsed = parseStageFile<T>(readFileSync(path, 'utf8'));
+  } catch (err) {
+    parsed = { problem: `unreadable: ${(err as Error).message.split('\n')[0]}` };
+  }
+  if ('value' in parsed) return parsed.value;
+  log(`stage file ${path} is not valid (${parsed.problem}): computing it again`);
+  return null;
+}
+
+/** The text of a stage file (what the store writes), for a bundle. */
+export function stageFileText(value: unknown): string {
   const body = encodeHostTree(value);
-  writeFileAtomic(path, `${digest(body)}\n${body}`);
+  return `${digest(body)}\n${body}`;
+}
+
+function writeChecked(path: string, value: unknown): void {
+  writeFileAtomic(path, stageFileText(value));
 }
 
 /** The store of one job, in `dir` (stageDir). */

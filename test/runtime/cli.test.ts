@@ -62,6 +62,7 @@ describe('experiments CLI: flags', () => {
     [['--shard', 'x'], /^error: --shard: "x" is not i\/n \(shard i of n, e\.g\. 1\/2\)$/],
     [['--shard', '1/0'], /^error: --shard: "1\/0" has no shards/],
     [['--shard='], /^error: --shard: "" is not i\/n/],
+    [['--stage-jobs', 'maybe'], /^error: --stage-jobs: "maybe" is not on or off$/],
     [['shards'], /^error: unknown command "shards" \(expected export or merge/],
     [['--profile', 'ci', '--only', 'permuted-mnist', '--offline', '--data-dir', '/nonexistent-data'], /MNIST not found: looked for \/nonexistent-data\/mnist/],
   ])('%j → one-line error, exit 2, nothing written', (args, message) => {

@@ -2,11 +2,16 @@
 // their stages as jobs of their own on two worker processes give artifacts
 // byte-identical to a run of whole seeds in this process; a second run finds
 // everything done; the pool starts a job only after the jobs it waits on.
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeHostTree } from '../../experiments/runtime/host-tree.ts';
+import { exportJobs, mergeBundles } from '../../experiments/runtime/job-bundle.ts';
 import type { Job } from '../../experiments/runtime/jobs.ts';
+import { memoryStageStore, stageFileName, stageFileText } from '../../experiments/runtime/stage-store.ts';
+import { addMul } from '../../experiments/tasks/add-mul.ts';
+import { useBackend } from '../helpers/backend.ts';
 import { runExperiments, type RunOptions, type RunSummary } from '../../experiments/runtime/run-experiments.ts';
 import { stageNeeds, stagePlanOf } from '../../experiments/runtime/stage-jobs.ts';
 import { orderJobs, sequentialOrder } from '../../experiments/runtime/worker-pool.ts';
@@ -61,6 +66,50 @@ describe('stage jobs on two workers = whole seeds in one process', () => {
     const files = readdirSync(join(dirs('staged').cacheDir, 'stages'), { recursive: true }).map(String);
     expect(files.filter((f) => f.endsWith('.finished.json')).length).toBe(2 * 4 + 2 * 6 + 2 * 5);
     expect(files.filter((f) => f.endsWith('.checkpoint.json'))).toEqual([]);
+  });
+});
+
+describe('unfinished work carried in a bundle: finished stages and a checkpoint', () => {
+  let moved = '';
+  let merged: ReturnType<typeof mergeBundles>;
+  beforeAll(async () => {
+    // A cache as a stopped run leaves it: no seed assembled, add-mul seed 1's "mul" stage part-way (a real checkpoint).
+    cpSync(dirs('staged').cacheDir, dirs('partial').cacheDir, { recursive: true });
+    rmSync(join(dirs('partial').cacheDir, 'jobs'), { recursive: true });
+    const root = join(dirs('partial').cacheDir, 'stages', 'add-mul', 'ci');
+    const dir = join(root, readdirSync(root)[0], 'seed-1');
+    rmSync(join(dir, stageFileName('mul', 'finished')));
+    const store = memoryStageStore();
+    const active = await useBackend('wasm');
+    let t = 0;
+    const stages = { store, target: null, needs: () => false, checkpointDue: (step: number) => step % 50 === 0 };
+    expect(() => addMul.runSeed({ kernels: active.kernels, now: () => (t += 1), stages, progress(stage, step) { if (stage === 'mul' && step === 120) throw new Error('stopped'); } }, addMul.profiles.ci, 1, null)).toThrow('stopped');
+    writeFileSync(join(dir, stageFileName('mul', 'checkpoint')), stageFileText(decodeHostTree(store.files.get('mul.checkpoint')!)));
+    const bundle = join(work, 'partial.json.gz');
+    await exportJobs({ profile: 'ci', only: ONLY, backend: 'wasm', cacheDir: dirs('partial').cacheDir, dataDir: null, experimentsRoot: join(REPO, 'experiments'), to: bundle, log: () => {} });
+    merged = mergeBundles([bundle], dirs('moved').cacheDir, () => {});
+    await runExperiments(options('moved', { stageJobs: true, write: (x) => { moved += x; } }));
+  }, 600_000);
+
+  it('the bundle carries every finished stage and the checkpoint, gzipped', () => {
+    // add-mul 2 × 4 stages less the one part-way, double-add 2 × 6, SCAN 2 × 5; and the checkpoint.
+    expect(merged).toEqual({ written: 0, present: 0, stageFiles: 2 * 4 - 1 + 2 * 6 + 2 * 5 + 1 });
+  });
+
+  it('the run it goes on in trains only the stage that was part-way, and assembles the artifacts of an unbroken run', () => {
+    // The 6 seeds' jobs (assembling), SCAN's 6 baselines (whole jobs: their outputs went with the jobs folder), and the stage.
+    expect(moved).toMatch(/running 13 jobs in this process/);
+    expect(moved).not.toMatch(/done [^ ]+@(?!mul)/);
+    // It went on from the checkpoint at step 100.
+    expect(moved).toContain('add-mul#1@mul mul 101/250');
+    expect(moved).toContain('done add-mul#1@mul in');
+    for (const id of ONLY) expectSameArtifact(dirs('moved').resultsDir, dirs('whole').resultsDir, 'ci', id, true);
+    expect(existsSync(join(dirs('moved').cacheDir, 'jobs'))).toBe(true);
+  });
+
+  it('a merge keeps a finished stage, and a later checkpoint over an earlier one, never the reverse', () => {
+    const again = mergeBundles([join(work, 'partial.json.gz')], dirs('moved').cacheDir, () => {});
+    expect(again.stageFiles).toBe(0);
   });
 });
 
