@@ -19,7 +19,7 @@ import type { PretrainConfig } from '../train/pretrain-mlp.ts';
 import { addMul } from './add-mul.ts';
 import { probeMasks, sizesOf, TASK_DATA } from './arithmetic-probe.ts';
 import { doubleAdd } from './double-add.ts';
-import type { Experiment, ExperimentProfiles, JobContext, JobPart, SeedOutput } from './experiment.ts';
+import type { Experiment, ExperimentProfiles, JobContext, JobPart, SeedOutput, StagePlan } from './experiment.ts';
 import { finding, knownNotToHoldAt, type Declared, type FindingDraft } from './finding-helpers.ts';
 
 export interface SweepWidth {
@@ -68,6 +68,19 @@ function parts(c: SharingVsWidthConfig, seed: number): JobPart[] {
     // Steps scaled by the hidden-layer work relative to a 256-wide network, so the widest start first.
     return { id: partId(task, w.width), cost: Math.round((t.pretrain.steps + 2 * t.mask.steps) * (w.width / 256) ** 2) };
   }));
+}
+
+/** A part's pre-training and its two masks, as stage jobs (a 1024-wide part takes about 50 minutes on one core). */
+function stages(c: SharingVsWidthConfig, _seed: number, part: string | null): StagePlan[] {
+  const { task, width } = parsePart(part);
+  const variant = sweepVariant(task, width, c.depth);
+  const t = c.tasks[task];
+  const scale = (width / 256) ** 2;
+  const pretrain = `${variant}/pretrain`;
+  return [
+    { stage: pretrain, after: [], cost: Math.round(t.pretrain.steps * scale) },
+    ...SWEEP_MASKS[task].map((m) => ({ stage: `${variant}/${m.id}`, after: [pretrain], cost: Math.round(t.mask.steps * scale) })),
+  ];
 }
 
 function runSeed(ctx: JobContext, c: SharingVsWidthConfig, seed: number, part: string | null): SeedOutput {
@@ -153,6 +166,7 @@ export const sharingVsWidth: Experiment<SharingVsWidthConfig> = {
   })),
   pictures: [],
   parts,
+  stages,
   runSeed,
   findings(a) {
     const points = sweepPoints(a.tables);

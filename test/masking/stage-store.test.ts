@@ -9,6 +9,7 @@ import { decodeHostTree, encodeHostTree } from '../../experiments/runtime/host-t
 import { addMul } from '../../experiments/tasks/add-mul.ts';
 import { doubleAdd } from '../../experiments/tasks/double-add.ts';
 import { scan } from '../../experiments/tasks/scan.ts';
+import { sharingVsWidth } from '../../experiments/tasks/sharing-vs-width.ts';
 import type { AnyExperiment, JobContext, SeedOutput } from '../../experiments/tasks/experiment.ts';
 import { useBackend } from '../helpers/backend.ts';
 import * as tf from '@tensorflow/tfjs-core';
@@ -34,17 +35,18 @@ const within = (store: StageStore, target: string | null, needs: string[] = [], 
   store, target, needs: (s) => needs.includes(s), checkpointDue: (step) => step % every === 0,
 });
 
-const CASES: { e: AnyExperiment; config: unknown; part: string | null; kill: string }[] = [
+const CASES: { e: AnyExperiment; config: unknown; part: string | null; kill: string; steps?: number }[] = [
   { e: addMul, config: addMul.profiles.ci, part: null, kill: 'mul' },
   { e: doubleAdd, config: doubleAdd.profiles.ci, part: null, kill: 'copy-weight/pair1' },
   { e: scan, config: { ...scan.profiles.ci, curve: { points: 3, examples: 8 } }, part: 'masks', kill: 'jump' },
+  { e: sharingVsWidth, config: sharingVsWidth.profiles.ci, part: 'double-add-16', kill: 'double-add 16×2/pair2', steps: sharingVsWidth.profiles.ci.tasks['double-add'].mask.steps },
 ];
 
-describe.each(CASES)('$e.id through a stage store', ({ e, config, part, kill }) => {
+describe.each(CASES)('$e.id through a stage store', ({ e, config, part, kill, steps: stageSteps }) => {
   it('a killed stage resumes from its checkpoint; the seed comes out as a plain run\'s', async () => {
     const plain = e.runSeed(await context(), config, 1, part);
     const store = memoryStageStore();
-    const steps = (config as { mask: { steps: number } }).mask.steps;
+    const steps = stageSteps ?? (config as { mask: { steps: number } }).mask.steps;
     const at = Math.floor(steps * 0.7);
     await expect(async () => e.runSeed(await context(within(store, null, [], 8), { stage: kill, step: at }), config, 1, part)).rejects.toThrow(Killed);
     // What the killed run left: the stages before it finished, and its own checkpoint.
