@@ -5,6 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createKernels, type Kernels } from '../../experiments/masking/kernels/index.ts';
 import { uniformNoise } from '../../experiments/masking/kernels/uniform-noise.ts';
+import { LOGIT_FLOOR } from '../../experiments/masking/kernels/logit-floor.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Rng } from '../../experiments/runtime/rng.ts';
 import { useBackend } from '../helpers/backend.ts';
 
@@ -154,7 +157,7 @@ describe('logit floor', () => {
   // stages about 11× slower (measured: 18.8 ms against 1.7 ms per sigmoid + sample of 262k weights at logit −95).
   it('σ(L) is σ(−80) below the floor in every implementation, unchanged above it, and such a weight is never kept', () => {
     const L = new Float32Array([-200, -95, -80, -79.5, -20, 0, 3, 40]);
-    const expected = Array.from(L, (l) => Math.fround(1 / (1 + Math.exp(-Math.max(l, -80)))));
+    const expected = Array.from(L, (l) => Math.fround(1 / (1 + Math.exp(-Math.max(l, LOGIT_FLOOR)))));
     for (const k of [simd, js, ops]) {
       const logits = k.fromHost(L, [1, 8]);
       const p = read(k.sigmoid(logits));
@@ -164,5 +167,13 @@ describe('logit floor', () => {
       expect(Array.from(read(s.masked).subarray(0, 2)), k.name).toEqual([0, 0]);
       tf.dispose([logits, probs, s.masked, s.maskedT, s.factor]);
     }
+  });
+
+  it('is one constant: the WebAssembly source declares the floor the TypeScript kernels use', () => {
+    const source = readFileSync(join(import.meta.dirname, '../../experiments/masking/kernels/mask-kernels.as.ts'), 'utf8');
+    const declared = /export const LOGIT_FLOOR: f32 = (-?[\d.]+);/.exec(source);
+    expect(declared, 'LOGIT_FLOOR in mask-kernels.as.ts').not.toBeNull();
+    expect(Number(declared![1])).toBe(LOGIT_FLOOR);
+    expect(LOGIT_FLOOR).toBe(-80);
   });
 });

@@ -5,15 +5,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { HeapMemory } from '../../runtime/heap.ts';
 import { HeapKernelsBase } from './heap-kernels-base.ts';
+import { LOGIT_FLOOR } from './logit-floor.ts';
 import type { AdamHyper, AdamSlots, Kernels, MaskSample, Slot } from './types.ts';
 import { uniformNoise } from './uniform-noise.ts';
 
 export function createJsKernels(mem: HeapMemory): Kernels {
   return new JsKernels(mem);
 }
-
-/** Mirrors LOGIT_FLOOR of mask-kernels.as.ts. */
-export const LOGIT_FLOOR = -80;
 
 class JsKernels extends HeapKernelsBase implements Kernels {
   readonly name = 'js' as const;

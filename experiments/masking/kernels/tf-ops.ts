@@ -6,7 +6,7 @@
 // kernels and uploaded, so all three implementations draw identical masks.
 // On a GPU this upload (K × #weights floats per step) is the main overhead of
 // this path.
-import { LOGIT_FLOOR } from './js.ts';
+import { LOGIT_FLOOR } from './logit-floor.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdamHyper, AdamSlots, Kernels, MaskSample, Slot } from './types.ts';
 import { uniformNoise } from './uniform-noise.ts';
