@@ -5,7 +5,7 @@
 // quantity (or nothing without curves).
 import { describe, expect, it } from 'vitest';
 import type { CurveRow } from '../../experiments/artifacts/schema.ts';
-import { curveChart, createDocument } from '../../src/lib/charts/index.ts';
+import { curveCaption, curveChart, createDocument } from '../../src/lib/charts/index.ts';
 import { curvePreset } from '../../src/lib/curves.ts';
 
 const layers = ['layer1', 'layer2', 'layer3', 'layer4'].map((id) => ({ id, label: id, shape: [2, 2], role: '' }));
@@ -41,6 +41,18 @@ describe('curve presets', () => {
     ];
     const preset = curvePreset('cifar10', { tables: { curve } as never, layers })!;
     expect(preset.points.filter((p) => p.series === 'cat').map((p) => [p.step, p.value])).toEqual([[0, 0], [50, 0.75]]);
+  });
+
+  it('the caption says how often the stages were measured and how their length compares with the paper\'s, from the artifact', () => {
+    const curve = (last: number): CurveRow[] => [0, last].flatMap((step) => [
+      row('add', step, 'accuracy', '+', 1), row('mul', step, 'accuracy', '×', 1),
+    ]);
+    const of = (last: number, points: number) => curveCaption({ experiment: 'add-mul', tables: { curve: curve(last) } as never, layers, provenance: { config: { curve: { points } } } as never });
+    expect(of(2000, 20)).toContain('measured 20 times per mask stage');
+    expect(of(2000, 20)).toContain('the paper\'s stages are 20,000 steps, longer than ours (2,000): the red note');
+    expect(of(20000, 40)).toContain('measured 40 times per mask stage');
+    expect(of(20000, 40)).toContain('our stages are as long as the paper\'s (20,000 steps)');
+    expect(of(25000, 40)).toContain('the dashed red rule marks the paper\'s 20,000-step stage');
   });
 
   it('draws nothing for an artifact without curves', () => {

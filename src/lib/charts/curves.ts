@@ -16,6 +16,19 @@ export function curveChart(artifact: Pick<ResultArtifact, 'tables' | 'layers' | 
   return panels.map((title) => panel(title, panelPlot(preset.points.filter((p) => p.panel === title), preset.paperSteps, document))).join('');
 }
 
+/** The chart's caption: how often the stages were measured and how their length compares with the paper's, from the artifact. */
+export function curveCaption(artifact: Pick<ResultArtifact, 'tables' | 'layers' | 'experiment' | 'provenance'>): string {
+  const preset = curvePreset(artifact.experiment, artifact);
+  const points = (artifact.provenance.config as { curve?: { points?: number } }).curve?.points;
+  const ours = preset ? Math.max(...preset.points.map((p) => p.step)) : 0;
+  const paper = preset?.paperSteps ?? 0;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const length = paper > ours ? `the paper's stages are ${n(paper)} steps, longer than ours (${n(ours)}): the red note at each panel's right edge`
+    : paper < ours ? `the dashed red rule marks the paper's ${n(paper)}-step stage`
+      : `our stages are as long as the paper's (${n(paper)} steps)`;
+  return `The quantities behind the headline claims, measured ${points ? `${points} times` : 'several times'} per mask stage (and at its start) on fixed subsets of the evaluation sets, with the binary mask of that step (logit > 0). Thick line: mean over seeds; faint lines: single seeds. A quantity still moving when the stage ends says the stage was too short to decide the claim; ${length}.`;
+}
+
 function panelPlot(points: CurvePoint[], paperSteps: number, document: Document): string {
   const names = orderOfAppearance(points, (p) => p.series);
   const means = groupSummary(points, ['series', 'step'], (p) => p.value);
@@ -28,7 +41,8 @@ function panelPlot(points: CurvePoint[], paperSteps: number, document: Document)
     width: chartStyle.width,
     height: 300,
     marginLeft: 50,
-    marginRight: beyond ? 150 : 20,
+    // Room for the note, or for the last tick's label at the right edge.
+    marginRight: beyond ? 150 : 36,
     style: { fontSize: `${chartStyle.fontSize}px` },
     // Our stage fills the axis; a shorter paper stage is a rule on it, a longer one a note beside it.
     x: { domain: [0, last], label: 'Mask-training step', grid: true },

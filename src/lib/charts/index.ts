@@ -11,4 +11,4 @@ export { createDocument } from './render.ts';
 export { relativeDropChart } from './relative-drop.ts';
 export { confusionDifferenceChart } from './confusion-difference.ts';
 export { widthSweepChart } from './width-sweep.ts';
-export { curveChart } from './curves.ts';
+export { curveCaption, curveChart } from './curves.ts';
