@@ -9,7 +9,8 @@ import type { FindingDraft } from '../tasks/finding-helpers.ts';
 import { SCHEMA_VERSION, resultArtifactSchema } from './schema.ts';
 import { renderMaskPicture } from './mask-pictures.ts';
 import { unpackBits } from '../masking/binary-mask.ts';
-import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
+import { configOn, type AnyExperiment, type SeedOutput } from '../tasks/experiment.ts';
+import { estimatePaperRun, paperRunNote } from '../analysis/work-estimate.ts';
 
 export interface AssembledArtifact {
   artifact: ResultArtifact;
@@ -103,7 +104,7 @@ export async function assembleArtifact(
     images,
     maskFile: { file: MASKS_FILE, entries: masks.entries },
     references: experiment.references,
-    notes: experiment.notes(config),
+    notes: [...experiment.notes(config), ...paperRunNotes(experiment, config, provenance)],
   };
   let findings = experiment.findings(withoutFindings, config).map((f) => resolveDeclared(f, provenance));
   // The ci profile exists to exercise code paths in seconds; it reproduces nothing.
@@ -113,6 +114,16 @@ export async function assembleArtifact(
   const manifest = manifestOf(withoutFindings, files);
   const artifact = resultArtifactSchema.parse({ ...withoutFindings, findings, manifest });
   return { artifact, files };
+}
+
+/** Where the experiment states its work and has a paper profile: the note on how long that run would take here. */
+function paperRunNotes(experiment: AnyExperiment, config: unknown, provenance: Provenance): string[] {
+  const paper = configOn(experiment, 'paper');
+  if (!experiment.work || !paper || provenance.profile === 'paper') return [];
+  const seconds = provenance.wallSeconds.stages.reduce((a, s) => a + s.seconds, 0);
+  const target = experiment.work(paper);
+  const estimate = estimatePaperRun({ seconds, work: experiment.work(config).units }, target.units);
+  return estimate ? [paperRunNote(estimate, { profile: provenance.profile, paper: target.what, cpus: provenance.machine.cpus })] : [];
 }
 
 /**

@@ -13,7 +13,8 @@ import { binarize, invert } from '../masking/binary-mask.ts';
 import { pretrainForSeed, trainStages } from '../masking/mlp-stages.ts';
 import { layerShapes } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
-import { mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
+import { mlpConfigWords, mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
+import { mlpStepFlops } from '../bench-flops.ts';
 import { pretrainThenMasks, type Experiment, type SeedOutput } from './experiment.ts';
 import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverlap, meanTotalKept, pretrainedSolves, SHORT_STAGES, type Declared } from './finding-helpers.ts';
 import { formatNumber } from './format-number.ts';
@@ -114,6 +115,11 @@ export const addMul: Experiment<AddMulConfig> = {
   })),
   pictures: [{ variant: 'normal', a: 'add', b: 'mul' }],
   stages: (c) => pretrainThenMasks(c.pretrain.steps, ADD_MUL_STAGES.map((s) => ({ stage: s.id, cost: c.mask.steps }))),
+  // One pass per step, pre-training and each of the three stages.
+  work: (c) => ({
+    units: c.seeds.length * mlpStepFlops(sizesOf(c), 1) * (c.pretrain.steps * c.pretrain.batchSize + ADD_MUL_STAGES.length * c.mask.steps * c.mask.batchSize),
+    what: mlpConfigWords(c),
+  }),
   runSeed,
   findings(a, c) {
     const ids = layerIds(c);

@@ -26,6 +26,7 @@ import { StageTimer } from '../runtime/stage-timer.ts';
 import { memoStage } from '../runtime/stage-memo.ts';
 import { pretrainCnn } from '../train/pretrain-cnn.ts';
 import type { PretrainConfig } from '../train/pretrain-mlp.ts';
+import { cnnStepFlops } from '../bench-flops.ts';
 import { pretrainThenMasks, type Experiment, type ExperimentProfiles, type JobContext, type SeedOutput } from './experiment.ts';
 import { finding, knownNotToHoldAt, type Declared } from './finding-helpers.ts';
 
@@ -251,6 +252,10 @@ export const cifar10: Experiment<Cifar10Config> = {
   // so a CNN step counts as about 6 MLP steps; without this the runner started the CIFAR jobs last.
   cost: (c) => 6 * (c.pretrain.steps + (1 + c.removed.length) * c.mask.steps),
   pictures: [{ variant: 'normal', a: CONTROL, b: withoutClass(3) }],
+  work: (c) => ({
+    units: c.seeds.length * cnnStepFlops(sizesOf(c), 1) * (c.pretrain.steps * c.pretrain.batchSize + (1 + c.removed.length) * c.mask.steps * c.mask.batchSize),
+    what: `CNN ${c.channels.slice(1).join('-')}, ${c.seeds.length} seeds, ${c.mask.steps / 1000}k-step mask stages for ${c.removed.length} classes`,
+  }),
   // A removal stage starts from the control's output-layer logits.
   stages: (c) => pretrainThenMasks(6 * c.pretrain.steps, [
     { stage: CONTROL, cost: 6 * c.mask.steps },

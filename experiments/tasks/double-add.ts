@@ -16,8 +16,9 @@ import { pretrainForSeed, trainStages } from '../masking/mlp-stages.ts';
 import { layerShapes, type MlpHostParams } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import type { Pass } from '../train/passes.ts';
-import { mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
+import { mlpConfigWords, mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
 import { pretrainThenMasks, type Experiment, type JobContext, type SeedOutput } from './experiment.ts';
+import { mlpStepFlops } from '../bench-flops.ts';
 import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverLayers, meanOverlap, pretrainedSolves, SHORT_STAGES, type Declared } from './finding-helpers.ts';
 import { formatNumber } from './format-number.ts';
 
@@ -155,6 +156,11 @@ export const doubleAdd: Experiment<DoubleAddConfig> = {
     { stage: 'control', cost: 2 * c.mask.steps },
     ...['', 'copy-weight/'].flatMap((v) => PAIR_MASK.map((id) => ({ stage: `${v}${id}`, cost: c.mask.steps }))),
   ]),
+  // A pass per pair a step: two in pre-training and the control, one in each of the four pair stages.
+  work: (c) => ({
+    units: c.seeds.length * mlpStepFlops(sizesOf(c), 1) * (2 * c.pretrain.steps * c.pretrain.batchSize + (2 + 4) * c.mask.steps * c.mask.batchSize),
+    what: mlpConfigWords(c),
+  }),
   runSeed,
   findings(a, c) {
     const ids = layerIds(c);

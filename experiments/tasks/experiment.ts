@@ -109,6 +109,13 @@ export interface Experiment<C extends { seeds: number[] }> {
   /** The parts of one seed's work (a seed may have fewer parts than another); absent: one job per seed, run with part null. */
   parts?(config: C, seed: number): JobPart[];
   runSeed(ctx: JobContext, config: C, seed: number, part: string | null): SeedOutput;
+  /**
+   * The training work of the whole config (every seed, every stage), in
+   * examples × steps × the network's FLOPs per example (analysis/work-estimate.ts),
+   * and the config in a few words; from it the page estimates the paper
+   * profile's time here. Absent: no estimate.
+   */
+  work?(config: C): { units: number; what: string };
   /** The findings, from the assembled tables only (verify recomputes them the same way). */
   findings(artifact: ArtifactWithoutFindings, config: C): FindingDraft[];
   references: ResultArtifact['references'];

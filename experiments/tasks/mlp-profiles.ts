@@ -16,6 +16,13 @@ export interface MlpTaskConfig {
   histogramBins: number;
 }
 
+/** "FNN 2000×4, 10 seeds, 20k-step stages": a config in a few words (the paper-run estimate's). */
+export function mlpConfigWords(c: MlpTaskConfig): string {
+  const widths = new Set(c.hidden);
+  const net = widths.size === 1 ? `${c.hidden[0]}×${c.hidden.length}` : c.hidden.join('-');
+  return `FNN ${net}, ${c.seeds.length} seeds, ${c.mask.steps / 1000}k-step mask stages`;
+}
+
 export interface MlpProfileSpec {
   /** The paper's β for this task (paper-method §2.3, §3.2). */
   beta: number;

@@ -253,6 +253,13 @@ export const scan: Experiment<ScanConfig> = {
     { id: 'masks', cost: 4 * c.pretrain.steps + 5.5 * 4 * c.mask.steps },
     ...SPLITS.map((split) => ({ id: `scratch-${split}`, cost: 4 * c.pretrain.steps })),
   ],
+  // The LSTMs' masked weights stand for the FLOPs of an example (the sequences are the same data in every
+  // profile): pre-training and the three baselines, and the four mask stages.
+  work: (c) => ({
+    units: c.seeds.length * maskedShapes(sizesOf(c)).reduce((a, [i, o]) => a + i * o, 0)
+      * ((1 + SPLITS.length) * c.pretrain.steps * c.pretrain.batchSize + SCAN_STAGES.length * c.mask.steps * c.mask.batchSize),
+    what: `${c.model.layers} × ${c.model.hidden} LSTM, ${c.seeds.length} seeds, ${c.mask.steps / 1000}k-step mask stages`,
+  }),
   // The mask part's pre-training and each mask stage; a from-scratch baseline is one piece.
   stages: (c, _seed, part) => (part === 'masks' ? pretrainThenMasks(4 * c.pretrain.steps, SCAN_STAGES.map((s) => ({ stage: s.id, cost: 5.5 * c.mask.steps }))) : []),
   masks: () => SCAN_STAGES.map((s) => ({

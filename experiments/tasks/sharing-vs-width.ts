@@ -19,6 +19,7 @@ import type { PretrainConfig } from '../train/pretrain-mlp.ts';
 import { addMul } from './add-mul.ts';
 import { probeMasks, sizesOf, TASK_DATA } from './arithmetic-probe.ts';
 import { doubleAdd } from './double-add.ts';
+import { mlpStepFlops } from '../bench-flops.ts';
 import type { Experiment, ExperimentProfiles, JobContext, JobPart, SeedOutput, StagePlan } from './experiment.ts';
 import { finding, knownNotToHoldAt, type Declared, type FindingDraft } from './finding-helpers.ts';
 
@@ -167,6 +168,15 @@ export const sharingVsWidth: Experiment<SharingVsWidthConfig> = {
   pictures: [],
   parts,
   stages,
+  // Each (task, width, seed): pre-training (double addition: a pass per pair) and the two masks (one pass each).
+  work: (c) => ({
+    units: SWEEP_TASKS.reduce((sum, task) => sum + c.widths.reduce((a, w) => {
+      const t = c.tasks[task];
+      const passes = task === 'double-add' ? 2 : 1;
+      return a + w.seeds.length * mlpStepFlops(sizesOf(task, w.width, c.depth), 1) * (passes * t.pretrain.steps * t.pretrain.batchSize + 2 * t.mask.steps * t.mask.batchSize);
+    }, 0), 0),
+    what: `widths ${c.widths.map((w) => w.width).join(', ')}, ${c.seeds.length} seeds, ${c.tasks['add-mul'].mask.steps / 1000}k-step mask stages`,
+  }),
   runSeed,
   findings(a) {
     const points = sweepPoints(a.tables);
