@@ -14,7 +14,7 @@ const finite = z.number().finite();
 const fraction = z.number().min(0).max(1);
 
 // ci: seconds, exercises every code path; quick: the default, ≤ 2.5 h on 2 cores;
-// long: about 8 h on 2 cores, run in shards; paper: the paper's sizes (a GPU).
+// long: about 10 h on 2 cores, run in pieces; paper: the paper's sizes (a GPU).
 export const profileNameSchema = z.enum(['ci', 'quick', 'long', 'paper']);
 export type ProfileName = z.infer<typeof profileNameSchema>;
 

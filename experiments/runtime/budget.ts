@@ -13,8 +13,13 @@ export const PROFILE_BUDGET_SECONDS: Record<ProfileName, number | null> = {
   // about 10 min for clip-fidelity (1 seed); their compute sums to about
   // 4h30m, 2h15m per worker if perfectly balanced.
   quick: 150 * 60,
-  // Shards of ≤ 2 h each (a developer session's background run), about 8 h in all.
-  long: 8 * 3600,
+  // Run in pieces of ≤ 2 h (a developer session's background run; stage jobs and
+  // bundles carry what a piece finished). Core-hours, measured or estimated from
+  // quick's rates: double-add 2.3 (measured: 1h09m on 2 workers), add-mul 2.1,
+  // the width sweep 5.5 (1024-wide parts about 50 min each), SCAN 4 and CIFAR-10
+  // 4.75 (one seed each at 25k- and 10k-step stages), clip-fidelity 1: about
+  // 19.6 core-hours, 10 h on 2 cores. The guide's 8 h holds without CIFAR-10's.
+  long: 10 * 3600,
   // The paper's sizes are meant for a GPU: no budget on a CPU.
   paper: null,
 };

@@ -90,6 +90,9 @@ const profiles: ExperimentProfiles<Cifar10Config> = {
   },
 };
 
+/** A CNN step's cost in the runner's units (see `cost`). */
+const CNN_STEP_COST = 7.5;
+
 /** Mask ids: the control, and one per removed class. */
 export const CONTROL = 'control';
 export const withoutClass = (c: number) => `without-${CIFAR_CLASSES[c]}`;
@@ -248,18 +251,20 @@ export const cifar10: Experiment<Cifar10Config> = {
     id: LAYER_IDS[l], label: l < 4 ? `Conv ${l + 1} (3×3, ${i / 9}→${o})` : `Output (${i}→${o})`, shape: [i, o],
     role: l < 4 ? 'convolution: rows = 3×3 offset × input channel, columns = output channels' : 'output layer: columns = 10 classes (frozen to the control mask in the removal stages)',
   })),
-  // Measured at quick (2 workers): a CIFAR-10 seed takes about 23 min where an add-mul seed (16k MLP steps) takes 7,
-  // so a CNN step counts as about 6 MLP steps; without this the runner started the CIFAR jobs last.
-  cost: (c) => 6 * (c.pretrain.steps + (1 + c.removed.length) * c.mask.steps),
+  // Measured at quick on an idle machine (2 workers): a CIFAR-10 seed takes about 27.5 min (55m09s for 4 seeds)
+  // where an add-mul seed (16k MLP steps) takes 7, so a CNN step (8.5k a seed) counts as about 7.5 MLP steps.
+  // (At 6, the long run started SCAN's 25k-step stages, 5.5 a step, before the CIFAR-10 control that its five
+  // removal stages wait for.)
+  cost: (c) => CNN_STEP_COST * (c.pretrain.steps + (1 + c.removed.length) * c.mask.steps),
   pictures: [{ variant: 'normal', a: CONTROL, b: withoutClass(3) }],
   work: (c) => ({
     units: c.seeds.length * cnnStepFlops(sizesOf(c), 1) * (c.pretrain.steps * c.pretrain.batchSize + (1 + c.removed.length) * c.mask.steps * c.mask.batchSize),
     what: `CNN ${c.channels.slice(1).join('-')}, ${c.seeds.length} seeds, ${c.mask.steps / 1000}k-step mask stages for ${c.removed.length} classes`,
   }),
   // A removal stage starts from the control's output-layer logits.
-  stages: (c) => pretrainThenMasks(6 * c.pretrain.steps, [
-    { stage: CONTROL, cost: 6 * c.mask.steps },
-    ...c.removed.map((r) => ({ stage: withoutClass(r), cost: 6 * c.mask.steps, after: [CONTROL] })),
+  stages: (c) => pretrainThenMasks(CNN_STEP_COST * c.pretrain.steps, [
+    { stage: CONTROL, cost: CNN_STEP_COST * c.mask.steps },
+    ...c.removed.map((r) => ({ stage: withoutClass(r), cost: CNN_STEP_COST * c.mask.steps, after: [CONTROL] })),
   ]),
   runSeed: (ctx, c, seed) => runSeed(ctx, c, seed),
   findings(a, c) {

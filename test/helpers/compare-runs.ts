@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { ProfileName, ResultArtifact } from '../../experiments/artifacts/schema.ts';
+import type { RunOptions } from '../../experiments/runtime/run-experiments.ts';
 
 export function filesBelow(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -37,4 +38,18 @@ export function expectSameArtifact(c: string, d: string, profile: ProfileName, i
   const [ac, ad] = [comparable(c, profile, id, withoutMachine), comparable(d, profile, id, withoutMachine)];
   expect(JSON.stringify(ac.tables)).toBe(JSON.stringify(ad.tables));
   expect(JSON.stringify(ac)).toBe(JSON.stringify(ad));
+}
+
+/** Runs of the ci profile in folders of their own under `work` (results and job cache per name), in this process by default. */
+export function ciRuns(work: string, only: string[]) {
+  const repo = join(import.meta.dirname, '../..');
+  const dirs = (name: string) => ({ resultsDir: join(work, name, 'results'), cacheDir: join(work, name, 'cache') });
+  const options = (name: string, over: Partial<RunOptions> = {}): RunOptions => {
+    const start = performance.now();
+    return {
+      profile: 'ci', only, force: false, backend: 'wasm', workers: 0, ...dirs(name), repoRoot: repo, experimentsRoot: join(repo, 'experiments'),
+      write: () => {}, tty: false, now: () => (performance.now() - start) / 1000, ...over,
+    };
+  };
+  return { dirs, options };
 }

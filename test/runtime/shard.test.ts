@@ -10,24 +10,16 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportJobs, mergeBundles } from '../../experiments/runtime/job-bundle.ts';
 import { jobId, jobsOf } from '../../experiments/runtime/jobs.ts';
-import { runExperiments, type RunOptions, type RunSummary } from '../../experiments/runtime/run-experiments.ts';
+import { runExperiments, type RunSummary } from '../../experiments/runtime/run-experiments.ts';
 import { acquireRunLock } from '../../experiments/runtime/run-lock.ts';
 import { shardAssignment } from '../../experiments/runtime/shard.ts';
 import { EXPERIMENTS } from '../../experiments/tasks/registry.ts';
-import { expectSameArtifact, filesBelow } from '../helpers/compare-runs.ts';
+import { ciRuns, expectSameArtifact, filesBelow } from '../helpers/compare-runs.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const ONLY = ['add-mul', 'double-add'];
 const work = mkdtempSync(join(tmpdir(), 'shard-'));
-const dirs = (name: string) => ({ resultsDir: join(work, name, 'results'), cacheDir: join(work, name, 'cache') });
-
-function options(name: string, over: Partial<RunOptions> = {}): RunOptions {
-  const start = performance.now();
-  return {
-    profile: 'ci', only: ONLY, force: false, backend: 'wasm', workers: 0, ...dirs(name), repoRoot: REPO, experimentsRoot: join(REPO, 'experiments'),
-    write: () => {}, tty: false, now: () => (performance.now() - start) / 1000, ...over,
-  };
-}
+const { dirs, options } = ciRuns(work, ONLY);
 
 const exportOf = (name: string, to: string) => exportJobs({
   profile: 'ci', only: ONLY, backend: 'wasm', cacheDir: dirs(name).cacheDir, dataDir: null, experimentsRoot: join(REPO, 'experiments'), to, log: () => {},

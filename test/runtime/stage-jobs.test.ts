@@ -12,25 +12,17 @@ import type { Job } from '../../experiments/runtime/jobs.ts';
 import { memoryStageStore, stageFileName, stageFileText } from '../../experiments/runtime/stage-store.ts';
 import { addMul } from '../../experiments/tasks/add-mul.ts';
 import { useBackend } from '../helpers/backend.ts';
-import { runExperiments, type RunOptions, type RunSummary } from '../../experiments/runtime/run-experiments.ts';
+import { runExperiments, type RunSummary } from '../../experiments/runtime/run-experiments.ts';
 import { stageNeeds, stagePlanOf } from '../../experiments/runtime/stage-jobs.ts';
 import { orderJobs, sequentialOrder } from '../../experiments/runtime/worker-pool.ts';
 import { cifar10 } from '../../experiments/tasks/cifar10.ts';
 import { EXPERIMENTS } from '../../experiments/tasks/registry.ts';
-import { expectSameArtifact } from '../helpers/compare-runs.ts';
+import { ciRuns, expectSameArtifact } from '../helpers/compare-runs.ts';
 
 const REPO = join(import.meta.dirname, '../..');
 const ONLY = ['add-mul', 'double-add', 'scan'];
 const work = mkdtempSync(join(tmpdir(), 'stage-jobs-'));
-const dirs = (name: string) => ({ resultsDir: join(work, name, 'results'), cacheDir: join(work, name, 'cache') });
-
-function options(name: string, over: Partial<RunOptions> = {}): RunOptions {
-  const start = performance.now();
-  return {
-    profile: 'ci', only: ONLY, force: false, backend: 'wasm', workers: 0, ...dirs(name), repoRoot: REPO, experimentsRoot: join(REPO, 'experiments'),
-    write: () => {}, tty: false, now: () => (performance.now() - start) / 1000, ...over,
-  };
-}
+const { dirs, options } = ciRuns(work, ONLY);
 
 describe('stage jobs on two workers = whole seeds in one process', () => {
   let staged = '';
