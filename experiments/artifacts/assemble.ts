@@ -10,7 +10,6 @@ import { SCHEMA_VERSION, resultArtifactSchema } from './schema.ts';
 import { renderMaskPicture } from './mask-pictures.ts';
 import { unpackBits } from '../masking/binary-mask.ts';
 import { configOn, type AnyExperiment, type SeedOutput } from '../tasks/experiment.ts';
-import { estimatePaperRun, paperRunNote } from '../analysis/work-estimate.ts';
 
 export interface AssembledArtifact {
   artifact: ResultArtifact;
@@ -104,7 +103,8 @@ export async function assembleArtifact(
     images,
     maskFile: { file: MASKS_FILE, entries: masks.entries },
     references: experiment.references,
-    notes: [...experiment.notes(config), ...paperRunNotes(experiment, config, provenance)],
+    notes: experiment.notes(config),
+    ...paperRunOf(experiment, config, provenance.profile),
   };
   let findings = experiment.findings(withoutFindings, config).map((f) => resolveDeclared(f, provenance));
   // The ci profile exists to exercise code paths in seconds; it reproduces nothing.
@@ -116,14 +116,12 @@ export async function assembleArtifact(
   return { artifact, files };
 }
 
-/** Where the experiment states its work and has a paper profile: the note on how long that run would take here. */
-function paperRunNotes(experiment: AnyExperiment, config: unknown, provenance: Provenance): string[] {
+/** Where the experiment states its work and has a paper profile: that run's work over this one's (the page estimates its time). */
+function paperRunOf(experiment: AnyExperiment, config: unknown, profile: string): { paperRun?: { what: string; workRatio: number } } {
   const paper = configOn(experiment, 'paper');
-  if (!experiment.work || !paper || provenance.profile === 'paper') return [];
-  const seconds = provenance.wallSeconds.stages.reduce((a, s) => a + s.seconds, 0);
-  const target = experiment.work(paper);
-  const estimate = estimatePaperRun({ seconds, work: experiment.work(config).units }, target.units);
-  return estimate ? [paperRunNote(estimate, { profile: provenance.profile, paper: target.what, cpus: provenance.machine.cpus })] : [];
+  if (!experiment.work || !paper || profile === 'paper') return {};
+  const [ours, target] = [experiment.work(config).units, experiment.work(paper)];
+  return ours > 0 ? { paperRun: { what: target.what, workRatio: target.units / ours } } : {};
 }
 
 /**

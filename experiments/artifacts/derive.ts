@@ -64,7 +64,7 @@ export function derivedDifferences(stored: ResultArtifact, again: AssembledArtif
     }
   }
   for (const g of a.findings) if (!stored.findings.some((f) => f.id === g.id)) out.push(`finding "${g.id}" is missing from the artifact`);
-  for (const k of ['title', 'question', 'masks', 'layers', 'references', 'notes', 'images', 'tables', 'maskFile'] as const) {
+  for (const k of ['title', 'question', 'masks', 'layers', 'references', 'notes', 'paperRun', 'images', 'tables', 'maskFile'] as const) {
     if (!isDeepStrictEqual(stored[k], a[k])) out.push(`${k} differ from what the code derives`);
   }
   for (const [file, bytes] of again.files) {

@@ -305,6 +305,13 @@ export const resultArtifactSchema = z.object({
   references: z.array(referenceValueSchema),
   /** Honest notes on what differs from the paper (scale, data, known bugs). */
   notes: z.array(z.string()),
+  /**
+   * The paper profile's training work over this run's, and that config in a
+   * few words (analysis/work-estimate.ts): the page multiplies this run's
+   * measured seconds by it to estimate the run that would decide what this one
+   * cannot. Absent where the experiment states no work or this is that run.
+   */
+  paperRun: z.object({ what: z.string(), workRatio: z.number().positive() }).optional(),
 });
 export type ResultArtifact = z.infer<typeof resultArtifactSchema>;
 export type AccuracyRow = z.infer<typeof accuracyRowSchema>;

@@ -1,19 +1,23 @@
 // The paper-run estimate: this run's seconds per unit of work, times the paper
 // profile's work; and the experiments' work counts scale as their configs say.
 import { describe, expect, it } from 'vitest';
-import { estimatePaperRun, paperRunNote } from '../../experiments/analysis/work-estimate.ts';
+import { estimatePaperRun, paperRunNote, paperRunSentence } from '../../experiments/analysis/work-estimate.ts';
 import { addMul } from '../../experiments/tasks/add-mul.ts';
 import { doubleAdd } from '../../experiments/tasks/double-add.ts';
 import { scan } from '../../experiments/tasks/scan.ts';
 
 describe('the paper-run estimate', () => {
   it('scales the measured seconds by the ratio of work, and says so in words', () => {
-    const e = estimatePaperRun({ seconds: 3600, work: 10 }, 500)!;
+    const e = estimatePaperRun(3600, 50)!;
     expect(e).toEqual({ ratio: 50, coreSeconds: 180000 });
     const note = paperRunNote(e, { profile: 'quick', paper: 'FNN 2000×4, 10 seeds', cpus: 2 });
     expect(note).toContain('paper profile (FNN 2000×4, 10 seeds): 50× this quick run\'s training work, about 50 core-hours on this CPU');
     expect(note).toContain('(1.0 days on its 2 cores;');
-    expect(estimatePaperRun({ seconds: 0, work: 10 }, 500)).toBeNull();
+    expect(estimatePaperRun(0, 50)).toBeNull();
+    // From an artifact: the ratio it keeps times the seconds of its stages.
+    const provenance = { profile: 'long', machine: { cpus: 2 }, wallSeconds: { stages: [{ seconds: 1800 }, { seconds: 1800 }] } };
+    expect(paperRunSentence({ provenance, paperRun: { what: 'x', workRatio: 50 } })).toBe(paperRunNote(e, { profile: 'long', paper: 'x', cpus: 2 }));
+    expect(paperRunSentence({ provenance })).toBeNull();
   });
 
   it('work grows with seeds, steps and width as the configs say', () => {
