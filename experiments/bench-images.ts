@@ -12,7 +12,7 @@ import { layerShapes } from './models/mlp.ts';
 import type { ActiveBackend } from './runtime/backend.ts';
 import { Rng } from './runtime/rng.ts';
 import { timeSteps, type TimedCase } from './bench-seq2seq.ts';
-import { cnnStepFlops, mlpStepFlops } from './bench-flops.ts';
+import { cnnStepFlops, mlpStepFlops } from './models/flops.ts';
 import { pretrainCnn } from './train/pretrain-cnn.ts';
 import type { Pass } from './train/passes.ts';
 

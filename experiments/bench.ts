@@ -31,7 +31,7 @@ import { cifar10 } from './tasks/cifar10.ts';
 import { EXPERIMENTS } from './tasks/registry.ts';
 import { benchLstmLayer, benchScanMask, benchScanPretrain, timeSteps } from './bench-seq2seq.ts';
 import { benchCnnMask, benchCnnPretrain, benchPermutedMnistStep } from './bench-images.ts';
-import { mlpStepFlops } from './bench-flops.ts';
+import { mlpStepFlops } from './models/flops.ts';
 
 interface BenchResult {
   case: string;

@@ -14,7 +14,7 @@ import { pretrainForSeed, trainStages } from '../masking/mlp-stages.ts';
 import { layerShapes } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import { mlpConfigWords, mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
-import { mlpStepFlops } from '../bench-flops.ts';
+import { mlpStepFlops } from '../models/flops.ts';
 import { pretrainThenMasks, type Experiment, type SeedOutput } from './experiment.ts';
 import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverlap, meanTotalKept, pretrainedSolves, SHORT_STAGES, type Declared } from './finding-helpers.ts';
 import { formatNumber } from './format-number.ts';

@@ -26,7 +26,7 @@ import { StageTimer } from '../runtime/stage-timer.ts';
 import { memoStage } from '../runtime/stage-memo.ts';
 import { pretrainCnn } from '../train/pretrain-cnn.ts';
 import type { PretrainConfig } from '../train/pretrain-mlp.ts';
-import { cnnStepFlops } from '../bench-flops.ts';
+import { cnnStepFlops } from '../models/flops.ts';
 import { pretrainThenMasks, type Experiment, type ExperimentProfiles, type JobContext, type SeedOutput } from './experiment.ts';
 import { finding, knownNotToHoldAt, type Declared } from './finding-helpers.ts';
 

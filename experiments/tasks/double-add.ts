@@ -18,7 +18,7 @@ import { StageTimer } from '../runtime/stage-timer.ts';
 import type { Pass } from '../train/passes.ts';
 import { mlpConfigWords, mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
 import { pretrainThenMasks, type Experiment, type JobContext, type SeedOutput } from './experiment.ts';
-import { mlpStepFlops } from '../bench-flops.ts';
+import { mlpStepFlops } from '../models/flops.ts';
 import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverLayers, meanOverlap, pretrainedSolves, SHORT_STAGES, type Declared } from './finding-helpers.ts';
 import { formatNumber } from './format-number.ts';
 

@@ -19,7 +19,7 @@ import type { PretrainConfig } from '../train/pretrain-mlp.ts';
 import { addMul } from './add-mul.ts';
 import { probeMasks, sizesOf, TASK_DATA } from './arithmetic-probe.ts';
 import { doubleAdd } from './double-add.ts';
-import { mlpStepFlops } from '../bench-flops.ts';
+import { mlpStepFlops } from '../models/flops.ts';
 import type { Experiment, ExperimentProfiles, JobContext, JobPart, SeedOutput, StagePlan } from './experiment.ts';
 import { finding, knownNotToHoldAt, type Declared, type FindingDraft } from './finding-helpers.ts';
 

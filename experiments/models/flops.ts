@@ -1,7 +1,7 @@
-// FLOP counts of the benchmarked steps (a multiply-add counts as 2), so steps/s
-// can be compared with the machine's matMul ceiling.
-import type { CnnSizes } from './models/cnn.ts';
-import { layerShapes } from './models/mlp.ts';
+// FLOP counts of the models' steps (a multiply-add counts as 2): the bench compares steps/s
+// with the machine's matMul ceiling, and the experiments state their training work in them.
+import type { CnnSizes } from './cnn.ts';
+import { layerShapes } from './mlp.ts';
 
 /** FLOPs of one forward + backward step of an MLP on B examples (multiply-add = 2). */
 export function mlpStepFlops(sizes: number[], batch: number): number {
