@@ -3,6 +3,7 @@
 //                        [--results-dir DIR] [--cache-dir DIR] [--data-dir DIR] [--offline] [--help]
 // npm run experiments -- export --to FILE … | merge FILE…   (bundle-cli.ts)
 import { cpus } from 'node:os';
+import { createInterface } from 'node:readline/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLE_HELP, BUNDLE_USAGE, exportCommand, mergeCommand } from './bundle-cli.ts';
@@ -47,6 +48,9 @@ options (of a run):
                      goes to shard (k mod n) + 1 for the k-th: the same split on every
                      machine, whatever its cache holds. Then export, merge the bundles
                      on one machine, and run there without --shard (README "Running in shards")
+  --yes              start a run estimated to take longer than 5 minutes without asking
+                     (MODULARITY_CONFIRM_SECONDS sets the limit; at a terminal the run
+                     asks, elsewhere it is not started without --yes)
   --stage-jobs on|off
                      run each seed's pre-training and mask stages as jobs of their own,
                      a mask stage checkpointed every 5 minutes, so that a stopped run
@@ -78,7 +82,7 @@ async function main(): Promise<number> {
     profile: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, backend: { type: 'string' },
     workers: { type: 'string' }, 'results-dir': { type: 'string' }, 'cache-dir': { type: 'string' },
     'data-dir': { type: 'string' }, offline: { type: 'boolean' }, 'allow-dirty': { type: 'boolean' }, help: { type: 'boolean' },
-    shard: { type: 'string' }, 'stage-jobs': { type: 'string' },
+    shard: { type: 'string' }, 'stage-jobs': { type: 'string' }, yes: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
@@ -91,6 +95,7 @@ async function main(): Promise<number> {
   const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
   const shard = parseShard(values.shard);
   const stageJobs = parseOnOff('--stage-jobs', values['stage-jobs']);
+  const confirmAbove = confirmSeconds(process.env.MODULARITY_CONFIRM_SECONDS);
   const resultsDir = resolve(values['results-dir'] ?? 'content/results');
   const cacheDir = resolve(values['cache-dir'] ?? '.cache');
   // Checked before planning: a folder path that is a file cannot even be read; a backend asked for must be there.
@@ -113,6 +118,7 @@ async function main(): Promise<number> {
     prepare: ctx.prepare,
     // Before any job starts (only when there are jobs: fresh artifacts need no writable folder).
     beforeJobs: () => checkOutputDirs({ resultsDir, cacheDir: ctx.cacheDir }),
+    confirm: (plan) => values.yes || plan.seconds <= confirmAbove || askToStart(plan),
   });
   if (summary.shard) {
     process.stdout.write(`\n${shardReportLines(summary.shard, profile, only).join('\n')}\n`);
@@ -131,6 +137,25 @@ async function main(): Promise<number> {
   if (budget) lines.push(`  ${budget}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** MODULARITY_CONFIRM_SECONDS: a run estimated above this many seconds asks first (default 300). */
+function confirmSeconds(value: string | undefined): number {
+  if (value === undefined || value === '') return 300;
+  if (!/^\d+$/.test(value)) throw new UserError(`MODULARITY_CONFIRM_SECONDS: "${value}" is not a non-negative whole number of seconds`);
+  return Number(value);
+}
+
+/** At a terminal, whether to start a long run; elsewhere no (the runner then says how to start it). */
+async function askToStart(plan: { jobs: number; seconds: number; experiments: string[] }): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`  about ${formatSeconds(plan.seconds)} of training (${plan.jobs} jobs of ${plan.experiments.join(', ')}). Start? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) runCli(main);

@@ -30,6 +30,7 @@ import { hasFinishedStage, stageDir } from './stage-store.ts';
 import { formatSeconds, ProgressBoard } from './progress.ts';
 import { checkShard, shardAssignment, type Shard, type ShardReport } from './shard.ts';
 import { runJobsInWorkers, sequentialOrder } from './worker-pool.ts';
+import { estimateJobSeconds, measuredRate } from './run-estimate.ts';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface RunOptions {
@@ -54,6 +55,12 @@ export interface RunOptions {
   prepare?: (experimentIds: string[]) => Promise<void>;
   /** Called once before any job runs (e.g. to check that the output folders can take the results). */
   beforeJobs?: () => void;
+  /**
+   * Asked once the jobs are known, before any starts, with their estimated
+   * wall time (runtime/run-estimate.ts); false: nothing is started (a
+   * UserError). Absent: the jobs start.
+   */
+  confirm?: (plan: { jobs: number; seconds: number; experiments: string[] }) => boolean | Promise<boolean>;
   /**
    * Run the stages of each seed as jobs of their own (runtime/stage-jobs.ts),
    * with checkpoints; default: on the long and paper profiles.
@@ -96,6 +103,8 @@ interface Plan {
   reason: string | null;
   /** The stored artifact when it is fresh (read once, while planning), with its masks file. */
   fresh: ResultArtifact | null;
+  /** The stored artifact of this profile, fresh or not (its wall times estimate a rerun's); null when none is trusted. */
+  previous: ResultArtifact | null;
   masksBin: Uint8Array | null;
 }
 
@@ -173,7 +182,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
     reason ??= staleness(stored?.provenance.cache ?? null, f.current);
     if (opts.force && reason === null) reason = 'forced (--force)';
     if (reason === null && f.unknown.length) board.log(`  ${experiment.id}: judged fresh on what could be checked; ${f.unknown.join('; ')}`);
-    plans.push({ experiment, config, current: f.current, reason, fresh: reason === null ? stored : null, masksBin });
+    plans.push({ experiment, config, current: f.current, reason, fresh: reason === null ? stored : null, previous: stored, masksBin });
   }
 
   for (const p of plans) {
@@ -276,6 +285,14 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
       board.log(`  done ${job.id} in ${formatSeconds(t.end - t.start)}`);
     },
   };
+  if (jobs.length > 0 && opts.confirm) {
+    const rates = new Map(stale.map((p) => [p.experiment.id, measuredRate(p.experiment, p.previous)]));
+    const seconds = estimateJobSeconds(jobs, rates, opts.workers);
+    const experiments = [...new Set(jobs.map((j) => j.experiment))];
+    if (!(await opts.confirm({ jobs: jobs.length, seconds, experiments }))) {
+      throw new UserError(`not started: ${jobs.length} jobs of ${experiments.join(', ')}, about ${formatSeconds(seconds)} on ${Math.max(1, opts.workers)} worker${opts.workers === 1 ? '' : 's'} (pass --yes to start them)`);
+    }
+  }
   if (jobs.length > 0) {
     const workers = opts.workers === 0 ? 0 : Math.min(opts.workers, jobs.length);
     board.log(`running ${jobs.length} jobs ${workers === 0 ? 'in this process' : `on ${workers} worker processes`} (backend: ${opts.backend})`);

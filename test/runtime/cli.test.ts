@@ -118,6 +118,20 @@ describe('experiments CLI: results and cache folders, checked before any job sta
     expect(filesBelow(root)).toEqual([]);
   });
 
+  it('a run estimated above the confirmation limit is not started without --yes away from a terminal, and with it runs', () => {
+    const root = temp('cli-confirm');
+    const dirs = ['--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')];
+    // No test should train for five minutes: a limit of 0 s stands in for a long run.
+    const refused = run('experiments/cli.ts', [...ci, ...dirs], { MODULARITY_CONFIRM_SECONDS: '0' });
+    expectOneLine(refused, /^error: not started: 2 jobs of add-mul, about \d+s on \d+ workers? \(pass --yes to start them\)$/);
+    expect(refused.stdout).not.toMatch(/running \d+ jobs/);
+    expect(filesBelow(join(root, 'results'))).toEqual([]);
+    const started = run('experiments/cli.ts', [...ci, ...dirs, '--yes'], { MODULARITY_CONFIRM_SECONDS: '0' });
+    expect(started.status, started.stderr).toBe(0);
+    expect(started.stdout).toMatch(/running 2 jobs/);
+    expectOneLine(run('experiments/cli.ts', [...ci, ...dirs], { MODULARITY_CONFIRM_SECONDS: 'soon' }), /^error: MODULARITY_CONFIRM_SECONDS: "soon" is not a non-negative whole number of seconds$/);
+  });
+
   it('a (nearly) full disk, named with its free space', () => {
     const root = temp('cli-full');
     // No test can fill a disk: a threshold above any disk's free space stands in for it.
