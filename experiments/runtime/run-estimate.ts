@@ -1,5 +1,5 @@
 // How long the jobs a run is about to start will take, roughly, so that a run
-// of hours does not start by accident (the CLI asks first, cli.ts). Per
+// of hours does not start by accident (the CLI asks first, cli/experiments.ts). Per
 // experiment: the seconds per unit of job cost its stored artifact measured
 // (the same profile's previous run, whatever made it stale), else the reference
 // rate of this project's machine; the jobs' costs times that rate, shared by

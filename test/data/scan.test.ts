@@ -96,7 +96,7 @@ describe('the official file format', () => {
 });
 
 describe('npm run scan -- export', () => {
-  const run = (args: string[]) => spawnSync('npx', ['tsx', 'experiments/scan-cli.ts', ...args], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const run = (args: string[]) => spawnSync('npx', ['tsx', 'experiments/cli/scan.ts', ...args], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20 });
 
   it.each(SCAN_SPLITS)('%s test: stdout is exactly the split, one official line per example', (split) => {
     const r = run(['export', '--split', split, '--part', 'test']);

@@ -66,19 +66,19 @@ describe('experiments CLI: flags', () => {
     [['shards'], /^error: unknown command "shards" \(expected export or merge/],
     [['--profile', 'ci', '--only', 'permuted-mnist', '--offline', '--data-dir', '/nonexistent-data'], /MNIST not found: looked for \/nonexistent-data\/mnist/],
   ])('%j → one-line error, exit 2, nothing written', (args, message) => {
-    const r = run('experiments/cli.ts', [...args, '--results-dir', results, '--cache-dir', join(results, 'cache')]);
+    const r = run('experiments/cli/experiments.ts', [...args, '--results-dir', results, '--cache-dir', join(results, 'cache')]);
     expectOneLine(r, message);
     expect(readdirSync(results)).toEqual([]);
   });
 
   it.skipIf(backendInstalled('node'))('--backend node without @tensorflow/tfjs-node installed → one line saying so, before any worker starts', () => {
-    const r = run('experiments/cli.ts', ['--profile', 'ci', '--only', 'add-mul', '--backend', 'node', '--results-dir', results, '--cache-dir', join(results, 'cache')]);
+    const r = run('experiments/cli/experiments.ts', ['--profile', 'ci', '--only', 'add-mul', '--backend', 'node', '--results-dir', results, '--cache-dir', join(results, 'cache')]);
     expectOneLine(r, /^error: --backend node: @tensorflow\/tfjs-node is not installed \(its install downloads libtensorflow; see README "Backends and GPUs"\)$/);
     expect(readdirSync(results)).toEqual([]);
   });
 
   it('--help prints usage and exits 0', () => {
-    const out = execFileSync('npx', ['tsx', 'experiments/cli.ts', '--help'], { cwd: REPO, encoding: 'utf8' });
+    const out = execFileSync('npx', ['tsx', 'experiments/cli/experiments.ts', '--help'], { cwd: REPO, encoding: 'utf8' });
     expect(out).toMatch(/--profile NAME/);
   });
 });
@@ -96,7 +96,7 @@ describe('experiments CLI: results and cache folders, checked before any job sta
       [join(root, 'results'), file, /--cache-dir: ".*a-file" is a file, not a folder/],
     ];
     for (const [results, cache, message] of cases) {
-      expectOneLine(run('experiments/cli.ts', [...ci, '--results-dir', results, '--cache-dir', cache]), message);
+      expectOneLine(run('experiments/cli/experiments.ts', [...ci, '--results-dir', results, '--cache-dir', cache]), message);
       expect(readdirSync(root)).toEqual(['a-file']);
       expect(readFileSync(file, 'utf8')).toBe('x');
     }
@@ -110,7 +110,7 @@ describe('experiments CLI: results and cache folders, checked before any job sta
     const root = temp('cli-ro');
     mkdirSync(join(root, 'results'));
     mkdirSync(join(root, 'cache'));
-    const r = run('experiments/cli.ts', [...ci, '--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')], {
+    const r = run('experiments/cli/experiments.ts', [...ci, '--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')], {
       NODE_OPTIONS: `--import ${FAIL_WRITES}`, FAIL_WRITES_UNDER: join(root, which), FAIL_WRITES_CODE: code,
     });
     expectOneLine(r, message);
@@ -122,20 +122,20 @@ describe('experiments CLI: results and cache folders, checked before any job sta
     const root = temp('cli-confirm');
     const dirs = ['--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')];
     // No test should train for five minutes: a limit of 0 s stands in for a long run.
-    const refused = run('experiments/cli.ts', [...ci, ...dirs], { MODULARITY_CONFIRM_SECONDS: '0' });
+    const refused = run('experiments/cli/experiments.ts', [...ci, ...dirs], { MODULARITY_CONFIRM_SECONDS: '0' });
     expectOneLine(refused, /^error: not started: 2 jobs of add-mul, about \d+s on \d+ workers? \(pass --yes to start them\)$/);
     expect(refused.stdout).not.toMatch(/running \d+ jobs/);
     expect(filesBelow(join(root, 'results'))).toEqual([]);
-    const started = run('experiments/cli.ts', [...ci, ...dirs, '--yes'], { MODULARITY_CONFIRM_SECONDS: '0' });
+    const started = run('experiments/cli/experiments.ts', [...ci, ...dirs, '--yes'], { MODULARITY_CONFIRM_SECONDS: '0' });
     expect(started.status, started.stderr).toBe(0);
     expect(started.stdout).toMatch(/running 2 jobs/);
-    expectOneLine(run('experiments/cli.ts', [...ci, ...dirs], { MODULARITY_CONFIRM_SECONDS: 'soon' }), /^error: MODULARITY_CONFIRM_SECONDS: "soon" is not a non-negative whole number of seconds$/);
+    expectOneLine(run('experiments/cli/experiments.ts', [...ci, ...dirs], { MODULARITY_CONFIRM_SECONDS: 'soon' }), /^error: MODULARITY_CONFIRM_SECONDS: "soon" is not a non-negative whole number of seconds$/);
   });
 
   it('a (nearly) full disk, named with its free space', () => {
     const root = temp('cli-full');
     // No test can fill a disk: a threshold above any disk's free space stands in for it.
-    const r = run('experiments/cli.ts', [...ci, '--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')], { MODULARITY_MIN_FREE_MB: '1000000000' });
+    const r = run('experiments/cli/experiments.ts', [...ci, '--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')], { MODULARITY_MIN_FREE_MB: '1000000000' });
     expectOneLine(r, /--results-dir: ".*results" has only \d+ MiB free \(a run needs at least 1000000000 MiB; MODULARITY_MIN_FREE_MB sets the threshold\)/);
     expect(readdirSync(root)).toEqual([]);
   });
@@ -146,7 +146,7 @@ describe('experiments CLI: results and cache folders, checked before any job sta
     ['results', '0', /^error: .*results\/ci\/add-mul: no space left on the device \(ENOSPC on write\)$/],
   ])('a write to the %s folder failing with ENOSPC during the run (--workers %s)', (which, workers, message) => {
     const root = temp('cli-enospc');
-    const r = run('experiments/cli.ts', [...ci, '--workers', workers, '--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')], {
+    const r = run('experiments/cli/experiments.ts', [...ci, '--workers', workers, '--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')], {
       NODE_OPTIONS: `--import ${FAIL_WRITES}`, FAIL_WRITES_UNDER: join(root, which), FAIL_WRITES_CODE: 'ENOSPC', FAIL_WRITES_OPS: 'write', FAIL_WRITES_AFTER_PREFLIGHT: '1',
     });
     expectOneLine(r, message);
@@ -157,8 +157,8 @@ describe('experiments CLI: results and cache folders, checked before any job sta
     const root = temp('cli-verify');
     const file = join(root, 'a-file');
     writeFileSync(file, 'x');
-    expectOneLine(run('experiments/verify.ts', [...ci, '--rerun', '--results-dir', file, '--cache-dir', join(root, 'cache')]), /--results-dir: ".*a-file" is a file, not a folder/);
-    expectOneLine(run('experiments/verify.ts', [...ci, '--workers', '-1', '--rerun', '--results-dir', root]), /--workers: "-1" is not a non-negative integer/);
+    expectOneLine(run('experiments/cli/verify.ts', [...ci, '--rerun', '--results-dir', file, '--cache-dir', join(root, 'cache')]), /--results-dir: ".*a-file" is a file, not a folder/);
+    expectOneLine(run('experiments/cli/verify.ts', [...ci, '--workers', '-1', '--rerun', '--results-dir', root]), /--workers: "-1" is not a non-negative integer/);
     expect(readdirSync(root)).toEqual(['a-file']);
   });
 });
@@ -209,7 +209,7 @@ describe('experiments CLI: broken dataset files, refused before any job starts',
     const [replace, name, bytes] = make();
     const data = mnistWith(replace, name, bytes);
     const out = temp('cli-out');
-    const r = run('experiments/cli.ts', ['--profile', 'ci', '--only', 'permuted-mnist', '--offline', '--data-dir', data, '--results-dir', join(out, 'results'), '--cache-dir', join(out, 'cache')]);
+    const r = run('experiments/cli/experiments.ts', ['--profile', 'ci', '--only', 'permuted-mnist', '--offline', '--data-dir', data, '--results-dir', join(out, 'results'), '--cache-dir', join(out, 'cache')]);
     expectOneLine(r, message);
     expect(r.stderr).toContain(join(data, 'mnist'));
     expect(r.stdout).not.toMatch(/running \d+ jobs/);
@@ -235,7 +235,7 @@ describe('experiments CLI: broken dataset files, refused before any job starts',
     }
     expect(filesBelow(copy)).toHaveLength(20);
     const out = temp('cli-out');
-    const r = run('experiments/cli.ts', ['--profile', 'ci', '--only', 'cifar10', '--offline', '--data-dir', data, '--results-dir', join(out, 'results'), '--cache-dir', join(out, 'cache')]);
+    const r = run('experiments/cli/experiments.ts', ['--profile', 'ci', '--only', 'cifar10', '--offline', '--data-dir', data, '--results-dir', join(out, 'results'), '--cache-dir', join(out, 'cache')]);
     expectOneLine(r, /cifar-10-jpeg-q75: train\/cat\/0000\.jpg: corrupt JPEG data \(/);
     expect(readdirSync(out)).toEqual([]);
   });
@@ -247,13 +247,13 @@ describe('data CLI', () => {
     [['download', 'imagenet'], /download takes one of mnist, cifar10, all, got "imagenet"/],
     [['status', '--verbose'], /Unknown option '--verbose'/],
   ])('%j → one-line error, exit 2', (args, message) => {
-    const r = run('experiments/data-cli.ts', args);
+    const r = run('experiments/cli/data.ts', args);
     expectOneLine(r, message);
   });
 
   it('status names the data directory and what it holds', () => {
     const empty = temp('data');
-    const out = execFileSync('npx', ['tsx', 'experiments/data-cli.ts', 'status', '--data-dir', empty], { cwd: REPO, encoding: 'utf8' });
+    const out = execFileSync('npx', ['tsx', 'experiments/cli/data.ts', 'status', '--data-dir', empty], { cwd: REPO, encoding: 'utf8' });
     expect(out).toContain(`data directory: ${empty} (given on the command line)`);
     expect(out).toMatch(/MNIST: +missing/);
   });
@@ -272,7 +272,7 @@ describe('experiments CLI: export and merge refuse bad input in one line, writin
   };
   const key = 'ab'.repeat(32);
   const bundle = (job: string, seed = 1) => JSON.stringify({ format: 'modularity-job-bundle', version: 1, entries: [{ experiment: 'add-mul', profile: 'ci', key, seed, part: null, job }] });
-  const merge = (root: string, ...files: string[]) => run('experiments/cli.ts', ['merge', ...files.map((f) => join(root, f)), '--cache-dir', join(root, 'cache')]);
+  const merge = (root: string, ...files: string[]) => run('experiments/cli/experiments.ts', ['merge', ...files.map((f) => join(root, f)), '--cache-dir', join(root, 'cache')]);
 
   it.each([
     ['plain text', 'hello', /x\.json: not a job bundle \(not JSON: /],
@@ -289,7 +289,7 @@ describe('experiments CLI: export and merge refuse bad input in one line, writin
   it('merge: a file that is not there; export without --to', () => {
     const root = temp('cli-merge');
     expectOneLine(merge(root, 'missing.json'), /missing\.json: cannot be read \(ENOENT\) \(nothing merged\)$/);
-    expectOneLine(run('experiments/cli.ts', ['export', '--profile', 'ci', '--cache-dir', join(root, 'cache')]), /^error: export: --to FILE is required/);
+    expectOneLine(run('experiments/cli/experiments.ts', ['export', '--profile', 'ci', '--cache-dir', join(root, 'cache')]), /^error: export: --to FILE is required/);
     expect(readdirSync(root)).toEqual([]);
   });
 

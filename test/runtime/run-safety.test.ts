@@ -69,7 +69,7 @@ describe('two runs on the same folders', () => {
     const results = join(root, 'results');
     const lock = acquireRunLock([results]);
     try {
-      const r = spawnSync(TSX, [join(REPO, 'experiments/cli.ts'), '--profile', 'ci', '--only', 'add-mul', '--results-dir', results, '--cache-dir', join(root, 'cache')], { encoding: 'utf8', cwd: REPO });
+      const r = spawnSync(TSX, [join(REPO, 'experiments/cli/experiments.ts'), '--profile', 'ci', '--only', 'add-mul', '--results-dir', results, '--cache-dir', join(root, 'cache')], { encoding: 'utf8', cwd: REPO });
       expect(r.status).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(new RegExp(`another run \\(pid ${process.pid}.*is using ${results}`));

@@ -4,17 +4,17 @@
 // are trained together. Synthetic inputs: the speed does not depend on the
 // pixels, and the bench must run without the datasets.
 import * as tf from '@tensorflow/tfjs-core';
-import { uploadFrozenCnn, type ImageBatch } from './masking/frozen-cnn.ts';
-import { JointMaskTrainer } from './masking/joint-mask-trainer.ts';
-import { MaskTrainer } from './masking/train-mask-stage.ts';
-import { initCnn, type CnnSizes } from './models/cnn.ts';
-import { layerShapes } from './models/mlp.ts';
-import type { ActiveBackend } from './runtime/backend.ts';
-import { Rng } from './runtime/rng.ts';
-import { timeSteps, type TimedCase } from './bench-seq2seq.ts';
-import { cnnStepFlops, mlpStepFlops } from './models/flops.ts';
-import { pretrainCnn } from './train/pretrain-cnn.ts';
-import type { Pass } from './train/passes.ts';
+import { uploadFrozenCnn, type ImageBatch } from '../masking/frozen-cnn.ts';
+import { JointMaskTrainer } from '../masking/joint-mask-trainer.ts';
+import { MaskTrainer } from '../masking/train-mask-stage.ts';
+import { initCnn, type CnnSizes } from '../models/cnn.ts';
+import { layerShapes } from '../models/mlp.ts';
+import type { ActiveBackend } from '../runtime/backend.ts';
+import { Rng } from '../runtime/rng.ts';
+import { timeSteps, type TimedCase } from './seq2seq.ts';
+import { cnnStepFlops, mlpStepFlops } from '../models/flops.ts';
+import { pretrainCnn } from '../train/pretrain-cnn.ts';
+import type { Pass } from '../train/passes.ts';
 
 function randomImages(s: CnnSizes, n: number, rng: Rng): ImageBatch {
   return {

@@ -3,17 +3,17 @@
 // reference point, one masked LSTM layer over T = 20 steps at H = 256, B = 64
 // (forward and backward through time; ~560 ms per step with naive tfjs ops).
 import * as tf from '@tensorflow/tfjs-core';
-import type { ScanExample } from './data/scan/grammar.ts';
-import { scanSplit } from './data/scan/splits.ts';
-import { SCAN_TOKENS, scanBatch } from './data/scan/vocabulary.ts';
-import { uploadFrozenSeq2Seq } from './masking/frozen-seq2seq.ts';
-import { MaskTrainer } from './masking/train-mask-stage.ts';
-import { lstmStepBackward, lstmStepForward, weightGradient, type LstmState } from './models/lstm-cell.ts';
-import { initSeq2Seq, type Seq2SeqBatch, type Seq2SeqSizes } from './models/seq2seq.ts';
-import type { ActiveBackend } from './runtime/backend.ts';
-import { Rng } from './runtime/rng.ts';
-import { scan } from './tasks/scan.ts';
-import { pretrainSeq2Seq } from './train/pretrain-seq2seq.ts';
+import type { ScanExample } from '../data/scan/grammar.ts';
+import { scanSplit } from '../data/scan/splits.ts';
+import { SCAN_TOKENS, scanBatch } from '../data/scan/vocabulary.ts';
+import { uploadFrozenSeq2Seq } from '../masking/frozen-seq2seq.ts';
+import { MaskTrainer } from '../masking/train-mask-stage.ts';
+import { lstmStepBackward, lstmStepForward, weightGradient, type LstmState } from '../models/lstm-cell.ts';
+import { initSeq2Seq, type Seq2SeqBatch, type Seq2SeqSizes } from '../models/seq2seq.ts';
+import type { ActiveBackend } from '../runtime/backend.ts';
+import { Rng } from '../runtime/rng.ts';
+import { scan } from '../tasks/scan.ts';
+import { pretrainSeq2Seq } from '../train/pretrain-seq2seq.ts';
 
 export interface TimedCase {
   case: string;

@@ -1,14 +1,14 @@
-// The `export` and `merge` commands of `npm run experiments` (cli.ts): carry a
+// The `export` and `merge` commands of `npm run experiments` (experiments.ts): carry a
 // shard's finished jobs to the machine that assembles the artifacts
 // (runtime/job-bundle.ts has the format and the checks).
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseBackend, parseFlags, parseList, parseProfile } from './runtime/cli-args.ts';
-import { UserError } from './runtime/errors.ts';
-import { exportJobs, mergeBundles } from './runtime/job-bundle.ts';
-import { checkBackend, checkNotAFile } from './runtime/preflight.ts';
-import { runContext } from './runtime/run-context.ts';
-import { selectExperiments } from './tasks/registry.ts';
+import { parseBackend, parseFlags, parseList, parseProfile } from '../runtime/cli-args.ts';
+import { UserError } from '../runtime/errors.ts';
+import { exportJobs, mergeBundles } from '../runtime/job-bundle.ts';
+import { checkBackend, checkNotAFile } from '../runtime/preflight.ts';
+import { runContext } from '../runtime/run-context.ts';
+import { selectExperiments } from '../tasks/registry.ts';
 
 export const BUNDLE_USAGE = `       npm run experiments -- export --to FILE [--profile NAME] [--only LIST]
                                  [--cache-dir DIR] [--backend NAME] [--data-dir DIR] [--offline]

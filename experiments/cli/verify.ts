@@ -6,14 +6,14 @@
 // build runs: no training code, no data needed).
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { initBackend } from './runtime/backend.ts';
-import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from './runtime/cli-args.ts';
-import { runContext } from './runtime/run-context.ts';
-import { checkBackend, checkOutputDirs } from './runtime/preflight.ts';
-import { runExperiments } from './runtime/run-experiments.ts';
-import { selectExperiments } from './tasks/registry.ts';
-import { verifyArtifacts, type VerifyReport } from './runtime/verify-artifacts.ts';
-import { REPO_ROOT } from './cli.ts';
+import { initBackend } from '../runtime/backend.ts';
+import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from '../runtime/cli-args.ts';
+import { runContext } from '../runtime/run-context.ts';
+import { checkBackend, checkOutputDirs } from '../runtime/preflight.ts';
+import { runExperiments } from '../runtime/run-experiments.ts';
+import { selectExperiments } from '../tasks/registry.ts';
+import { verifyArtifacts, type VerifyReport } from '../runtime/verify-artifacts.ts';
+import { REPO_ROOT } from './experiments.ts';
 
 const HELP = `Checks the artifacts of a profile: intact (manifest, masks), findings as the code
 derives them from the artifact's own tables, fresh against the code, and every

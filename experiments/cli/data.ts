@@ -1,13 +1,13 @@
 // npm run data -- status | download mnist|cifar10|all [--data-dir DIR]
 // Shows which real datasets the data directory holds (and which variant), or
 // downloads the official files into it, checksummed and resumable.
-import { DATA_DIR_ENV, describeDataDir, resolveDataDir } from './data/images/data-dir.ts';
-import { findCifar10 } from './data/images/cifar10.ts';
-import { imageCacheDir } from './data/images/cifar10-data.ts';
-import { findMnistDir } from './data/images/mnist.ts';
-import { parseFlags, runCli } from './runtime/cli-args.ts';
-import { ensureDatasets, type DatasetName } from './runtime/datasets.ts';
-import { UserError } from './runtime/errors.ts';
+import { DATA_DIR_ENV, describeDataDir, resolveDataDir } from '../data/images/data-dir.ts';
+import { findCifar10 } from '../data/images/cifar10.ts';
+import { imageCacheDir } from '../data/images/cifar10-data.ts';
+import { findMnistDir } from '../data/images/mnist.ts';
+import { parseFlags, runCli } from '../runtime/cli-args.ts';
+import { ensureDatasets, type DatasetName } from '../runtime/datasets.ts';
+import { UserError } from '../runtime/errors.ts';
 
 const HELP = `usage: npm run data -- status [--data-dir DIR]
        npm run data -- download mnist|cifar10|all [--data-dir DIR]

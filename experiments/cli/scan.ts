@@ -3,11 +3,11 @@
 // one example per line, to stdout and nothing else. Without --scan-dir the
 // split is generated from the grammar by its rules; with it, the official
 // files in DIR are read instead.
-import { loadOfficialSplit } from './data/scan/official-files.ts';
-import { formatScanLine } from './data/scan/scan-format.ts';
-import { SCAN_PARTS, SCAN_SPLITS, scanSplit, type ScanPart, type ScanSplit } from './data/scan/splits.ts';
-import { parseFlags, parseIntFlag, runCli } from './runtime/cli-args.ts';
-import { UserError } from './runtime/errors.ts';
+import { loadOfficialSplit } from '../data/scan/official-files.ts';
+import { formatScanLine } from '../data/scan/scan-format.ts';
+import { SCAN_PARTS, SCAN_SPLITS, scanSplit, type ScanPart, type ScanSplit } from '../data/scan/splits.ts';
+import { parseFlags, parseIntFlag, runCli } from '../runtime/cli-args.ts';
+import { UserError } from '../runtime/errors.ts';
 
 const HELP = `usage: npm run scan -- export --split ${SCAN_SPLITS.join('|')} --part ${SCAN_PARTS.join('|')} [--scan-dir DIR] [--seed N]
 

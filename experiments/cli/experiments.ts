@@ -1,23 +1,23 @@
 // npm run experiments -- [--profile ci|quick|paper] [--only a,b] [--force]
 //                        [--backend auto|node-gpu|node|wasm|cpu] [--workers N] [--shard i/n]
 //                        [--results-dir DIR] [--cache-dir DIR] [--data-dir DIR] [--offline] [--help]
-// npm run experiments -- export --to FILE … | merge FILE…   (bundle-cli.ts)
+// npm run experiments -- export --to FILE … | merge FILE…   (bundle.ts)
 import { cpus } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUNDLE_HELP, BUNDLE_USAGE, exportCommand, mergeCommand } from './bundle-cli.ts';
-import { BACKEND_CHOICES } from './runtime/backend.ts';
-import { budgetLine } from './runtime/budget.ts';
-import { runContext } from './runtime/run-context.ts';
-import { parseBackend, parseFlags, parseIntFlag, parseList, parseOnOff, parseProfile, runCli } from './runtime/cli-args.ts';
-import { UserError } from './runtime/errors.ts';
-import { checkBackend, checkNotAFile, checkOutputDirs } from './runtime/preflight.ts';
-import { formatSeconds } from './runtime/progress.ts';
-import { runExperiments } from './runtime/run-experiments.ts';
-import { selectExperiments } from './tasks/registry.ts';
-import { parseShard, shardReportLines } from './runtime/shard.ts';
-import { EXPERIMENTS } from './tasks/registry.ts';
+import { BUNDLE_HELP, BUNDLE_USAGE, exportCommand, mergeCommand } from './bundle.ts';
+import { BACKEND_CHOICES } from '../runtime/backend.ts';
+import { budgetLine } from '../runtime/budget.ts';
+import { runContext } from '../runtime/run-context.ts';
+import { parseBackend, parseFlags, parseIntFlag, parseList, parseOnOff, parseProfile, runCli } from '../runtime/cli-args.ts';
+import { UserError } from '../runtime/errors.ts';
+import { checkBackend, checkNotAFile, checkOutputDirs } from '../runtime/preflight.ts';
+import { formatSeconds } from '../runtime/progress.ts';
+import { runExperiments } from '../runtime/run-experiments.ts';
+import { selectExperiments } from '../tasks/registry.ts';
+import { parseShard, shardReportLines } from '../runtime/shard.ts';
+import { EXPERIMENTS } from '../tasks/registry.ts';
 
 const HELP = `Runs the paper's experiments and writes their artifacts.
 
@@ -65,7 +65,7 @@ code's outputs on a small fixed run), digest of the data read, backend. Stale
 experiments rerun and the build says why; a fresh one whose findings code changed
 is re-derived from its own tables in seconds.`;
 
-export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 async function main(): Promise<number> {
   const [command, ...rest] = process.argv.slice(2);
