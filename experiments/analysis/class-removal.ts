@@ -1,4 +1,4 @@
-// The class-removal metrics of paper-method §7.4, on confusion matrices
+// The class-removal metrics of docs/method.md §7.4, on confusion matrices
 // normalised per true class (row = true class, column = predicted):
 //
 //   diff_c          = conf_c − conf_control          (confusion difference)

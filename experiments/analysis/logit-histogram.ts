@@ -1,4 +1,4 @@
-// Histogram of σ(logit) of a mask (paper-method §2.4, plot_mask_histogram.py):
+// Histogram of σ(logit) of a mask (docs/method.md §2.4, plot_mask_histogram.py):
 // shows whether the trained masks end up nearly deterministic (mass at 0 and 1).
 
 export function sigmoidHistogram(logits: Float32Array[], bins: number): number[] {

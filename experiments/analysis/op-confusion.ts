@@ -1,4 +1,4 @@
-// The "confusion" of the +/× masks (paper-method §2.4, plot_addmul_confusion.py):
+// The "confusion" of the +/× masks (docs/method.md §2.4, plot_addmul_confusion.py):
 // on inputs of a true op, does the 2-digit prediction equal the sum, the
 // product, both (when (a+b) ≡ ab mod 100), or neither?
 import type { ConfusionRow } from '../artifacts/schema.ts';

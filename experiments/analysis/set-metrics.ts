@@ -1,4 +1,4 @@
-// Set metrics on two binary masks of the same tensor (paper-method §1.7).
+// Set metrics on two binary masks of the same tensor (docs/method.md §1.7).
 import type { BinaryMask } from '../masking/binary-mask.ts';
 
 export interface Overlap {

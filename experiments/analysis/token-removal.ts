@@ -1,4 +1,4 @@
-// Per-output-token removal (paper-method §5.5): for each output token, of the
+// Per-output-token removal (docs/method.md §5.5): for each output token, of the
 // base mask's weights into that token, the share that another mask drops.
 // Our output projection is W [hidden, tokens] (rows = hidden units), so a
 // token is a column here (a row of PyTorch's [tokens, hidden] weight).

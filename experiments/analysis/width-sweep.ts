@@ -41,7 +41,7 @@ export interface SweepPoint {
   clip?: ClipMode;
   /** The unmasked network's lowest accuracy over the task's evaluation sets. */
   pretrainMin: number;
-  /** Σ|a ∧ b| / Σ|a| over all layers (a = + or pair 1): the paper's "total shared" (paper-method §2.4). */
+  /** Σ|a ∧ b| / Σ|a| over all layers (a = + or pair 1): the paper's "total shared" (docs/method.md §2.4). */
   totalShared: number;
   /** Mean over the hidden layers (all but the first and last) of IoU(a, b), and of its chance level. */
   hiddenIou: number;

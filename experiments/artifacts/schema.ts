@@ -149,7 +149,7 @@ export const confusionRowSchema = z.object({
 });
 
 /**
- * Per-output-token removal (SCAN, paper-method §5.5): of the base mask's
+ * Per-output-token removal (SCAN, docs/method.md §5.5): of the base mask's
  * weights into one output token (a column of the output projection), the
  * share that another mask drops: |M₀[:, r] ∧ ¬M[:, r]| / |M₀[:, r]|.
  */

@@ -1,4 +1,4 @@
-// Data of the addition/multiplication task (paper-method §2.1): operands a, b in
+// Data of the addition/multiplication task (docs/method.md §2.1): operands a, b in
 // [0, 100), op ∈ {+, ×}; target (a op b) mod 100 as two digits, least
 // significant first. Input: one-hot of the four operand digits (40 units) and
 // of the op (2 units).

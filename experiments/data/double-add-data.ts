@@ -1,4 +1,4 @@
-// Data of the double-addition task (paper-method §3.1): two pairs (a_t, b_t),
+// Data of the double-addition task (docs/method.md §3.1): two pairs (a_t, b_t),
 // each operand in [0, 100); target per pair (a_t + b_t) mod 100, two digits,
 // least significant first. Input: one-hot of [pair, operand, digit] (80 units);
 // output: [pair, digit] × 10 logits (40 rows).

@@ -1,4 +1,4 @@
-// Binary masks: a weight is kept iff its logit > 0 (paper-method §1.2). Stored
+// Binary masks: a weight is kept iff its logit > 0 (docs/method.md §1.2). Stored
 // as one byte per weight in memory and bit-packed (LSB first) on disk.
 
 export type BinaryMask = Uint8Array;

@@ -1,6 +1,6 @@
 // A pre-trained CNN, frozen, as a model that masks are trained on: every
 // convolution and the linear layer, weights and biases alike, are masked (the
-// paper masks CIFAR biases, paper-method §1.5). The logit tensors are ordered
+// paper masks CIFAR biases, docs/method.md §1.5). The logit tensors are ordered
 // W₁, b₁, W₂, b₂, …; a bias is a [out, 1] tensor.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Kernels } from './kernels/index.ts';

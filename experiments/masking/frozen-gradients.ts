@@ -1,4 +1,4 @@
-// Quirk Q1 of the official code (paper-method §9), reproduced on request
+// Quirk Q1 of the official code (docs/method.md §9), reproduced on request
 // (`clip: 'faithful'`): during mask training the frozen weights still require
 // gradients and nobody zeroes them, so their .grad keeps the last pre-training
 // step's (clipped) gradient and accumulates every mask step's on top, across all

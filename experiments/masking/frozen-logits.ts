@@ -1,6 +1,6 @@
 // Mask tensors whose logits are fixed, not trained: the CIFAR-10 class-removal
 // stages copy the control mask's output-layer logits and freeze them
-// (paper-method §7.3, `keep_last_layer`), so that removal can only happen in
+// (docs/method.md §7.3, `keep_last_layer`), so that removal can only happen in
 // the convolutions instead of by cutting the class's output row.
 //
 // A wrapper around a MaskableModel: the trainer sees only the trainable

@@ -1,5 +1,5 @@
 // A pre-trained MLP, frozen, as a model that masks are trained on: all weight
-// matrices are masked, the biases are not (paper-method §1.5).
+// matrices are masked, the biases are not (docs/method.md §1.5).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Kernels } from './kernels/index.ts';
 import type { MaskableModel } from './maskable-model.ts';

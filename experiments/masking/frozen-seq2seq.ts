@@ -1,5 +1,5 @@
 // A pre-trained LSTM encoder-decoder, frozen, as a model that masks are trained
-// on (paper-method §5.2): the stacked LSTM weights of every layer and the output
+// on (docs/method.md §5.2): the stacked LSTM weights of every layer and the output
 // projection are masked; embeddings and biases are not.
 //
 // One mask sample per chunk serves all time steps of that chunk (§1.3), and the

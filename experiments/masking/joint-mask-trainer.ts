@@ -1,5 +1,5 @@
 // Masks and weights trained together, with some elements frozen: the transfer
-// experiment of paper-method §4 (permuted MNIST). For each task the network's
+// experiment of docs/method.md §4 (permuted MNIST). For each task the network's
 // weights *and* biases are masked; every element that an earlier task's mask
 // used keeps its value (its gradient is zeroed, so Adam leaves it), everything
 // else is trained along with all mask logits.

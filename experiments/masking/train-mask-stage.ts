@@ -1,4 +1,4 @@
-// One stage of the method (paper-method §1): a fresh set of per-weight mask
+// One stage of the method (docs/method.md §1): a fresh set of per-weight mask
 // logits, initialised at `logitInit`, trained with Adam while the network's
 // weights stay frozen. Each step:
 //   - K hard Gumbel-sigmoid mask samples per masked tensor; the batch is cut into

@@ -1,4 +1,4 @@
-// The simple CNN of the CIFAR-10 experiment (paper-method §7.2), forward and
+// The simple CNN of the CIFAR-10 experiment (docs/method.md §7.2), forward and
 // backward by hand on the pieces of conv2d.ts, feature-major ([channels,
 // N·H·W]) throughout:
 //

@@ -1,4 +1,4 @@
-// The pieces of the CIFAR-10 CNN (paper-method §7.2) with their backward passes
+// The pieces of the CIFAR-10 CNN (docs/method.md §7.2) with their backward passes
 // written by hand, in the feature-major layout of the MLP: an activation is a
 // 2-D tensor [channels, N·H·W] (example-major, then row, then column), so that
 // a 3×3 convolution is one plain 2-D matMul with the (masked) weight as its
@@ -8,7 +8,7 @@
 //   z    = Wᵀ · cols + b    W: [9·C_in, C_out]
 //   dW   = cols · dzᵀ,  dcols = W · dz,  dx = col2im(dcols)
 //
-// tfjs-wasm has no Conv2DBackpropFilter (design.md), and its conv2d would put
+// tfjs-wasm has no Conv2DBackpropFilter (docs/design.md), and its conv2d would put
 // the weight in the slow second-operand position. im2col copies 9 shifted
 // copies of the input (zero padding 1), col2im adds them back.
 import * as tf from '@tensorflow/tfjs-core';

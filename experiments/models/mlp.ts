@@ -5,7 +5,7 @@
 // Why by hand and why this layout: on tfjs-wasm, tf.matMul is fast only as a
 // plain 2-D product whose *second* operand is small or reused (XNNPACK packs
 // the second operand on every new tensor id), and the gradients tfjs would
-// derive use transpose flags that fall off the fast path (design.md). Here
+// derive use transpose flags that fall off the fast path (docs/design.md). Here
 // every product has the (freshly masked) weight as its first operand and a thin
 // activation as its second, with no transpose flags. Tests check the gradients
 // against finite differences.

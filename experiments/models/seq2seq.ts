@@ -1,4 +1,4 @@
-// The LSTM encoder-decoder of the SCAN experiment (paper-method §5.2), with its
+// The LSTM encoder-decoder of the SCAN experiment (docs/method.md §5.2), with its
 // forward pass and backward pass through time written by hand on top of
 // lstm-cell.ts, in feature-major layout.
 //

@@ -1,5 +1,5 @@
 // Seeded random numbers of our own. tfjs initialisers and tf.randomUniform are
-// not reliably seedable across backends (design.md), so every random draw in the
+// not reliably seedable across backends (docs/design.md), so every random draw in the
 // project (init, data, mask noise) comes from here and is uploaded as a tensor.
 
 /** lowbias32 (Chris Wellons): a fast 32-bit integer hash with good avalanche. */

@@ -1,4 +1,4 @@
-// Experiment A of the paper (paper-method §2): addition vs multiplication.
+// Experiment A of the paper (docs/method.md §2): addition vs multiplication.
 // One network computes (a + b) mod 100 and (a · b) mod 100; a mask trained on
 // + data alone and one trained on × data alone show whether the two functions
 // live on separable weights (P_specialize).

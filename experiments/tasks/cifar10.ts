@@ -1,4 +1,4 @@
-// Experiment F of the paper (paper-method §7): class-specific weights in a CNN
+// Experiment F of the paper (docs/method.md §7): class-specific weights in a CNN
 // on CIFAR-10. A simple CNN is pre-trained on all ten classes; a control mask
 // is trained on all of them; then, for each class c, a mask is trained on the
 // data without class c, with the output layer's mask logits copied from the
@@ -59,7 +59,7 @@ const profiles: ExperimentProfiles<Cifar10Config> = {
     mask: { steps: 20, batchSize: 32, samples: 4, lr: 1e-2, beta: 3e-4 * 32 / 128, logitInit: 2, gradClip: 1 },
     removed: [3, 5], validLimit: 400, histogramBins: 20,
   },
-  // paper-method §12.3's CPU proxy (a 16-32-64-128 CNN). Sized on seed 1 (the
+  // docs/method.md §12.3's CPU proxy (a 16-32-64-128 CNN). Sized on seed 1 (the
   // sizing runs are summarised in the notes): an 8-16-32-64 net reached 52–61%
   // and had too few class-specific weights (removing ship cost ship 2%); this one
   // reached 59% after 3k steps at lr 1e-3 (the smaller net gained 9 points from

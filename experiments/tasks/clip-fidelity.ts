@@ -1,4 +1,4 @@
-// Quirk Q1 (paper-method §9), measured: the official code clips the mask
+// Quirk Q1 (docs/method.md §9), measured: the official code clips the mask
 // gradients together with the frozen weights' accumulated gradients, an
 // uncontrolled scaling of the mask learning signal. Each seed pre-trains the
 // add/mul and the double-addition network of the quick experiments once, then
@@ -130,7 +130,7 @@ export const clipFidelity: Experiment<ClipFidelityConfig> = {
     });
   },
   references: [
-    { source: 'Reference notes (paper-method §9, Q1)', quantity: 'what the official code does', value: 'weight gradients never zeroed during mask training; clip_grad_norm_ over weights and masks together' },
+    { source: 'Reference notes (docs/method.md §9, Q1)', quantity: 'what the official code does', value: 'weight gradients never zeroed during mask training; clip_grad_norm_ over weights and masks together' },
   ],
   notes: (c) => [
     `Networks: add/mul ${sizesOf('add-mul', width(c, 'add-mul'), depth(c, 'add-mul')).join('→')}, double addition ${sizesOf('double-add', width(c, 'double-add'), depth(c, 'double-add')).join('→')}, the quick experiments' own (same pre-training, seeds and stage settings: ${c.tasks['add-mul'].mask.steps}- and ${c.tasks['double-add'].mask.steps}-step stages).`,

@@ -1,4 +1,4 @@
-// Experiment B of the paper (paper-method §3): double addition. Two pairs are
+// Experiment B of the paper (docs/method.md §3): double addition. Two pairs are
 // added by the *same* operation, each through its own input and output units
 // but shared hidden layers. If the network reused one adder for both pairs,
 // the pair-1 and pair-2 masks would overlap in the hidden layers, and removing

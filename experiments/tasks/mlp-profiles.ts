@@ -24,7 +24,7 @@ export function mlpConfigWords(c: MlpTaskConfig): string {
 }
 
 export interface MlpProfileSpec {
-  /** The paper's β for this task (paper-method §2.3, §3.2). */
+  /** The paper's β for this task (docs/method.md §2.3, §3.2). */
   beta: number;
   quickHidden: number;
   quickPretrainSteps: number;

@@ -1,4 +1,4 @@
-// Experiment C of the paper (paper-method §4): transfer and weight sharing on
+// Experiment C of the paper (docs/method.md §4): transfer and weight sharing on
 // permuted MNIST. Tasks (pixel permutations) are learned one after another;
 // weights that an earlier task's mask used stay frozen but may be reused, the
 // first layer is fresh for every task, and weights and masks are trained
@@ -41,7 +41,7 @@ const profiles: Record<'ci' | 'quick' | 'paper', PermutedMnistConfig> = {
     stage: { steps: 30, batchSize: 32, samples: 4, lr: 1e-2, beta: 0.00128 * 32 / 128, gradClip: 1 },
     usedInit: 2, newInits: [2, 0, -1], validLimit: 500,
   },
-  // paper-method §12.3's proxy: 784-200-200-64-10, 6 tasks (T2, T4, T6 are the
+  // docs/method.md §12.3's proxy: 784-200-200-64-10, 6 tasks (T2, T4, T6 are the
   // plotted ones), 1k steps each instead of 30k; α = β / B kept at the paper's 1e-5.
   quick: {
     seeds: [1, 2, 3], hidden: [200, 200, 64], tasks: 6,

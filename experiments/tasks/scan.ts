@@ -1,4 +1,4 @@
-// Experiment D of the paper (paper-method §5): SCAN and systematic
+// Experiment D of the paper (docs/method.md §5): SCAN and systematic
 // generalisation. An LSTM encoder-decoder trained on the i.i.d. ("simple")
 // split does well on the jump, length and turn-left test sets, because most of
 // their commands are in its training set. A mask trained only on a
@@ -66,7 +66,7 @@ const profiles: ExperimentProfiles<ScanConfig> = {
     trainCheck: 32,
     histogramBins: 20,
   },
-  // The default, sized on this 2-core CPU (paper-method §12.3): one 128-unit
+  // The default, sized on this 2-core CPU (docs/method.md §12.3): one 128-unit
   // LSTM layer, batch 64, K = 4 chunks of 16. A linearly decaying learning rate
   // reaches 99.9% on the i.i.d. test set in 4k steps (measured, seed 1). The
   // paper's α would need its 25k-step stages (nothing is pruned in 1k steps), so

@@ -1,4 +1,4 @@
-// The paper's size analysis (paper-method §8.2), extended to double addition:
+// The paper's size analysis (docs/method.md §8.2), extended to double addition:
 // the same two tasks at several widths, with β and the stage lengths fixed, so
 // that a reader can see whether the reuse the quick networks show is a matter
 // of size. Per width and seed: pre-train, then the two masks a headline claim
@@ -51,7 +51,7 @@ const profiles: ExperimentProfiles<SharingVsWidthConfig> = {
   quick: sweepProfile([1, 2, 3], 4, [...all([128, 256], [1, 2, 3]), { width: 512, seeds: [1] }], 'quick'),
   // The same settings, three seeds at every width up to 1024 (about 30 min a task and seed on one core).
   long: sweepProfile([1, 2, 3], 4, all([128, 256, 512, 1024], [1, 2, 3]), 'quick'),
-  // The paper's sizes and 20k-step stages (paper-method §8.2: 400,400,200 / 800×4 / 2000×4 / 4000×4), on a GPU.
+  // The paper's sizes and 20k-step stages (docs/method.md §8.2: 400,400,200 / 800×4 / 2000×4 / 4000×4), on a GPU.
   paper: sweepProfile([1, 2, 3, 4, 5], 4, all([128, 256, 512, 1024, 2000, 4000], [1, 2, 3, 4, 5]), 'paper'),
 };
 

@@ -1,4 +1,4 @@
-// Pre-training of the CIFAR-10 CNN (paper-method §7.3): Adam (PyTorch
+// Pre-training of the CIFAR-10 CNN (docs/method.md §7.3): Adam (PyTorch
 // defaults) on every weight and bias, global-norm clipping, mean cross-entropy
 // over the batch. Nothing here is masked; there is no dropout (see cnn.ts).
 import * as tf from '@tensorflow/tfjs-core';

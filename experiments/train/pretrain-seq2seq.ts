@@ -1,4 +1,4 @@
-// Pre-training of the LSTM encoder-decoder (paper-method §5.2): Adam, global
+// Pre-training of the LSTM encoder-decoder (docs/method.md §5.2): Adam, global
 // norm clipping (5 for SCAN), batches sampled with replacement, and each batch
 // teacher-forced with probability 0.5, otherwise decoded free-running.
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,5 +1,5 @@
 // How the CIFAR-10 class-removal artifact lays out its tables, read on the
-// site side, and the numbers its charts and tables draw (paper-method §7.4).
+// site side, and the numbers its charts and tables draw (docs/method.md §7.4).
 //
 // The writer (experiments/tasks/cifar10.ts) names things by convention rather
 // than in the schema: the control mask is "control", the mask trained without

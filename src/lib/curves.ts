@@ -16,7 +16,7 @@ export interface CurvePoint {
 
 export interface CurvePreset {
   points: CurvePoint[];
-  /** The paper's stage length for these masks (paper-method: the experiment's mask steps). */
+  /** The paper's stage length for these masks (docs/method.md: the experiment's mask steps). */
   paperSteps: number;
 }
 

@@ -32,7 +32,7 @@ export function taskNumber(task: string): number | undefined {
 /** The `b` of an overlap row that compares task `task` with the union of the tasks before it. */
 export const unionOfTasksBefore = (task: string) => `before ${task}`;
 
-/** The tasks the paper's figure plots: T2, T4, T6, T8, T10 (paper-method §4). */
+/** The tasks the paper's figure plots: T2, T4, T6, T8, T10 (docs/method.md §4). */
 export function inPaperFigure(task: string): boolean {
   const n = taskNumber(task);
   return n !== undefined && n % 2 === 0 && n <= 10;

@@ -1,4 +1,4 @@
-// The class-removal metrics (paper-method §7.4) on hand-made confusion matrices.
+// The class-removal metrics (docs/method.md §7.4) on hand-made confusion matrices.
 import { describe, expect, it } from 'vitest';
 import { confusionDifference, largestOtherOverTarget, relativeChanges, whereRemovedGoes } from '../../experiments/analysis/class-removal.ts';
 

@@ -1,6 +1,6 @@
 // The data of the arithmetic tasks, and the rule that each mask stage trains on
 // its own subtask only (the official code once trained every stage on one
-// subset: the closure bug, paper-method §9 Q2).
+// subset: the closure bug, docs/method.md §9 Q2).
 import { describe, expect, it } from 'vitest';
 import { addMulBatch, addMulEvalSet, applyOp } from '../../experiments/data/add-mul-data.ts';
 import { doubleAddBatch, doubleAddEvalPass, inputUnit } from '../../experiments/data/double-add-data.ts';

@@ -1,4 +1,4 @@
-// Frozen mask logits (CIFAR-10's keep-last-layer, paper-method §7.3): the
+// Frozen mask logits (CIFAR-10's keep-last-layer, docs/method.md §7.3): the
 // trainer sees only the trainable tensors, the frozen ones are sampled from
 // their fixed logits and never change.
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,4 +1,4 @@
-// CIFAR-10 as the class-removal experiment reads it (paper-method §7.1): the
+// CIFAR-10 as the class-removal experiment reads it (docs/method.md §7.1): the
 // 50k training images split 80/20 into train and validation by a seeded draw
 // (the validation part is the "i.i.d." evaluation set, not the official test
 // set), pixels normalised per channel by the mean and std of all 50k training

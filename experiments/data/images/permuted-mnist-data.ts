@@ -1,4 +1,4 @@
-// Permuted MNIST (paper-method §4): images of the MNIST *training* file only,
+// Permuted MNIST (docs/method.md §4): images of the MNIST *training* file only,
 // split 80/20 into train and validation by a seeded draw, normalised by the
 // mean and std of all 60k training pixels (one scalar each), flattened to 784
 // inputs; task p sees the pixels in the order of permutation p (p = 0 is the

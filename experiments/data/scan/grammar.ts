@@ -1,5 +1,5 @@
 // SCAN (Lake & Baroni, 2018) generated from its phrase-structure grammar and
-// interpretation rules (paper-method §5.1):
+// interpretation rules (docs/method.md §5.1):
 //   C → S | S and S | S after S        S → V | V twice | V thrice
 //   V → U | D | X opposite Dir | X around Dir
 //   D → X Dir   (X left / X right)     X → walk | look | run | jump | turn

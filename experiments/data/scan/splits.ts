@@ -1,5 +1,5 @@
 // The SCAN splits, derived by the rules the official files follow (checked
-// against brendenlake/SCAN; paper-method §5.1):
+// against brendenlake/SCAN; docs/method.md §5.1):
 //   simple     seeded random 80/20 (the official file is one such draw; not reproducible by rule)
 //   length     train: output ≤ 22 actions; test: ≥ 24 (no command has 23)
 //   jump       train: every command without the word "jump", plus bare "jump" repeated

@@ -1,5 +1,5 @@
 // Token ids of SCAN, in the official code's order (word-level vocabularies
-// ordered by total frequency over the 8 official files; paper-method §5.1):
+// ordered by total frequency over the 8 official files; docs/method.md §5.1):
 // inputs 0–12 then EOS = 13; outputs 0–5 then SOS = EOS = 6, so the output
 // layer has 7 rows.
 import type { Seq2SeqBatch } from '../../models/seq2seq.ts';

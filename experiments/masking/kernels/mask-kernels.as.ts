@@ -5,7 +5,7 @@
 // tfjs heap: no copies between JavaScript and WebAssembly.
 //
 // Why hand-written kernels: with plain tfjs ops, the element-wise work on K mask
-// samples of every weight costs as much as the matMuls (design.md); in plain JS
+// samples of every weight costs as much as the matMuls (docs/design.md); in plain JS
 // loops it is still ~4.6 ns per element. Here it is about 1 ns.
 //
 // All pointers are byte addresses of float32 arrays whose length is a multiple

@@ -1,4 +1,4 @@
-// CIFAR-10 class removal (paper-method §7.4): for each removed class c, the
+// CIFAR-10 class removal (docs/method.md §7.4): for each removed class c, the
 // confusion-difference matrix diff_c = conf_c − conf_control in percentage
 // points, mean over seeds (row = true class, column = predicted class), as a
 // 10 × 10 heatmap; one small panel per removed class, wrapping in a grid.

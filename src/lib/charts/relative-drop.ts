@@ -1,4 +1,4 @@
-// CIFAR-10 class removal (paper-method §7.4), the paper's two bar charts, one
+// CIFAR-10 class removal (docs/method.md §7.4), the paper's two bar charts, one
 // panel each, one bar per removed class:
 //   - the relative drop of the removed class's own accuracy under the mask
 //     trained without it, rel_drop_c = −100 · diff_c[c,c] / conf_control[c,c];

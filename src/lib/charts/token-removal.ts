@@ -1,4 +1,4 @@
-// Per-output-token removal (SCAN, paper-method §5.5): of the weights the base
+// Per-output-token removal (SCAN, docs/method.md §5.5): of the weights the base
 // (i.i.d.) mask keeps into one output token, the share a split's mask drops.
 // One panel per split mask, one horizontal bar per token (token names read
 // left of the bars, where they fit), mean ± sample std over seeds and a dot per

@@ -1,4 +1,4 @@
-// Permuted MNIST's transfer figure (paper-method §4): for each task learned
+// Permuted MNIST's transfer figure (docs/method.md §4): for each task learned
 // after the first, the share of its mask that lands on weights earlier tasks
 // used, per layer — shared_ℓ(p) = |m_p ∧ U_p| / |m_p|. One panel per variant
 // (the mask-logit init of new weights: the paper's three figures), tasks along
