@@ -16,6 +16,7 @@ import { mixKey } from '../runtime/rng.ts';
 import { clipScale } from '../train/clip.ts';
 import { checkGradientSumOfSquares, checkLoss } from '../train/finite.ts';
 import { TrailingMean } from '../train/trailing-mean.ts';
+import { adamSlots, disposeSlots } from '../train/adam-slots.ts';
 import type { FrozenGradients } from './frozen-gradients.ts';
 
 export interface MaskStageConfig {
@@ -62,10 +63,7 @@ export class MaskTrainer<Part> {
     if ((cfg.clip === 'faithful') !== (frozen !== undefined)) throw new Error(`clip ${cfg.clip ?? 'clean'} needs ${frozen ? 'no' : 'the'} frozen weights' gradients`);
     this.alpha = cfg.beta / cfg.batchSize;
     this.hyper = { lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-    this.logits = model.weights.map((w) => ({
-      param: { t: kernels.fromHost(new Float32Array(w.size).fill(cfg.logitInit), w.shape) },
-      m: { t: kernels.zeros(w.shape) }, v: { t: kernels.zeros(w.shape) }, step: 0,
-    }));
+    this.logits = model.weights.map((w) => adamSlots(kernels, new Float32Array(w.size).fill(cfg.logitInit), w.shape));
   }
 
   /**
@@ -171,7 +169,7 @@ export class MaskTrainer<Part> {
   }
 
   dispose(): void {
-    for (const s of this.logits) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
+    disposeSlots(this.logits);
   }
 }
 

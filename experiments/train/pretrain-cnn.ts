@@ -1,9 +1,9 @@
 // Pre-training of the CIFAR-10 CNN (docs/method.md §7.3): Adam (PyTorch
 // defaults) on every weight and bias, global-norm clipping, mean cross-entropy
 // over the batch. Nothing here is masked; there is no dropout (see cnn.ts).
+import { adamHyper, adamSlots, disposeSlots, readParam } from './adam-slots.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Kernels } from '../masking/kernels/index.ts';
-import type { AdamHyper, AdamSlots } from '../masking/kernels/types.ts';
 import { uploadImages, type ImageBatch } from '../masking/frozen-cnn.ts';
 import { cnnBackward, cnnForward, cnnShapes, type CnnHostParams } from '../models/cnn.ts';
 import type { DenseWeights } from '../models/mlp.ts';
@@ -19,17 +19,13 @@ export function pretrainCnn(
 ): { params: CnnHostParams; finalLoss: number } {
   const s = init.sizes;
   const shapes = cnnShapes(s);
-  const adamOf = (values: Float32Array, shape: number[]): AdamSlots => ({
-    param: { t: kernels.fromHost(values, shape) }, m: { t: kernels.zeros(shape) }, v: { t: kernels.zeros(shape) }, step: 0,
-  });
-  const W = shapes.map(([i, o], l) => adamOf(init.W[l], [i, o]));
-  const b = shapes.map(([, o], l) => adamOf(init.b[l], [o, 1]));
+  const W = shapes.map(([i, o], l) => adamSlots(kernels, init.W[l], [i, o]));
+  const b = shapes.map(([, o], l) => adamSlots(kernels, init.b[l], [o, 1]));
   const recentLoss = new TrailingMean();
   try {
     for (let step = 1; step <= cfg.steps; step++) {
       const batch = sampleBatch(cfg.batchSize);
-      const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
-      const hyper: AdamHyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+      const hyper = adamHyper(cfg, step);
       let lossSum = 0;
       tf.tidy(() => {
         const layers: DenseWeights[] = shapes.map((_, l) => ({ W: W[l].param.t, WT: kernels.transpose(W[l].param.t), b: b[l].param.t }));
@@ -52,11 +48,11 @@ export function pretrainCnn(
     }
     const params: CnnHostParams = {
       sizes: s,
-      W: W.map((t) => Float32Array.from(kernels.read(t.param.t))),
-      b: b.map((t) => Float32Array.from(kernels.read(t.param.t))),
+      W: W.map((t) => readParam(kernels, t)),
+      b: b.map((t) => readParam(kernels, t)),
     };
     return { params, finalLoss: recentLoss.mean };
   } finally {
-    for (const t of [...W, ...b]) for (const x of [t.param.t, t.m.t, t.v.t]) x.dispose();
+    disposeSlots([...W, ...b]);
   }
 }

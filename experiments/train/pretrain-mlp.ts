@@ -1,9 +1,9 @@
 // Pre-training of the MLP on the full task: Adam (PyTorch defaults) on weights
 // and biases, global-norm clipping, batches sampled with replacement. Nothing
 // here is masked.
+import { adamHyper, adamSlots, disposeSlots, readParam } from './adam-slots.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Kernels } from '../masking/kernels/index.ts';
-import type { AdamHyper, AdamSlots } from '../masking/kernels/types.ts';
 import { mlpBackward, mlpForward, type DenseWeights, type MlpHostParams, layerShapes } from '../models/mlp.ts';
 import { clipScale } from './clip.ts';
 import { checkGradientSumOfSquares, checkLoss } from './finite.ts';
@@ -34,19 +34,15 @@ export function pretrainMlp(
   sampleBatch: (n: number) => Pass[], tick: (step: number) => void,
 ): PretrainResult {
   const shapes = layerShapes(init.sizes);
-  const adamOf = (values: Float32Array, shape: number[]): AdamSlots => ({
-    param: { t: kernels.fromHost(values, shape) }, m: { t: kernels.zeros(shape) }, v: { t: kernels.zeros(shape) }, step: 0,
-  });
-  const W = shapes.map(([i, o], l) => adamOf(init.W[l], [i, o]));
-  const b = shapes.map(([, o], l) => adamOf(init.b[l], [o, 1]));
+  const W = shapes.map(([i, o], l) => adamSlots(kernels, init.W[l], [i, o]));
+  const b = shapes.map(([, o], l) => adamSlots(kernels, init.b[l], [o, 1]));
   const recentLoss = new TrailingMean();
   let lastGrad: HostGradients = { W: [], b: [] };
   try {
     for (let step = 1; step <= cfg.steps; step++) {
       const passes = sampleBatch(cfg.batchSize);
       const totalDigits = passes.reduce((a, p) => a + p.n * p.digits, 0);
-      const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
-      const hyper: AdamHyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+      const hyper = adamHyper(cfg, step);
       let lossSum = 0;
       tf.tidy(() => {
         const layers: DenseWeights[] = shapes.map((_, l) => ({ W: W[l].param.t, WT: kernels.transpose(W[l].param.t), b: b[l].param.t }));
@@ -82,11 +78,11 @@ export function pretrainMlp(
     }
     const params: MlpHostParams = {
       sizes: init.sizes,
-      W: W.map((s) => Float32Array.from(kernels.read(s.param.t))),
-      b: b.map((s) => Float32Array.from(kernels.read(s.param.t))),
+      W: W.map((s) => readParam(kernels, s)),
+      b: b.map((s) => readParam(kernels, s)),
     };
     return { params, finalLoss: recentLoss.mean, lastGrad };
   } finally {
-    for (const s of [...W, ...b]) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
+    disposeSlots([...W, ...b]);
   }
 }

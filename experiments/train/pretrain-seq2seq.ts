@@ -1,6 +1,7 @@
 // Pre-training of the LSTM encoder-decoder (docs/method.md §5.2): Adam, global
 // norm clipping (5 for SCAN), batches sampled with replacement, and each batch
 // teacher-forced with probability 0.5, otherwise decoded free-running.
+import { adamHyper, adamSlots, disposeSlots, readParam } from './adam-slots.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Kernels } from '../masking/kernels/index.ts';
 import type { AdamSlots } from '../masking/kernels/types.ts';
@@ -34,9 +35,7 @@ interface ParamSlots {
 function slotsOf(kernels: Kernels, p: Seq2SeqHostParams): ParamSlots {
   const s = p.sizes;
   const shapes = maskedShapes(s);
-  const adam = (values: Float32Array, shape: number[]): AdamSlots => ({
-    param: { t: kernels.fromHost(values, shape) }, m: { t: kernels.zeros(shape) }, v: { t: kernels.zeros(shape) }, step: 0,
-  });
+  const adam = (values: Float32Array, shape: number[]) => adamSlots(kernels, values, shape);
   return {
     encW: p.enc.map((x, l) => adam(x.W, shapes[l])),
     encB: p.enc.map((x) => adam(x.b, [4 * s.hidden, 1])),
@@ -60,7 +59,7 @@ function weightsOf(kernels: Kernels, s: ParamSlots): Seq2SeqWeights {
 }
 
 function toHost(kernels: Kernels, sizes: Seq2SeqHostParams['sizes'], s: ParamSlots): Seq2SeqHostParams {
-  const h = (a: AdamSlots) => Float32Array.from(kernels.read(a.param.t));
+  const h = (a: AdamSlots) => readParam(kernels, a);
   return {
     sizes,
     encEmbT: h(s.encEmbT), decEmbT: h(s.decEmbT),
@@ -79,8 +78,7 @@ export function pretrainSeq2Seq(
   const recent = new TrailingMean();
   try {
     for (let step = 1; step <= cfg.steps; step++) {
-      const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
-      const hyper = { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+      const hyper = adamHyper(cfg, step);
       const batch = sampleBatch(cfg.batchSize);
       const teacherForcing = rng.uniform() < cfg.teacherForcing;
       let loss = 0;
@@ -101,6 +99,6 @@ export function pretrainSeq2Seq(
     }
     return { params: toHost(kernels, init.sizes, slots), finalLoss: recent.mean };
   } finally {
-    for (const s of ordered) for (const t of [s.param.t, s.m.t, s.v.t]) t.dispose();
+    disposeSlots(ordered);
   }
 }
