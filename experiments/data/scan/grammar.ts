@@ -55,8 +55,15 @@ export function sentencePhrases(): Phrase[] {
   ]);
 }
 
-/** All 20,910 commands with their action sequences, in a fixed order. */
-export function allScanExamples(): ScanExample[] {
+let allExamples: readonly ScanExample[] | null = null;
+
+/** All 20,910 commands with their action sequences, in a fixed order; made once (a frozen list: callers copy what they reorder). */
+export function allScanExamples(): readonly ScanExample[] {
+  allExamples ??= Object.freeze(generateAll());
+  return allExamples;
+}
+
+function generateAll(): ScanExample[] {
   const s = sentencePhrases();
   const out: ScanExample[] = s.map((p) => ({ command: p.words.join(' '), actions: p.actions }));
   for (const a of s) {

@@ -22,12 +22,12 @@ export interface SplitData {
 /** How often the official add-primitive training files repeat the bare primitive. */
 export const PRIMITIVE_REPEATS = { jump: 1467, turn_left: 2189 } as const;
 
-function shuffled<T>(xs: T[], rng: Rng): T[] {
+function shuffled<T>(xs: readonly T[], rng: Rng): T[] {
   const order = rng.permutation(xs.length);
   return Array.from(order, (i) => xs[i]);
 }
 
-function addPrimitive(all: ScanExample[], contains: (c: string) => boolean, primitive: string, repeats: number, seed: number): SplitData {
+function addPrimitive(all: readonly ScanExample[], contains: (c: string) => boolean, primitive: string, repeats: number, seed: number): SplitData {
   const bare = all.find((e) => e.command === primitive)!;
   const without = all.filter((e) => !contains(e.command));
   const train = shuffled([...without, ...Array.from({ length: repeats }, () => bare)], new Rng(seed, `scan-${primitive}`));
