@@ -6,6 +6,7 @@ import type { MlpHostParams } from '../models/mlp.ts';
 import type { Pass } from '../train/passes.ts';
 import type { EvalSet } from './accuracy-table.ts';
 import { accuracyOf, disposeWeights, predictPass, uploadMasked } from './evaluate-mlp.ts';
+import { INVERTED_PREFIX } from '../tasks/names.ts';
 
 /** How densely the mask stages' curves are measured. */
 export interface CurveConfig {
@@ -29,7 +30,7 @@ export function everyNth(pass: Pass, n: number): Pass {
 }
 
 /** Prefix of the evaluation sets measured under the inverted mask. */
-export const INVERTED = '¬mask on ';
+export const INVERTED = INVERTED_PREFIX;
 
 export function mlpCurveRecorder(
   params: MlpHostParams, sets: EvalSet[], cfg: CurveConfig,

@@ -27,6 +27,7 @@ import { memoStage } from '../runtime/stage-memo.ts';
 import { pretrainCnn } from '../train/pretrain-cnn.ts';
 import type { PretrainConfig } from '../train/pretrain-mlp.ts';
 import { cnnStepFlops } from '../models/flops.ts';
+import { CIFAR_ALL_IMAGES, CIFAR_WITHOUT, CONTROL_MASK } from './names.ts';
 import { pretrainThenMasks, type Experiment, type ExperimentProfiles, type JobContext, type SeedOutput } from './experiment.ts';
 import { finding, knownNotToHoldAt, type Declared } from './finding-helpers.ts';
 
@@ -94,11 +95,11 @@ const profiles: ExperimentProfiles<Cifar10Config> = {
 const CNN_STEP_COST = 7.5;
 
 /** Mask ids: the control, and one per removed class. */
-export const CONTROL = 'control';
-export const withoutClass = (c: number) => `without-${CIFAR_CLASSES[c]}`;
+export const CONTROL = CONTROL_MASK;
+export const withoutClass = (c: number) => `${CIFAR_WITHOUT}${CIFAR_CLASSES[c]}`;
 const LAYER_IDS = ['conv1', 'conv2', 'conv3', 'conv4', 'output'];
 /** The evaluation set of the overall accuracy rows (per-class rows use the class name). */
-export const ALL_IMAGES = 'all classes';
+export const ALL_IMAGES = CIFAR_ALL_IMAGES;
 
 function sizesOf(c: Cifar10Config): CnnSizes {
   return { channels: c.channels, classes: CIFAR_CLASSES.length, side: 32 };

@@ -17,6 +17,7 @@ import { layerShapes, type MlpHostParams } from '../models/mlp.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import type { Pass } from '../train/passes.ts';
 import { mlpConfigWords, mlpProfiles, type MlpTaskConfig } from './mlp-profiles.ts';
+import { PAIR_MASKS } from './names.ts';
 import { pretrainThenMasks, type Experiment, type JobContext, type SeedOutput } from './experiment.ts';
 import { mlpStepFlops } from '../models/flops.ts';
 import { controlKeepsPerformance, controlNearBinary, finding, knownNotToHoldAt, meanAccuracy, meanOverLayers, meanOverlap, pretrainedSolves, SHORT_STAGES, type Declared } from './finding-helpers.ts';
@@ -28,7 +29,7 @@ export type DoubleAddConfig = MlpTaskConfig;
 const profiles = mlpProfiles({ beta: 4e-4, quickHidden: 256, quickPretrainSteps: 4000 });
 
 const PAIR_LABEL = ['Pair 1', 'Pair 2'];
-const PAIR_MASK = ['pair1', 'pair2'];
+const PAIR_MASK: readonly string[] = PAIR_MASKS;
 
 /** The mask stages and the pairs whose outputs enter each one's loss. */
 export const DOUBLE_ADD_STAGES: { id: string; pairs: PairIndex[] }[] = [

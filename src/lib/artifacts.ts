@@ -5,9 +5,10 @@ import type { ResultArtifact } from '../../experiments/artifacts/schema.ts';
 import { navLabel } from './artifact-lookup.ts';
 import { siteConfig } from './site-config.ts';
 import { siteUrl } from './urls.ts';
+import { PAPER_ORDER } from '../../experiments/tasks/names.ts';
 
 /** The paper's order; experiments not listed here follow alphabetically. */
-const paperOrder = ['add-mul', 'double-add', 'permuted-mnist', 'scan', 'math', 'cifar10'];
+const paperOrder: readonly string[] = PAPER_ORDER;
 
 function rank(id: string): number {
   const i = paperOrder.indexOf(id);

@@ -2,13 +2,13 @@
 // site side, and the numbers its charts and tables draw (docs/method.md §7.4).
 //
 // The writer (experiments/tasks/cifar10.ts) names things by convention rather
-// than in the schema: the control mask is "control", the mask trained without
-// class c is "without-<c>"; the confusion table holds each mask's confusion
+// than in the schema (experiments/tasks/names.ts, imported by both sides): the
+// control mask is "control", the mask trained without class c is "without-<c>"; the confusion table holds each mask's confusion
 // matrix normalised per true class (trueOp = true class, predicted = predicted
 // class), one per seed; an accuracy row's eval set is a class name (that
 // class's accuracy, the matrix diagonal) or "all classes". The site does not
-// import the writer (it pulls in TensorFlow.js), so the conventions are
-// restated here once and test/site/cifar10-lib.test.ts checks them against it.
+// import the writer (it pulls in TensorFlow.js); test/site/cifar10-lib.test.ts
+// checks the layout against it.
 // The metrics themselves are the experiments' own (analysis/class-removal.ts),
 // imported rather than restated, so the page draws what the findings judge.
 import {
@@ -19,16 +19,17 @@ import {
   type Matrix,
 } from '../../experiments/analysis/class-removal.ts';
 import type { ResultArtifact } from '../../experiments/artifacts/schema.ts';
+import { CIFAR_ALL_IMAGES, CIFAR_WITHOUT, CONTROL_MASK, UNMASKED_COLUMN } from '../../experiments/tasks/names.ts';
 import { orderOfAppearance, summarise, type Summary } from './stats.ts';
 
-export const CONTROL = 'control';
-export const UNMASKED = 'unmasked';
+export const CONTROL = CONTROL_MASK;
+export const UNMASKED = UNMASKED_COLUMN;
 /** Eval set of the overall accuracy rows; per-class rows use the class name. */
-export const ALL_CLASSES = 'all classes';
+export const ALL_CLASSES = CIFAR_ALL_IMAGES;
 /** The paper's plot of "largest other / target" spans 0–10%: its claim is that every bar stays below. */
 export const PAPER_OTHER_OVER_TARGET_LIMIT = 10;
 
-const WITHOUT = 'without-';
+const WITHOUT = CIFAR_WITHOUT;
 /** Mask id of the stage trained without `className`. */
 export const withoutClassId = (className: string) => `${WITHOUT}${className}`;
 /** The class a removal mask leaves out ("without-cat" → "cat"), or undefined for other masks. */

@@ -3,6 +3,7 @@
 // chart. Each row is one seed's value at one step; the chart averages seeds.
 import type { CurveRow, ResultArtifact } from '../../experiments/artifacts/schema.ts';
 import { mean } from '../../experiments/analysis/stats.ts';
+import { CIFAR_WITHOUT, CONTROL_MASK, COPY_WEIGHT_VARIANT, INVERTED_PREFIX } from '../../experiments/tasks/names.ts';
 
 export interface CurvePoint {
   panel: string;
@@ -94,7 +95,7 @@ const PRESETS: Record<string, (a: Artifact, c: Curves) => CurvePreset> = {
         ...series(c, accuracy, '+ mask on ×', 'normal', 'add', acc(c, 'normal', 'add', '×')),
         ...series(c, accuracy, '× mask on ×', 'normal', 'mul', acc(c, 'normal', 'mul', '×')),
         ...series(c, accuracy, '× mask on +', 'normal', 'mul', acc(c, 'normal', 'mul', '+')),
-        ...series(c, accuracy, 'Full (control) on ×', 'normal', 'control', acc(c, 'normal', 'control', '×')),
+        ...series(c, accuracy, 'Full (control) on ×', 'normal', CONTROL_MASK, acc(c, 'normal', CONTROL_MASK, '×')),
       ],
     };
   },
@@ -106,10 +107,10 @@ const PRESETS: Record<string, (a: Artifact, c: Curves) => CurvePreset> = {
       paperSteps: 20000,
       points: [
         ...iouSeries(c, iou, 'normal', 'pair1', 'pair2', hidden, 'IoU', true),
-        ...iouSeries(c, iou, 'copy-weight', 'pair1', 'pair2', hidden, 'IoU, copy-weight control', false),
-        ...series(c, inverted, '¬Pair 1 on pair 2', 'normal', 'pair1', acc(c, 'normal', 'pair1', '¬mask on Pair 2')),
-        ...series(c, inverted, '¬Pair 2 on pair 1', 'normal', 'pair2', acc(c, 'normal', 'pair2', '¬mask on Pair 1')),
-        ...series(c, inverted, '¬Pair 1 on pair 1', 'normal', 'pair1', acc(c, 'normal', 'pair1', '¬mask on Pair 1')),
+        ...iouSeries(c, iou, COPY_WEIGHT_VARIANT, 'pair1', 'pair2', hidden, 'IoU, copy-weight control', false),
+        ...series(c, inverted, '¬Pair 1 on pair 2', 'normal', 'pair1', acc(c, 'normal', 'pair1', `${INVERTED_PREFIX}Pair 2`)),
+        ...series(c, inverted, '¬Pair 2 on pair 1', 'normal', 'pair2', acc(c, 'normal', 'pair2', `${INVERTED_PREFIX}Pair 1`)),
+        ...series(c, inverted, '¬Pair 1 on pair 1', 'normal', 'pair1', acc(c, 'normal', 'pair1', `${INVERTED_PREFIX}Pair 1`)),
         ...series(c, inverted, 'Pair 1 mask on pair 1', 'normal', 'pair1', acc(c, 'normal', 'pair1', 'Pair 1')),
       ],
     };
@@ -130,10 +131,10 @@ const PRESETS: Record<string, (a: Artifact, c: Curves) => CurvePreset> = {
   cifar10: (_a, c) => {
     const drop = 'Relative drop of the removed class (against the control at the same step)';
     const iou = 'IoU with the control mask, conv1–conv4 (mean over removal masks)';
-    const classes = [...new Set([...c.steps.keys()].map((k) => k.split('\0')[1]).filter((m) => m.startsWith('without-')))];
+    const classes = [...new Set([...c.steps.keys()].map((k) => k.split('\0')[1]).filter((m) => m.startsWith(CIFAR_WITHOUT)))];
     const relDrop = (mask: string) => (seed: number, step: number) => {
-      const cls = mask.slice('without-'.length);
-      const control = c.get('normal', 'control', 'accuracy', cls, undefined, seed, step);
+      const cls = mask.slice(CIFAR_WITHOUT.length);
+      const control = c.get('normal', CONTROL_MASK, 'accuracy', cls, undefined, seed, step);
       const removed = c.get('normal', mask, 'accuracy', cls, undefined, seed, step);
       return control === undefined || removed === undefined || control === 0 ? undefined : (control - removed) / control;
     };
@@ -141,8 +142,8 @@ const PRESETS: Record<string, (a: Artifact, c: Curves) => CurvePreset> = {
     return {
       paperSteps: 20000,
       points: [
-        ...classes.flatMap((mask) => series(c, drop, mask.slice('without-'.length), 'normal', mask, relDrop(mask))),
-        ...classes.flatMap((mask) => iouSeries(c, iou, 'normal', 'control', mask, convs, 'IoU', false)),
+        ...classes.flatMap((mask) => series(c, drop, mask.slice(CIFAR_WITHOUT.length), 'normal', mask, relDrop(mask))),
+        ...classes.flatMap((mask) => iouSeries(c, iou, 'normal', CONTROL_MASK, mask, convs, 'IoU', false)),
       ],
     };
   },
