@@ -35,6 +35,7 @@ export function executeJob(
       kernels: active.kernels,
       now,
       ...(stages ? { stages } : {}),
+      ...(job.data ? { data: job.data } : {}),
       progress(stage, step, total) {
         const t = now();
         if (t - last >= 0.5 || step === total) {

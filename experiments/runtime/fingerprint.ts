@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { BackendInfo } from '../artifacts/schema.ts';
 import type { Kernels } from '../masking/kernels/index.ts';
+import type { DataPaths } from '../data/images/data-dir.ts';
 import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { canonicalJson } from '../artifacts/digest.ts';
@@ -41,10 +42,10 @@ export function digestOutputs(outputs: SeedOutput[]): string {
 }
 
 /** Runs the fingerprint run in this process (the backend must be initialised). */
-export function computeFingerprint(experiment: AnyExperiment, kernels: Kernels): string {
+export function computeFingerprint(experiment: AnyExperiment, kernels: Kernels, data?: DataPaths): string {
   const { config, seed, parts } = fingerprintRun(experiment);
   let t = 0;
-  const outputs = parts.map((part) => experiment.runSeed({ kernels, now: () => (t += 1), progress: () => {} }, config, seed, part));
+  const outputs = parts.map((part) => experiment.runSeed({ kernels, now: () => (t += 1), progress: () => {}, ...(data ? { data } : {}) }, config, seed, part));
   return digestOutputs(outputs);
 }
 
@@ -71,7 +72,7 @@ function cacheFile(cache: FingerprintCache, experiment: string, code: string, en
  */
 export function fingerprintOf(
   cache: FingerprintCache, experiment: AnyExperiment, code: string, environment: string, kernels: Kernels,
-  log: (line: string) => void = () => {},
+  log: (line: string) => void = () => {}, data?: DataPaths,
 ): string {
   const file = cacheFile(cache, experiment.id, code, environment);
   if (existsSync(file)) {
@@ -84,7 +85,7 @@ export function fingerprintOf(
     log(`fingerprint cache entry ${file} is not valid: recomputing it`);
   }
   const start = performance.now();
-  const digest = computeFingerprint(experiment, kernels);
+  const digest = computeFingerprint(experiment, kernels, data);
   log(`numerics fingerprint of ${experiment.id}: ${digest.slice(0, 12)} (${((performance.now() - start) / 1000).toFixed(1)} s on the ci profile's seed ${fingerprintRun(experiment).seed})`);
   try {
     writeFileAtomic(file, `${JSON.stringify({ version: FINGERPRINT_VERSION, experiment: experiment.id, code, environment, digest })}\n`);

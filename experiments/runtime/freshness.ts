@@ -14,6 +14,7 @@ import { dataDigestOf } from './data-digest.ts';
 import { DATASETS_OF } from './datasets.ts';
 import { UserError } from './errors.ts';
 import { environmentId, fingerprintOf } from './fingerprint.ts';
+import { dataPaths } from '../data/images/data-dir.ts';
 
 export interface FreshnessContext {
   profile: ProfileName;
@@ -21,6 +22,8 @@ export interface FreshnessContext {
   cacheDir: string;
   /** Where real datasets are; null: none at hand. */
   dataDir: string | null;
+  /** Where decoded images are cached; default: images/ in cacheDir. */
+  imageCacheDir?: string;
   backend: ActiveBackend;
   /** Makes an experiment's real data ready for its jobs (and so for its fingerprint run); false when it cannot. */
   dataReady: (experimentId: string) => Promise<boolean>;
@@ -54,7 +57,7 @@ export async function currentKeyOf(ctx: FreshnessContext, e: AnyExperiment, stor
   if (sameCode && !needNumerics) numerics = stored.provenance.cache.numerics;
   else if (staleAnyway) unknown.push('stale on other parts, so the numerics fingerprint was not taken');
   else if (!readsData || (data && (await ctx.dataReady(e.id)))) {
-    numerics = fingerprintOf({ dir: ctx.cacheDir }, e, code, environment, ctx.backend.kernels, ctx.log);
+    numerics = fingerprintOf({ dir: ctx.cacheDir }, e, code, environment, ctx.backend.kernels, ctx.log, dataPaths(ctx, process.env, process.cwd()));
   } else {
     unknown.push('the numerics fingerprint needs its dataset and was not taken');
   }

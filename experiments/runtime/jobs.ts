@@ -9,6 +9,7 @@ import { decodeParsedSeedOutput, encodedSeedOutputSchema, encodeSeedOutput } fro
 import type { AnyExperiment, JobPart, SeedOutput } from '../tasks/experiment.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { Span } from './busy-time.ts';
+import type { DataPaths } from '../data/images/data-dir.ts';
 import { NonFiniteError } from './errors.ts';
 
 export interface Job {
@@ -32,6 +33,8 @@ export interface Job {
   needs?: string[];
   /** With a stage store: a mask stage saves a checkpoint at most this often (wall seconds). */
   checkpointSeconds?: number;
+  /** Where the job reads real data (JobContext.data). */
+  data?: DataPaths;
 }
 
 export interface JobResult {

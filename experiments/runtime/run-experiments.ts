@@ -31,6 +31,7 @@ import { formatSeconds, ProgressBoard } from './progress.ts';
 import { checkShard, shardAssignment, type Shard, type ShardReport } from './shard.ts';
 import { runJobsInWorkers, sequentialOrder } from './worker-pool.ts';
 import { estimateJobSeconds, measuredRate } from './run-estimate.ts';
+import { dataPaths, type DataPaths } from '../data/images/data-dir.ts';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface RunOptions {
@@ -46,6 +47,8 @@ export interface RunOptions {
   experimentsRoot: string;
   /** Where real datasets are looked for (for the data digest); null or absent: none. */
   dataDir?: string | null;
+  /** Where decoded images are cached (prepare decodes into it); default: images/ in the cache folder. */
+  imageCacheDir?: string;
   /** Publish into the repository's content/results from a tree with uncommitted changes (recorded in provenance). */
   allowDirty?: boolean;
   write: (text: string) => void;
@@ -140,7 +143,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   const active = await initBackend(opts.backend);
   const ready = new Map<string, boolean>();
   const fctx: FreshnessContext = {
-    profile: opts.profile, experimentsRoot: opts.experimentsRoot, cacheDir: opts.cacheDir, dataDir: opts.dataDir ?? null, backend: active,
+    profile: opts.profile, experimentsRoot: opts.experimentsRoot, cacheDir: opts.cacheDir, dataDir: opts.dataDir ?? null, imageCacheDir: opts.imageCacheDir, backend: active,
     log: (line) => board.log(`  ${line}`),
     dataReady: async (id) => {
       if (!ready.has(id)) {
@@ -252,7 +255,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
         continue;
       }
       running.add(seed);
-      const job: Job = { id, experiment: p.experiment.id, profile: opts.profile, seed, part, outFile, cost };
+      const job: Job = { id, experiment: p.experiment.id, profile: opts.profile, seed, part, outFile, cost, data: dataPathsOf(opts) };
       const plan = useStages ? stagePlanOf(p.experiment, p.config, seed, part) : [];
       if (plan.length === 0) {
         jobs.push(job);
@@ -260,7 +263,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
       }
       // The seed's stages as jobs of their own (those not finished yet), then the seed's job, which assembles it.
       const dir = stageDir(opts.cacheDir, p.experiment.id, opts.profile, key, seed, part);
-      const common = { experiment: p.experiment.id, profile: opts.profile, seed, part, stageDir: dir, checkpointSeconds: opts.checkpointSeconds };
+      const common = { experiment: p.experiment.id, profile: opts.profile, seed, part, stageDir: dir, checkpointSeconds: opts.checkpointSeconds, data: dataPathsOf(opts) };
       const pending = new Set(plan.filter((st) => !hasFinishedStage(dir, st.stage)).map((st) => st.stage));
       const idOf = (stage: string) => stageJobId(p.experiment.id, seed, part, stage);
       for (const st of plan.filter((x) => pending.has(x.stage))) {
@@ -356,13 +359,18 @@ function provenanceOf(
     git,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', platform: `${platform()} ${process.arch}`, workers: opts.workers },
     cache: key,
-    dataVariant: p.experiment.dataVariant(p.config),
+    dataVariant: p.experiment.dataVariant(p.config, dataPathsOf(opts)),
     // The first job's start when jobs recorded their spans (a resumed run's wall time is not the span from first to last).
     startedAt: new Date(firstStartMs ?? finished.getTime() - wall * 1000).toISOString(),
     finishedAt: finished.toISOString(),
     wallSeconds: { total: round(wall), stages },
     derivation: { commit: git.commit, dirty: git.dirty, at: finished.toISOString() },
   };
+}
+
+/** Where the run's jobs read real data: its data directory (else as the environment or the default says) and the image cache in its cache folder. */
+function dataPathsOf(opts: Pick<RunOptions, 'dataDir' | 'cacheDir' | 'imageCacheDir'>): DataPaths {
+  return dataPaths({ dataDir: opts.dataDir ?? null, cacheDir: opts.cacheDir, imageCacheDir: opts.imageCacheDir }, process.env, process.cwd());
 }
 
 function round(x: number): number {

@@ -105,11 +105,10 @@ function sizesOf(c: Cifar10Config): CnnSizes {
   return { channels: c.channels, classes: CIFAR_CLASSES.length, side: 32 };
 }
 
-let loaded: CifarForMasks | null = null;
-/** Loaded once per worker process. */
-function data(): CifarForMasks {
-  loaded ??= loadCifarForMasks(process.env, process.cwd());
-  return loaded;
+/** The dataset, from the job's data paths (the decoded images come from the image cache in a fraction of a second). */
+function data(ctx: Pick<JobContext, 'data'>): CifarForMasks {
+  if (!ctx.data) throw new Error('cifar10 reads CIFAR-10: the job context needs its data paths (JobContext.data)');
+  return loadCifarForMasks(ctx.data);
 }
 
 /** Accuracy and confusion rows of one mask (or the unmasked network) from its count matrix. */
@@ -127,7 +126,7 @@ function evaluationRows(seed: number, column: string, counts: number[][]): { acc
 }
 
 function runSeed(ctx: JobContext, c: Cifar10Config, seed: number): SeedOutput {
-  const d = data();
+  const d = data(ctx);
   const sizes = sizesOf(c);
   const timer = new StageTimer(ctx.now);
   const valid = c.validLimit === null ? d.valid : d.valid.subarray(0, c.validLimit);
@@ -242,7 +241,7 @@ export const cifar10: Experiment<Cifar10Config> = {
   title: 'CIFAR-10: weights only one class needs',
   question: 'For each class, a mask is trained on the data without it (the output layer\'s mask kept from the control). The weights it drops are those only that class needed: does removing them hurt that class far more than any other, and where do its images go?',
   profiles,
-  dataVariant: () => data().variant,
+  dataVariant: (_c, paths) => data({ data: paths }).variant,
   dataVersion: 'cifar10-v1',
   masks: (c) => [
     { id: CONTROL, label: 'control', variant: 'normal', trainedOn: 'all ten classes' },

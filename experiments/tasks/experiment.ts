@@ -10,6 +10,7 @@ import type {
 import type { Kernels } from '../masking/kernels/index.ts';
 import type { FindingDraft } from './finding-helpers.ts';
 import type { StageContext } from '../runtime/stage-store.ts';
+import type { DataPaths } from '../data/images/data-dir.ts';
 
 export interface JobContext {
   kernels: Kernels;
@@ -19,6 +20,8 @@ export interface JobContext {
   now(): number;
   /** Where the job keeps finished stages and checkpoints (runtime/stage-store.ts); absent: every stage just runs. */
   stages?: StageContext;
+  /** Where real datasets are read (MNIST, CIFAR-10); the experiments that read them need it. */
+  data?: DataPaths;
 }
 
 export interface SeedMask {
@@ -87,7 +90,7 @@ export interface Experiment<C extends { seeds: number[] }> {
   /** ci and quick always; long and paper where the experiment has settings for them. */
   profiles: ExperimentProfiles<C>;
   /** Name of the data actually used, for provenance and the page. */
-  dataVariant(config: C): string;
+  dataVariant(config: C, data: DataPaths): string;
   /** Bumped by hand when generated data changes in a way the code hash would not show. */
   dataVersion: string;
   masks(config: C): MaskInfo[];

@@ -79,18 +79,17 @@ function xavierInit(sizes: number[], rng: Rng): Float32Array[] {
   });
 }
 
-let loaded: PermutedMnist | null = null;
-/** Loaded once per worker process. */
-function data(): PermutedMnist {
-  loaded ??= loadPermutedMnist(process.env, process.cwd());
-  return loaded;
+/** The dataset, from the job's data paths. */
+function data(ctx: Pick<JobContext, 'data'>): PermutedMnist {
+  if (!ctx.data) throw new Error('permuted-mnist reads MNIST: the job context needs its data paths (JobContext.data)');
+  return loadPermutedMnist(ctx.data);
 }
 
 const or = (a: Uint8Array, b: Uint8Array) => a.map((x, i) => x | b[i]);
 const count = (m: Uint8Array) => m.reduce((s, x) => s + x, 0);
 
 function runVariant(ctx: JobContext, c: PermutedMnistConfig, seed: number, newInit: number): SeedOutput {
-  const d = data();
+  const d = data(ctx);
   const timer = new StageTimer(ctx.now);
   const sizes = sizesOf(c);
   const ids = layerIds(c);
@@ -182,7 +181,7 @@ export const permutedMnist: Experiment<PermutedMnistConfig> = {
   title: 'Permuted MNIST: how much does a new task reuse?',
   question: 'Tasks are learned one after another; weights an earlier task used are frozen but may be reused, and each task gets a fresh input layer. Per layer, the share of a new task\'s mask that lands on old weights measures reuse, for three initialisations of the new weights\' mask logits.',
   profiles,
-  dataVariant: () => data().variant,
+  dataVariant: (_c, paths) => data({ data: paths }).variant,
   dataVersion: 'permuted-mnist-v1',
   parts: (c) => c.newInits.map((v) => ({ id: `init${v}`, cost: 1.5 * c.tasks * c.stage.steps })),
   masks: (c) => c.newInits.flatMap((v) => Array.from({ length: c.tasks }, (_, p) => ({

@@ -29,7 +29,7 @@ const options = (): RunOptions => {
   const start = performance.now();
   return {
     profile: 'ci', only: RUNNABLE.map((e) => e.id), force: false, backend: 'wasm', workers: 0,
-    resultsDir: join(work, 'results'), cacheDir: join(work, 'cache'), dataDir, repoRoot: REPO, experimentsRoot: join(REPO, 'experiments'),
+    resultsDir: join(work, 'results'), cacheDir: join(work, 'cache'), dataDir, imageCacheDir: process.env[IMAGE_CACHE_ENV]!, repoRoot: REPO, experimentsRoot: join(REPO, 'experiments'),
     write: (t) => { output += t; }, tty: false, now: () => (performance.now() - start) / 1000,
     // As the CLI does: make sure the datasets are there (and the JPEG copy decoded) before the jobs.
     prepare: (ids) => ensureDatasets(datasetsFor(ids), {

@@ -40,7 +40,7 @@ describe('mask-stage curves of SCAN and CIFAR-10 (ci sizes, curves on)', () => {
     await ensureDatasets(datasetsFor(['cifar10']), {
       dataDir: resolveDataDir(undefined, process.env, REPO), download: false, fetch: globalThis.fetch, log: () => {}, imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
     });
-    const ctx = await context();
+    const ctx = { ...(await context()), data: { dataDir: resolveDataDir(undefined, process.env, REPO).dir, imageCacheDir: process.env[IMAGE_CACHE_ENV]! } };
     const config = { ...cifar10.profiles.ci, removed: [3], curve: { points: 2, images: 50 } };
     const out = cifar10.runSeed(ctx, config, 1, null);
     const curve = out.curve!;

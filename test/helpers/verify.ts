@@ -26,7 +26,7 @@ export async function verifyWithFreshness(resultsDir: string, profile: ProfileNa
   return verifyArtifacts({
     resultsDir, profile, experiments,
     freshness: {
-      experimentsRoot: join(REPO, 'experiments'), cacheDir, dataDir: useSharedData(), backend: await useBackend('wasm'), log: () => {},
+      experimentsRoot: join(REPO, 'experiments'), cacheDir, dataDir: useSharedData(), imageCacheDir: process.env[IMAGE_CACHE_ENV]!, backend: await useBackend('wasm'), log: () => {},
       dataReady: (id) => prepare([id]).then(() => true, () => false),
     },
   });

@@ -12,7 +12,7 @@ import { Rng } from '../../runtime/rng.ts';
 import type { ImageBatch } from '../../masking/frozen-cnn.ts';
 import { CIFAR10_CLASSES, CIFAR_IMAGE_BYTES, CIFAR_SIDE } from './cifar-binary.ts';
 import { loadCifar10Decoded } from './cifar10.ts';
-import { resolveDataDir } from './data-dir.ts';
+import type { DataPaths } from './data-dir.ts';
 
 /** Where decoded image arrays are cached; the experiments CLI sets it for its workers. */
 export const IMAGE_CACHE_ENV = 'MODULARITY_IMAGE_CACHE';
@@ -33,8 +33,8 @@ export interface CifarForMasks {
   variant: string;
 }
 
-export function loadCifarForMasks(env: Readonly<Record<string, string | undefined>>, cwd: string): CifarForMasks {
-  const d = loadCifar10Decoded(resolveDataDir(undefined, env, cwd).dir, { cacheDir: imageCacheDir(env, cwd) });
+export function loadCifarForMasks(paths: DataPaths): CifarForMasks {
+  const d = loadCifar10Decoded(paths.dataDir, { cacheDir: paths.imageCacheDir });
   const { images, labels, n } = d.train;
   const plane = CIFAR_SIDE * CIFAR_SIDE;
   const mean: number[] = [];

@@ -1,7 +1,7 @@
 // Where the real datasets live. The project never assumes a machine-specific
 // path: an explicit flag wins, then the environment (CI and tests point it at a
 // shared read-only copy), then ./data beside the working directory.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../../runtime/errors.ts';
 
 export const DATA_DIR_ENV = 'MODULARITY_DATA_DIR';
@@ -18,6 +18,23 @@ export function resolveDataDir(flag: string | undefined, env: Readonly<Record<st
   const fromEnv = env[DATA_DIR_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return { dir: resolve(cwd, fromEnv), from: 'env' };
   return { dir: resolve(cwd, DEFAULT_DATA_DIR), from: 'default' };
+}
+
+/**
+ * Where a job reads real data: the data directory and the cache of decoded
+ * images. Passed into the jobs as a value (JobContext.data), like the other
+ * effects; only the commands read the environment to choose them.
+ */
+export interface DataPaths {
+  dataDir: string;
+  imageCacheDir: string;
+}
+
+/** The data paths of a run: its data directory (null: as the environment or the default says) and its image cache (default: in its cache folder). */
+export function dataPaths(
+  o: { dataDir: string | null; cacheDir: string; imageCacheDir?: string }, env: Readonly<Record<string, string | undefined>>, cwd: string,
+): DataPaths {
+  return { dataDir: o.dataDir ?? resolveDataDir(undefined, env, cwd).dir, imageCacheDir: o.imageCacheDir ?? join(o.cacheDir, 'images') };
 }
 
 export function describeDataDir(d: ResolvedDataDir): string {

@@ -6,7 +6,7 @@
 // RandomState; ours are drawn from the project's own seeded generator.
 import { Rng } from '../../runtime/rng.ts';
 import type { Pass } from '../../train/passes.ts';
-import { datasetMissingError, describeDataDir, resolveDataDir } from './data-dir.ts';
+import { datasetMissingError, type DataPaths } from './data-dir.ts';
 import { findMnistDir, loadMnist, mnistCandidates, MNIST_CLASSES, MNIST_SIDE } from './mnist.ts';
 
 export const MNIST_INPUTS = MNIST_SIDE * MNIST_SIDE;
@@ -21,12 +21,11 @@ export interface PermutedMnist {
   variant: string;
 }
 
-/** Loads MNIST from the data directory (flag → MODULARITY_DATA_DIR → ./data) and builds the split. */
-export function loadPermutedMnist(env: Readonly<Record<string, string | undefined>>, cwd: string): PermutedMnist {
-  const where = resolveDataDir(undefined, env, cwd);
-  const dir = findMnistDir(where.dir);
+/** Loads MNIST from the job's data directory and builds the split. */
+export function loadPermutedMnist(paths: DataPaths): PermutedMnist {
+  const dir = findMnistDir(paths.dataDir);
   if (!dir) {
-    throw datasetMissingError('MNIST', mnistCandidates(where.dir), `data directory ${describeDataDir(where)}; run \`npm run data -- download mnist\` on a machine that is online, or point MODULARITY_DATA_DIR at a folder holding the four IDX files`);
+    throw datasetMissingError('MNIST', mnistCandidates(paths.dataDir), `data directory ${paths.dataDir}; run \`npm run data -- download mnist\` on a machine that is online, or point MODULARITY_DATA_DIR (or --data-dir) at a folder holding the four IDX files`);
   }
   const data = loadMnist(dir);
   const { images, labels, n } = data.train;
