@@ -38,7 +38,12 @@ export interface Seq2SeqHostParams {
   out: { W: Float32Array; b: Float32Array };
 }
 
-/** PyTorch defaults: LSTM and Linear U(±1/√fan), embeddings N(0, 1). */
+/**
+ * PyTorch's defaults (nn.LSTM and nn.Linear: U(±1/√H); embeddings N(0, 1)). This is
+ * not the official code's LSTM init, which sets the forget-gate bias to 1 and the
+ * other biases to 0, draws scaled normal weights and an orthogonal cell-gate block
+ * (docs/method.md §5.2); the SCAN notes say why we keep this one for now.
+ */
 export function initSeq2Seq(sizes: Seq2SeqSizes, rng: Rng): Seq2SeqHostParams {
   const { inVocab, outVocab, embedding: E, hidden: H, layers } = sizes;
   const u = (n: number, bound: number) => rng.fillUniform(new Float32Array(n), -bound, bound);
