@@ -1,6 +1,7 @@
 // The class-removal metrics (docs/method.md §7.4) on hand-made confusion matrices.
 import { describe, expect, it } from 'vitest';
 import { confusionDifference, largestOtherOverTarget, relativeChanges, whereRemovedGoes } from '../../experiments/analysis/class-removal.ts';
+import { spreadPick } from '../../experiments/tasks/cifar10.ts';
 
 const control = [
   [0.8, 0.1, 0.1],
@@ -40,5 +41,16 @@ describe('class-removal metrics', () => {
     const diff = confusionDifference(stage, control);
     expect(diff[0][2]).toBeCloseTo(0.5, 10);
     expect(whereRemovedGoes(diff, 0)).toBe(2);
+  });
+});
+
+describe('the CIFAR-10 curve images', () => {
+  it('are spread evenly over a class-sorted list, so every class is in them', () => {
+    const labels = Int32Array.from({ length: 1000 }, (_, i) => Math.floor(i / 100)); // ten classes, sorted
+    const picked = spreadPick(Int32Array.from({ length: 1000 }, (_, i) => i), 50);
+    expect(picked.length).toBe(50);
+    expect(new Set(Array.from(picked, (i) => labels[i])).size).toBe(10);
+    expect(Array.from(picked.slice(0, 3))).toEqual([0, 20, 40]);
+    expect(spreadPick(Int32Array.from([5, 6]), 10)).toEqual(Int32Array.from([5, 6]));
   });
 });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { IMAGE_CACHE_ENV } from '../../experiments/data/images/cifar10-data.ts';
 import { resolveDataDir } from '../../experiments/data/images/data-dir.ts';
 import { datasetsFor, ensureDatasets } from '../../experiments/runtime/datasets.ts';
-import { cifar10 } from '../../experiments/tasks/cifar10.ts';
+import { cifar10, spreadPick } from '../../experiments/tasks/cifar10.ts';
+import { loadCifarForMasks } from '../../experiments/data/images/cifar10-data.ts';
 import type { JobContext } from '../../experiments/tasks/experiment.ts';
 import { scan } from '../../experiments/tasks/scan.ts';
 import { useBackend } from '../helpers/backend.ts';
@@ -41,7 +42,7 @@ describe('mask-stage curves of SCAN and CIFAR-10 (ci sizes, curves on)', () => {
       dataDir: resolveDataDir(undefined, process.env, REPO), download: false, fetch: globalThis.fetch, log: () => {}, imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
     });
     const ctx = { ...(await context()), data: { dataDir: resolveDataDir(undefined, process.env, REPO).dir, imageCacheDir: process.env[IMAGE_CACHE_ENV]! } };
-    const config = { ...cifar10.profiles.ci, removed: [3], curve: { points: 2, images: 50 } };
+    const config = { ...cifar10.profiles.ci, removed: [3], curve: { points: 2, images: 50, pick: 'spread' as const } };
     const out = cifar10.runSeed(ctx, config, 1, null);
     const curve = out.curve!;
     expect(new Set(curve.filter((r) => r.metric === 'iou').map((r) => `${r.against}→${r.mask}`))).toEqual(new Set(['control→without-cat']));
@@ -49,5 +50,9 @@ describe('mask-stage curves of SCAN and CIFAR-10 (ci sizes, curves on)', () => {
     // The removal mask's output layer is the control's final one, frozen: at the last step the two agree.
     const last = Math.max(...curve.map((r) => r.step));
     expect(curve.find((r) => r.metric === 'iou' && r.subject === 'output' && r.step === last)!.value).toBe(1);
+    // The curve images are spread over the validation list: every class is measured (a class-sorted copy's first 50 are airplanes).
+    const d = loadCifarForMasks(ctx.data);
+    const picked = spreadPick(d.valid, 50);
+    expect(new Set(Array.from(picked, (i) => d.labels[i])).size).toBe(10);
   }, 300_000);
 });
