@@ -5,7 +5,7 @@
 // pixels, and the bench must run without the datasets.
 import * as tf from '@tensorflow/tfjs-core';
 import { uploadFrozenCnn, type ImageBatch } from '../masking/frozen-cnn.ts';
-import { JointMaskTrainer } from '../masking/joint-mask-trainer.ts';
+import { uploadFrozen } from '../masking/frozen-mlp.ts';
 import { MaskTrainer } from '../masking/train-mask-stage.ts';
 import { initCnn, type CnnSizes } from '../models/cnn.ts';
 import { layerShapes } from '../models/mlp.ts';
@@ -67,13 +67,16 @@ export function benchPermutedMnistStep(active: ActiveBackend, steps: number): Ti
     // Half of every tensor frozen, as after a few tasks.
     frozen: shapes.map((n) => Uint8Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0))),
   };
-  const trainer = new JointMaskTrainer(active.kernels, sizes, init, { steps, batchSize: batch, samples: 8, lr: 1e-2, beta: 0.00128, gradClip: 1 }, 1);
+  const model = uploadFrozen(active.kernels, { sizes, W: init.values.filter((_, j) => j % 2 === 0), b: init.values.filter((_, j) => j % 2 === 1) }, 'masked');
+  const trainer = new MaskTrainer(active.kernels, model, { steps, batchSize: batch, samples: 8, lr: 1e-2, beta: 0.00128, logitInit: 2, gradClip: 1 }, 1,
+    { trainValues: { frozen: init.frozen }, initialLogits: init.logits });
   const pass: Pass = {
     x: Float32Array.from({ length: batch * 784 }, () => rng.normal()), targets: Uint8Array.from({ length: batch }, () => rng.int(10)), n: batch, rowOffset: 0, digits: 1,
   };
   const before = tf.memory().numTensors;
-  const stepsPerSec = timeSteps(steps, 2, () => trainer.step(pass));
+  const stepsPerSec = timeSteps(steps, 2, () => trainer.step([pass]));
   const leaked = tf.memory().numTensors - before;
   trainer.dispose();
+  model.dispose();
   return { case: 'joint-step/permuted-mnist-784-200-200-64-10', stepsPerSec, gflops: stepsPerSec * mlpStepFlops(sizes, batch) / 1e9, msPerStep: 1000 / stepsPerSec, maskSamples: 8, leakedTensors: leaked };
 }

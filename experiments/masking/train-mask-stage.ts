@@ -10,14 +10,16 @@
 //     quirk Q1: the official code also folds in accumulated weight gradients).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Kernels } from './kernels/index.ts';
-import type { AdamSlots, Slot } from './kernels/types.ts';
+import type { AdamSlots, MaskSample, Slot } from './kernels/types.ts';
 import type { MaskableModel } from './maskable-model.ts';
 import { mixKey } from '../runtime/rng.ts';
 import { clipScale } from '../train/clip.ts';
 import { checkGradientSumOfSquares, checkLoss } from '../train/finite.ts';
 import { TrailingMean } from '../train/trailing-mean.ts';
-import { adamSlots, disposeSlots } from '../train/adam-slots.ts';
+import { adamSlots, disposeSlots, readParam } from '../train/adam-slots.ts';
 import type { FrozenGradients } from './frozen-gradients.ts';
+import { FixedLogits, type FixedLogitList } from './fixed-logits.ts';
+import { TrainedValues } from './trained-values.ts';
 
 export interface MaskStageConfig {
   steps: number;
@@ -49,34 +51,69 @@ export function sampleSeed(noiseSeed: number, step: number, pass: number, layer:
   return mixKey(noiseSeed, step, pass, layer, k);
 }
 
+/**
+ * What a stage may add to the plain method. `weightGradients`: faithful
+ * clipping's accumulated weight gradients (quirk Q1, with cfg.clip 'faithful').
+ * `fixedLogits`: tensors whose masks are sampled from fixed logits and never
+ * trained (fixed-logits.ts). `trainValues`: the tensors' values trained too,
+ * except the frozen elements (trained-values.ts). `initialLogits`: per trained
+ * tensor, in place of cfg.logitInit everywhere.
+ */
+export interface MaskTrainerOptions {
+  weightGradients?: FrozenGradients;
+  fixedLogits?: { logits: FixedLogitList; noiseSeed: number };
+  trainValues?: { frozen: readonly Uint8Array[] };
+  initialLogits?: readonly Float32Array[];
+}
+
 export class MaskTrainer<Part> {
   private readonly logits: AdamSlots[];
   private readonly hyper;
   private readonly alpha: number;
+  /** Indices of the tensors whose logits are trained (all but the fixed ones), in the order of the trained logits. */
+  private readonly trained: number[];
+  private readonly fixed?: FixedLogits;
+  private readonly values?: TrainedValues;
+  private readonly frozen?: FrozenGradients;
   private stepCount = 0;
   /** The clipping factor of the last step (1: not clipped); the faithful mode's uncontrolled decay shows here. */
   lastClipScale = 1;
 
   constructor(private readonly kernels: Kernels, private readonly model: MaskableModel<Part>, private readonly cfg: MaskStageConfig,
-    private readonly noiseSeed: number, private readonly frozen?: FrozenGradients) {
+    private readonly noiseSeed: number, options: MaskTrainerOptions = {}) {
+    const frozen = options.weightGradients;
     if (cfg.batchSize % cfg.samples !== 0) throw new Error(`batch size ${cfg.batchSize} is not divisible by ${cfg.samples} mask samples`);
     if ((cfg.clip === 'faithful') !== (frozen !== undefined)) throw new Error(`clip ${cfg.clip ?? 'clean'} needs ${frozen ? 'no' : 'the'} frozen weights' gradients`);
+    const extras = [frozen && 'faithful clipping', options.fixedLogits && 'fixed logits', options.trainValues && 'trained values'].filter(Boolean);
+    if (extras.length > 1) throw new Error(`${extras.join(' and ')} do not go together in one stage`);
+    this.frozen = frozen;
     this.alpha = cfg.beta / cfg.batchSize;
     this.hyper = { lr: cfg.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-    this.logits = model.weights.map((w) => adamSlots(kernels, new Float32Array(w.size).fill(cfg.logitInit), w.shape));
+    const weights = model.weights;
+    if (options.fixedLogits) this.fixed = new FixedLogits(kernels, weights, options.fixedLogits.logits, options.fixedLogits.noiseSeed);
+    this.trained = this.fixed?.trained ?? weights.map((_, j) => j);
+    const init = options.initialLogits;
+    if (init && init.length !== this.trained.length) throw new Error(`${init.length} initial logit tensors for ${this.trained.length} trained tensors`);
+    this.logits = this.trained.map((j, t) => adamSlots(kernels, init ? Float32Array.from(init[t]) : new Float32Array(weights[j].size).fill(cfg.logitInit), weights[j].shape));
+    if (options.trainValues) this.values = new TrainedValues(kernels, weights, options.trainValues.frozen);
   }
 
   /**
-   * dTaskLoss/dLogits for one batch at step `step` (without the penalty), as
-   * new tensors, and the unscaled task loss sum. Each part draws its own K
-   * samples per tensor; chunk k of a part runs with sample k. Exposed for the
-   * tests that check the batch-of-masks path against K single passes.
+   * dTaskLoss/dLogits of the trained logits for one batch at step `step`
+   * (without the penalty), as new tensors, and the unscaled task loss sum. Each
+   * part draws its own K samples per tensor; chunk k of a part runs with sample
+   * k. With trained values also dTaskLoss/dValues (frozen elements zeroed).
+   * Exposed for the tests that check the batch-of-masks path against K single
+   * passes.
    */
-  taskGradient(parts: Part[], step: number): { grads: Slot[]; lossSum: number; weightGrads?: { dW: tf.Tensor[]; db: tf.Tensor[] } } {
+  taskGradient(parts: Part[], step: number): { grads: Slot[]; lossSum: number; weightGrads?: { dW: tf.Tensor[]; db: tf.Tensor[] }; valueGrads?: Slot[] } {
     const K = this.cfg.samples;
     const scale = this.model.lossScale(parts);
     const weights = this.model.weights;
-    const grads: Slot[] = weights.map((w) => ({ t: this.kernels.zeros(w.shape) }));
+    const trained = this.trained;
+    const values = this.values;
+    const grads: Slot[] = trained.map((j) => ({ t: this.kernels.zeros(weights[j].shape) }));
+    const valueGrads = values?.zeros();
     // Faithful clipping (quirk Q1) also needs this step's gradient with respect to the raw weights and the biases.
     const faithful = this.frozen !== undefined;
     const weightGrads = faithful ? { dW: weights.map((w) => tf.zeros(w.shape)), db: this.model.biasShapes!.map((s) => tf.zeros(s)) } : undefined;
@@ -94,10 +131,17 @@ export class MaskTrainer<Part> {
         const chunk = n / K;
         for (let k = 0; k < K; k++) {
           tf.tidy(() => {
-            const samples = weights.map((w, l) => this.kernels.sampleMask(probs[l], w, sampleSeed(this.noiseSeed, step, p, l, k)));
+            // A trained tensor's noise is named by its place t among the trained ones.
+            const seeds = trained.map((_, t) => sampleSeed(this.noiseSeed, step, p, t, k));
+            const samples: MaskSample[] = new Array(weights.length);
+            trained.forEach((j, t) => (samples[j] = this.kernels.sampleMask(probs[t], values?.value(j) ?? weights[j], seeds[t])));
+            this.fixed?.sample(samples, ((step - 1) * parts.length + p) * K + k + 1);
             const g = this.model.chunkGradient(part, k * chunk, chunk, samples, scale, faithful);
             lossSum += g.lossSum;
-            samples.forEach((s, l) => this.kernels.accumulateProduct(grads[l], g.dW[l], s.factor));
+            trained.forEach((j, t) => {
+              this.kernels.accumulateProduct(grads[t], g.dW[j], samples[j].factor);
+              if (values) values.accumulate(valueGrads!, j, g.dW[j], probs[t], seeds[t]);
+            });
             if (weightGrads) {
               // dLoss/dW = dLoss/dW_eff ⊙ m; m is where W ⊙ m is non-zero (a trained weight is never exactly 0).
               samples.forEach((s, l) => grow(weightGrads.dW, l, tf.mul(g.dW[l], tf.cast(tf.notEqual(s.masked, 0), 'float32'))));
@@ -107,7 +151,8 @@ export class MaskTrainer<Part> {
         }
       });
     });
-    return { grads, lossSum, ...(weightGrads ? { weightGrads } : {}) };
+    if (values) values.freeze(valueGrads!);
+    return { grads, lossSum, ...(weightGrads ? { weightGrads } : {}), ...(valueGrads ? { valueGrads } : {}) };
   }
 
   /**
@@ -118,29 +163,31 @@ export class MaskTrainer<Part> {
    */
   step(parts: Part[]): number {
     this.stepCount++;
-    const { grads, lossSum, weightGrads } = this.taskGradient(parts, this.stepCount);
+    const { grads, lossSum, weightGrads, valueGrads } = this.taskGradient(parts, this.stepCount);
     try {
       const loss = lossSum * this.model.lossScale(parts);
       checkLoss(loss, this.stepCount, this.cfg.steps);
       if (weightGrads) this.frozen!.add(weightGrads.dW, weightGrads.db);
       tf.tidy(() => {
         const maskSquares = grads.reduce((a, g) => a + this.kernels.sumSquares(g.t, this.alpha), 0);
-        const sumOfSquares = maskSquares + (this.frozen ? this.frozen.sumSquares() : 0);
+        const sumOfSquares = maskSquares + (this.frozen ? this.frozen.sumSquares() : 0) + (valueGrads ? this.values!.sumSquares(valueGrads) : 0);
         checkGradientSumOfSquares(sumOfSquares, this.stepCount, this.cfg.steps);
         const scale = clipScale(sumOfSquares, this.cfg.gradClip);
         this.lastClipScale = scale;
         this.frozen?.scale(scale);
+        if (valueGrads) this.values!.adam(valueGrads, this.hyper, scale);
         this.logits.forEach((s, l) => this.kernels.adam(s, grads[l].t, this.hyper, this.alpha, scale));
       });
       return loss;
     } finally {
-      for (const g of grads) g.t.dispose();
+      for (const g of [...grads, ...(valueGrads ?? [])]) g.t.dispose();
       if (weightGrads) tf.dispose([...weightGrads.dW, ...weightGrads.db]);
     }
   }
 
   /** Everything the next steps depend on, as host copies (a checkpoint; faithful clipping's accumulated gradients are not in it). */
   state(): TrainerState {
+    if (this.values) throw new Error('a stage that trains the values too keeps no checkpoint (its values and their moments are not in it)');
     const read = (t: Slot['t']) => Float32Array.from(this.kernels.read(t));
     return {
       stepCount: this.stepCount,
@@ -163,13 +210,21 @@ export class MaskTrainer<Part> {
     this.stepCount = state.stepCount;
   }
 
-  /** Host copies of the current logits. */
+  /** Host copies of the current trained logits (the fixed ones are not among them). */
   currentLogits(): Float32Array[] {
-    return this.logits.map((s) => Float32Array.from(this.kernels.read(s.param.t)));
+    return this.logits.map((s) => readParam(this.kernels, s));
+  }
+
+  /** Host copies of the current values, where the trainer trains them. */
+  currentValues(): Float32Array[] {
+    if (!this.values) throw new Error('this trainer does not train the values');
+    return this.values.read();
   }
 
   dispose(): void {
     disposeSlots(this.logits);
+    this.fixed?.dispose();
+    this.values?.dispose();
   }
 }
 
@@ -206,12 +261,18 @@ export interface StageCheckpoints {
   at(step: number, logits: Float32Array[]): void;
 }
 
+/** A stage's optional parts: curve measurements, the trainer's options, checkpoints to resume from. */
+export interface StageExtras {
+  checkpoints?: StageCheckpoints;
+  trainer?: MaskTrainerOptions;
+  resume?: StageResume;
+}
+
 export function trainMaskStage<Part>(
   kernels: Kernels, model: MaskableModel<Part>, cfg: MaskStageConfig, noiseSeed: number,
-  sampleBatch: (n: number) => Part[], tick: (step: number) => void, checkpoints?: StageCheckpoints, frozen?: FrozenGradients,
-  resume?: StageResume,
+  sampleBatch: (n: number) => Part[], tick: (step: number) => void, { checkpoints, trainer: options, resume }: StageExtras = {},
 ): MaskStageResult {
-  const trainer = new MaskTrainer(kernels, model, cfg, noiseSeed, frozen);
+  const trainer = new MaskTrainer(kernels, model, cfg, noiseSeed, options);
   const recentLoss = new TrailingMean();
   const measured = new Set(checkpoints?.steps ?? []);
   try {

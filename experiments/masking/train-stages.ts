@@ -14,7 +14,8 @@ import type { JobContext } from '../tasks/experiment.ts';
 import type { MaskableModel } from './maskable-model.ts';
 import type { CurveMeasurement, CurveRecorder } from './curve-recorder.ts';
 import type { FrozenGradients } from './frozen-gradients.ts';
-import { trainMaskStage, type MaskStageCheckpoint, type MaskStageConfig, type StageResume } from './train-mask-stage.ts';
+import { trainMaskStage, type MaskStageCheckpoint, type MaskStageConfig, type MaskTrainerOptions, type StageResume } from './train-mask-stage.ts';
+import { withFixedLogits, type FixedLogitList } from './fixed-logits.ts';
 
 /** What a finished mask stage keeps: its logits and its curve measurements (null without a curve). */
 interface StageRecord {
@@ -33,8 +34,13 @@ export interface MaskStageSpec<Part> {
   id: string;
   /** A batch of n examples, as the parts the model runs (double addition: two passes). */
   sample: (rng: Rng, n: number) => Part[];
-  /** The full set of logits from the trained ones, where the model trains fewer (CIFAR's frozen output layer); for the curves. */
-  fullLogits?: (trained: Float32Array[]) => Float32Array[];
+  /**
+   * Per masked tensor, logits kept fixed in this stage (never trained), or null
+   * where they are trained: CIFAR-10's removal stages keep the control's output
+   * layer. The stage keeps (and its checkpoints hold) the trained logits only;
+   * what this returns has the fixed ones filled in.
+   */
+  fixedLogits?: FixedLogitList;
 }
 
 /** Trains each stage's mask on the frozen `model`; returns logits per stage id. With `curve`, each stage's curve is recorded into it. */
@@ -62,15 +68,22 @@ export function trainMaskStages<Part>(
       due: (step) => stored.checkpointDue(step),
       save: (c) => stored.store.saveCheckpoint(name, { ...c, rng: rng.state(), curve: curve ? measured : null } satisfies StageCheckpointRecord),
     } : undefined;
+    const fixed = stage.fixedLogits;
+    const full = (trained: Float32Array[]) => (fixed ? withFixedLogits(fixed, trained) : trained);
+    const trainer: MaskTrainerOptions = {
+      ...(frozen ? { weightGradients: frozen } : {}),
+      ...(fixed ? { fixedLogits: { logits: fixed, noiseSeed: mixKey(seed, labelKey(`frozen:${name}`)) } } : {}),
+    };
     const record = memoStage<StageRecord>(ctx, timer, name, cfg.steps, () => {
       const result = trainMaskStage(ctx.kernels, model, cfg, mixKey(seed, labelKey(name)), (n) => stage.sample(rng, n),
-        (step) => ctx.progress(name, step, cfg.steps),
-        curve && { steps: curve.steps(cfg.steps), at: (step, logits) => measured.push(curve.measure(stage.id, step, stage.fullLogits?.(logits) ?? logits)) },
-        frozen, resume);
+        (step) => ctx.progress(name, step, cfg.steps), {
+          checkpoints: curve && { steps: curve.steps(cfg.steps), at: (step, logits) => measured.push(curve.measure(stage.id, step, full(logits))) },
+          trainer, resume,
+        });
       return { logits: result.logits, curve: curve ? measured : null };
-    }, () => ({ logits: model.weights.map((w) => new Float32Array(w.size).fill(cfg.logitInit)), curve: null }));
+    }, () => ({ logits: model.weights.filter((_, j) => !fixed?.[j]).map((w) => new Float32Array(w.size).fill(cfg.logitInit)), curve: null }));
     if (curve && fileNow) for (const m of record.curve ?? []) curve.file(m);
-    out.set(stage.id, record.logits);
+    out.set(stage.id, full(record.logits));
   }
   return out;
 }

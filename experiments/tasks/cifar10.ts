@@ -16,7 +16,6 @@ import { mean, sampleStd } from '../analysis/stats.ts';
 import { CIFAR_CLASSES, cifarBatch, loadCifarForMasks, sampleCifarBatch, trainIndicesWithout, type CifarForMasks } from '../data/images/cifar10-data.ts';
 import { binarize, type BinaryMask } from '../masking/binary-mask.ts';
 import { uploadFrozenCnn } from '../masking/frozen-cnn.ts';
-import { withFrozenLogits } from '../masking/frozen-logits.ts';
 import type { MaskStageConfig } from '../masking/train-mask-stage.ts';
 import { CurveRecorder } from '../masking/curve-recorder.ts';
 import { trainMaskStages } from '../masking/train-stages.ts';
@@ -189,15 +188,9 @@ function runSeed(ctx: JobContext, c: Cifar10Config, seed: number): SeedOutput {
     for (const removed of c.removed) {
       const id = withoutClass(removed);
       const pool = trainIndicesWithout(d, removed);
-      const wrapped = withFrozenLogits(ctx.kernels, model, frozen, mixKey(seed, labelKey(`frozen:${id}`)));
-      try {
-        const trained = trainMaskStages(ctx, timer, wrapped, c.mask, seed,
-          [{ id, sample: (rng, n) => [sampleCifarBatch(d, pool, rng, n)], fullLogits: (l) => wrapped.fullLogits(l) }], 'normal', curve).get(id)!;
-        const masks = record(id, wrapped.fullLogits(trained));
-        out.overlap.push(...overlapRows(seed, 'normal', CONTROL, id, LAYER_IDS, weightMasks(controlMasks), weightMasks(masks)));
-      } finally {
-        wrapped.dispose();
-      }
+      const masks = record(id, trainMaskStages(ctx, timer, model, c.mask, seed,
+        [{ id, sample: (rng, n) => [sampleCifarBatch(d, pool, rng, n)], fixedLogits: frozen }], 'normal', curve).get(id)!);
+      out.overlap.push(...overlapRows(seed, 'normal', CONTROL, id, LAYER_IDS, weightMasks(controlMasks), weightMasks(masks)));
     }
   } finally {
     model.dispose();

@@ -13,7 +13,8 @@ import { maskRecords, overlapRows, weightsKeptRows } from '../analysis/mask-tabl
 import { mean, sampleStd, select } from '../analysis/stats.ts';
 import { loadPermutedMnist, MNIST_CLASSES, MNIST_INPUTS, permutedBatch, permutedPass, taskPermutation, type PermutedMnist } from '../data/images/permuted-mnist-data.ts';
 import { binarize, type BinaryMask } from '../masking/binary-mask.ts';
-import { JointMaskTrainer, type JointStageConfig } from '../masking/joint-mask-trainer.ts';
+import { uploadFrozen } from '../masking/frozen-mlp.ts';
+import { MaskTrainer, type MaskStageConfig } from '../masking/train-mask-stage.ts';
 import { layerShapes } from '../models/mlp.ts';
 import { labelKey, mixKey, Rng } from '../runtime/rng.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
@@ -21,12 +22,15 @@ import { TrailingMean } from '../train/trailing-mean.ts';
 import type { Experiment, JobContext, SeedOutput, SeedMask } from './experiment.ts';
 import { finding, knownNotToHoldAt, type Declared } from './finding-helpers.ts';
 
+/** A task's stage: the mask stage's settings (one Adam lr for weights and logits; the logits' init is per element, see usedInit/newInits). */
+export type TransferStageConfig = Omit<MaskStageConfig, 'logitInit' | 'clip'>;
+
 export interface PermutedMnistConfig {
   seeds: number[];
   hidden: number[];
   /** Tasks learned in order: task index p = 0 … tasks − 1, shown as T(p + 1). */
   tasks: number;
-  stage: JointStageConfig;
+  stage: TransferStageConfig;
   /** Mask-logit init of weights earlier tasks used. */
   usedInit: number;
   /** Mask-logit init of new weights: one job (variant) per value. */
@@ -111,19 +115,22 @@ function runVariant(ctx: JobContext, c: PermutedMnistConfig, seed: number, newIn
     };
     const perm = taskPermutation(p);
     const rng = new Rng(seed, `data:${variant}:${task}`);
-    const trainer = new JointMaskTrainer(ctx.kernels, sizes, init, c.stage, mixKey(seed, labelKey(`${variant}:${task}`)));
+    const model = uploadFrozen(ctx.kernels, { sizes, W: shapes.map((_, l) => init.values[2 * l]), b: shapes.map((_, l) => init.values[2 * l + 1]) }, 'masked');
+    const trainer = new MaskTrainer(ctx.kernels, model, { ...c.stage, logitInit: newInit }, mixKey(seed, labelKey(`${variant}:${task}`)),
+      { trainValues: { frozen: init.frozen }, initialLogits: init.logits });
     const recent = new TrailingMean();
     let result: { values: Float32Array[]; logits: Float32Array[] };
     try {
       timer.run(`${variant}/${task}`, c.stage.steps, () => {
         for (let step = 1; step <= c.stage.steps; step++) {
-          recent.push(trainer.step(permutedBatch(d, perm, rng, c.stage.batchSize)));
+          recent.push(trainer.step([permutedBatch(d, perm, rng, c.stage.batchSize)]));
           ctx.progress(`${variant}/${task}`, step, c.stage.steps);
         }
       });
-      result = trainer.current();
+      result = { values: trainer.currentValues(), logits: trainer.currentLogits() };
     } finally {
       trainer.dispose();
+      model.dispose();
     }
     const masks: BinaryMask[] = result.logits.map(binarize);
     // Accuracy of this task under its own binary mask (biases masked too).

@@ -43,7 +43,7 @@ describe('faithful clipping (quirk Q1)', () => {
 
   it('accumulates dLoss/dW_eff ⊙ m and dLoss/db of each step (float64 reference), and leaves the logits as clean clipping does when nothing is clipped', () => {
     const { params, net, frozen } = setup();
-    const faithful = new MaskTrainer(active.kernels, net, { ...CFG, clip: 'faithful' }, 99, frozen);
+    const faithful = new MaskTrainer(active.kernels, net, { ...CFG, clip: 'faithful' }, 99, { weightGradients: frozen });
     const clean = new MaskTrainer(active.kernels, net, CFG, 99);
     const pass = batch(2);
     faithful.step([pass]);
@@ -81,7 +81,7 @@ describe('faithful clipping (quirk Q1)', () => {
     init.W[1].fill(0.5);
     const { net, frozen } = setup(init);
     const cfg: MaskStageConfig = { ...CFG, gradClip: 1, clip: 'faithful' };
-    const trainer = new MaskTrainer(active.kernels, net, cfg, 99, frozen);
+    const trainer = new MaskTrainer(active.kernels, net, cfg, 99, { weightGradients: frozen });
     const before = frozen.sumSquares();
     expect(Math.sqrt(before)).toBeGreaterThan(5);
     trainer.step([batch(2)]);
@@ -102,7 +102,7 @@ describe('faithful clipping (quirk Q1)', () => {
   it('refuses a faithful stage without the frozen gradients, and a clean one with them', () => {
     const { net, frozen } = setup();
     expect(() => new MaskTrainer(active.kernels, net, { ...CFG, clip: 'faithful' }, 1)).toThrow(/needs the frozen weights' gradients/);
-    expect(() => new MaskTrainer(active.kernels, net, CFG, 1, frozen)).toThrow(/needs no frozen weights' gradients/);
+    expect(() => new MaskTrainer(active.kernels, net, CFG, 1, { weightGradients: frozen })).toThrow(/needs no frozen weights' gradients/);
     frozen.dispose();
     net.dispose();
   });

@@ -9,9 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMulBatch, ADD_MUL_INPUTS, ADD_MUL_OUTPUTS, OPS } from '../../experiments/data/add-mul-data.ts';
 import { uploadFrozen } from '../../experiments/masking/frozen-mlp.ts';
-import { JointMaskTrainer } from '../../experiments/masking/joint-mask-trainer.ts';
 import type { MaskableModel } from '../../experiments/masking/maskable-model.ts';
-import type { MaskStageConfig } from '../../experiments/masking/train-mask-stage.ts';
+import { MaskTrainer, type MaskStageConfig } from '../../experiments/masking/train-mask-stage.ts';
 import { trainMaskStages } from '../../experiments/masking/train-stages.ts';
 import { initMlp, layerShapes, type MlpHostParams } from '../../experiments/models/mlp.ts';
 import type { ActiveBackend } from '../../experiments/runtime/backend.ts';
@@ -101,11 +100,14 @@ describe('a diverged stage stops with one line', () => {
     const shapes = layerShapes(sizes).flatMap(([i, o]) => [i * o, o]);
     const values = shapes.map((n, j) => new Float32Array(n).fill(j === 0 ? Infinity : 0.1));
     const init = { values, logits: shapes.map((n) => new Float32Array(n).fill(3)), frozen: shapes.map((n) => new Uint8Array(n)) };
-    const trainer = new JointMaskTrainer(active.kernels, sizes, init, { steps: 5, batchSize: 8, samples: 2, lr: 1e-2, beta: 1e-4, gradClip: 1 }, 1);
+    const model = uploadFrozen(active.kernels, { sizes, W: values.filter((_, j) => j % 2 === 0), b: values.filter((_, j) => j % 2 === 1) }, 'masked');
+    const trainer = new MaskTrainer(active.kernels, model, { steps: 5, batchSize: 8, samples: 2, lr: 1e-2, beta: 1e-4, logitInit: 3, gradClip: 1 }, 1,
+      { trainValues: { frozen: init.frozen }, initialLogits: init.logits });
     const rng = new Rng(2, 'batch');
     const pass: Pass = { x: rng.fillUniform(new Float32Array(8 * 12), 0, 1), targets: new Uint8Array(8).map(() => rng.int(10)), n: 8, rowOffset: 0, digits: 1 };
-    const err = thrown(() => new StageTimer(() => 0).run('init2/task1', 5, () => trainer.step(pass)));
+    const err = thrown(() => new StageTimer(() => 0).run('init2/task1', 5, () => trainer.step([pass])));
     trainer.dispose();
+    model.dispose();
     expectOneLine(err, `init2/task1: loss is NaN at step 1 of 5 ${WHY}`);
     expect(tf.memory().numTensors).toBe(before);
   });

@@ -1,12 +1,12 @@
-// The joint weight-and-mask trainer of the transfer experiment against an
+// The mask trainer with trained values (the transfer experiment) against an
 // independent float64 reference: for K chunks with their own samples, the
 // logit gradient is Σ_k dW_eff ⊙ W ⊙ s(1−s), the weight gradient Σ_k dW_eff ⊙ m
 // (biases masked too), and frozen elements get no gradient and never move.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JointMaskTrainer, type JointStageConfig, type JointTensors } from '../../experiments/masking/joint-mask-trainer.ts';
+import { uploadFrozen } from '../../experiments/masking/frozen-mlp.ts';
 import { uniformNoise } from '../../experiments/masking/kernels/uniform-noise.ts';
-import { sampleSeed } from '../../experiments/masking/train-mask-stage.ts';
+import { MaskTrainer, sampleSeed, type MaskStageConfig } from '../../experiments/masking/train-mask-stage.ts';
 import { initMlp, layerShapes } from '../../experiments/models/mlp.ts';
 import type { ActiveBackend } from '../../experiments/runtime/backend.ts';
 import { Rng } from '../../experiments/runtime/rng.ts';
@@ -15,7 +15,13 @@ import { useBackend } from '../helpers/backend.ts';
 import { refLossAndGrads } from '../helpers/reference-mlp.ts';
 
 const SIZES = [12, 9, 10];
-const CFG: JointStageConfig = { steps: 1, batchSize: 8, samples: 4, lr: 1e-2, beta: 1e-3, gradClip: 1 };
+const CFG: MaskStageConfig = { steps: 1, batchSize: 8, samples: 4, lr: 1e-2, beta: 1e-3, logitInit: 0, gradClip: 1 };
+
+interface JointTensors {
+  values: Float32Array[];
+  logits: Float32Array[];
+  frozen: Uint8Array[];
+}
 
 function batch(seed: number): Pass {
   const rng = new Rng(seed, 'batch');
@@ -33,19 +39,26 @@ function tensors(seed: number): JointTensors {
   };
 }
 
-describe.each(['wasm', 'cpu'] as const)('joint mask trainer on %s', (backendName) => {
+describe.each(['wasm', 'cpu'] as const)('mask trainer with trained values on %s', (backendName) => {
   let active: ActiveBackend;
   beforeAll(async () => {
     active = await useBackend(backendName);
   });
 
+  /** The trainer on an MLP whose biases are masked too, values and logits from `init`; dispose() frees both. */
+  function trainerOf(init: JointTensors, noiseSeed: number) {
+    const model = uploadFrozen(active.kernels, { sizes: SIZES, W: init.values.filter((_, j) => j % 2 === 0), b: init.values.filter((_, j) => j % 2 === 1) }, 'masked');
+    const trainer = new MaskTrainer(active.kernels, model, CFG, noiseSeed, { trainValues: { frozen: init.frozen }, initialLogits: init.logits });
+    return { trainer, dispose: () => (trainer.dispose(), model.dispose()) };
+  }
+
   it('weight and logit gradients = Σ over K float64 single passes; frozen elements get none', () => {
     const init = tensors(1);
-    const trainer = new JointMaskTrainer(active.kernels, SIZES, init, CFG, 42);
+    const { trainer, dispose } = trainerOf(init, 42);
     const pass = batch(2);
-    const got = trainer.taskGradient(pass, 1);
-    const dParams = got.dParams.map((g) => Float32Array.from(g.t.dataSync()));
-    const dLogits = got.dLogits.map((g) => Float32Array.from(g.t.dataSync()));
+    const got = trainer.taskGradient([pass], 1);
+    const dParams = got.valueGrads!.map((g) => Float32Array.from(g.t.dataSync()));
+    const dLogits = got.grads.map((g) => Float32Array.from(g.t.dataSync()));
 
     const shapes = layerShapes(SIZES).flatMap(([i, o]) => [[i, o], [o, 1]]);
     const chunk = CFG.batchSize / CFG.samples;
@@ -76,26 +89,27 @@ describe.each(['wasm', 'cpu'] as const)('joint mask trainer on %s', (backendName
     close(dParams, expP);
     close(dLogits, expL);
     init.frozen.forEach((f, j) => f.forEach((fr, i) => fr && expect(dParams[j][i] === 0).toBe(true)));
-    for (const g of [...got.dParams, ...got.dLogits]) g.t.dispose();
-    trainer.dispose();
+    for (const g of [...got.valueGrads!, ...got.grads]) g.t.dispose();
+    dispose();
   });
 
   it('frozen elements keep their values, the others move; tensor count flat; dispose frees all', () => {
     const before = tf.memory().numTensors;
     const init = tensors(3);
-    const trainer = new JointMaskTrainer(active.kernels, SIZES, init, CFG, 7);
-    trainer.step(batch(4));
+    const { trainer, dispose } = trainerOf(init, 7);
+    trainer.step([batch(4)]);
     const afterOne = tf.memory().numTensors;
-    for (let s = 0; s < 5; s++) trainer.step(batch(5 + s));
+    for (let s = 0; s < 5; s++) trainer.step([batch(5 + s)]);
     expect(tf.memory().numTensors).toBe(afterOne);
-    const now = trainer.current();
+    const now = { values: trainer.currentValues() };
     let moved = 0;
     init.values.forEach((v, j) => v.forEach((x, i) => {
       if (init.frozen[j][i]) expect(now.values[j][i]).toBe(x);
       else if (now.values[j][i] !== x) moved++;
     }));
     expect(moved).toBeGreaterThan(0);
-    trainer.dispose();
+    expect(() => trainer.state()).toThrow(/keeps no checkpoint/);
+    dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

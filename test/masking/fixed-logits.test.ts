@@ -1,10 +1,11 @@
-// Frozen mask logits (CIFAR-10's keep-last-layer, docs/method.md §7.3): the
-// trainer sees only the trainable tensors, the frozen ones are sampled from
-// their fixed logits and never change.
+// Fixed mask logits (CIFAR-10's keep-last-layer, docs/method.md §7.3): the
+// trainer trains only the other tensors' logits; the fixed ones are sampled from
+// their logits and never change, and a resumed stage draws their noise as an
+// unbroken one does.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { uploadFrozen } from '../../experiments/masking/frozen-mlp.ts';
-import { withFrozenLogits } from '../../experiments/masking/frozen-logits.ts';
+import { withFixedLogits } from '../../experiments/masking/fixed-logits.ts';
 import { MaskTrainer, type MaskStageConfig } from '../../experiments/masking/train-mask-stage.ts';
 import { initMlp, layerShapes, type MlpHostParams } from '../../experiments/models/mlp.ts';
 import type { ActiveBackend } from '../../experiments/runtime/backend.ts';
@@ -48,13 +49,12 @@ describe('frozen mask logits', () => {
 
   function gradients(p: MlpHostParams, frozenLast: Float32Array | null) {
     const net = uploadFrozen(active.kernels, p);
-    const model = frozenLast ? withFrozenLogits(active.kernels, net, p.W.map((_, l) => (l === last ? frozenLast : null)), 5) : net;
-    const trainer = new MaskTrainer(active.kernels, model, CFG, 99);
+    const fixed = frozenLast && { logits: p.W.map((_, l) => (l === last ? frozenLast : null)), noiseSeed: 5 };
+    const trainer = new MaskTrainer(active.kernels, net, CFG, 99, fixed ? { fixedLogits: fixed } : {});
     const { grads } = trainer.taskGradient([batch(2, CFG.batchSize)], 1);
     const out = read(grads);
     for (const g of grads) g.t.dispose();
     trainer.dispose();
-    if (model !== net) model.dispose();
     net.dispose();
     return out;
   }
@@ -78,25 +78,43 @@ describe('frozen mask logits', () => {
 
   it('frozen logits come back unchanged after training, and the tensor count stays flat', () => {
     const net = uploadFrozen(active.kernels, params);
-    const frozen = params.W.map((_, l) => (l === last ? pattern : null));
-    const model = withFrozenLogits(active.kernels, net, frozen, 5);
-    const trainer = new MaskTrainer(active.kernels, model, { ...CFG, logitInit: 0.5 }, 99);
+    const fixed = params.W.map((_, l) => (l === last ? pattern : null));
+    const trainer = new MaskTrainer(active.kernels, net, { ...CFG, logitInit: 0.5 }, 99, { fixedLogits: { logits: fixed, noiseSeed: 5 } });
     trainer.step([batch(4, CFG.batchSize)]);
     const before = tf.memory().numTensors;
     for (let s = 0; s < 3; s++) trainer.step([batch(5 + s, CFG.batchSize)]);
     expect(tf.memory().numTensors).toBe(before);
-    const full = model.fullLogits(trainer.currentLogits());
+    const full = withFixedLogits(fixed, trainer.currentLogits());
     expect(full.length).toBe(params.W.length);
     expect(Array.from(full[last])).toEqual(Array.from(pattern));
     expect(full[0].some((x) => x !== 0.5)).toBe(true);
     trainer.dispose();
-    model.dispose();
     net.dispose();
   });
 
-  it('rejects a frozen list that does not match the masked tensors', () => {
+  it('a trainer restored from a checkpoint takes the steps an unbroken one takes, fixed tensors\' noise included', () => {
+    // Fixed logits at 0 (p = ½): every step's fixed samples differ, so a resumed trainer that redrew step 1's noise would diverge.
+    const fixed = params.W.map((w, l) => (l === last ? new Float32Array(w.length) : null));
     const net = uploadFrozen(active.kernels, params);
-    expect(() => withFrozenLogits(active.kernels, net, [null], 5)).toThrow(/1 frozen-logit entries for 3 masked tensors/);
+    const make = () => new MaskTrainer(active.kernels, net, { ...CFG, logitInit: 0.5 }, 99, { fixedLogits: { logits: fixed, noiseSeed: 5 } });
+    const unbroken = make();
+    for (let s = 0; s < 4; s++) unbroken.step([batch(10 + s, CFG.batchSize)]);
+    const first = make();
+    for (let s = 0; s < 2; s++) first.step([batch(10 + s, CFG.batchSize)]);
+    const resumed = make();
+    resumed.restore(first.state());
+    for (let s = 2; s < 4; s++) resumed.step([batch(10 + s, CFG.batchSize)]);
+    expect(resumed.currentLogits().map((l) => Array.from(l))).toEqual(unbroken.currentLogits().map((l) => Array.from(l)));
+    for (const t of [unbroken, first, resumed]) t.dispose();
+    net.dispose();
+  });
+
+  it('rejects a fixed list that does not match the masked tensors, and options that do not go together', () => {
+    const net = uploadFrozen(active.kernels, params);
+    expect(() => new MaskTrainer(active.kernels, net, CFG, 99, { fixedLogits: { logits: [null], noiseSeed: 5 } })).toThrow(/1 fixed-logit entries for 3 masked tensors/);
+    expect(() => new MaskTrainer(active.kernels, net, CFG, 99, { fixedLogits: { logits: [null, null, null], noiseSeed: 5 }, trainValues: { frozen: [] } }))
+      .toThrow(/fixed logits and trained values do not go together/);
+    expect(() => withFixedLogits([null, pattern], [])).toThrow(/0 trained logit tensors for 1 trained places/);
     net.dispose();
   });
 });
