@@ -102,9 +102,7 @@ async function checkPage(page: Page, siteUrl: string, pagePath: string, screensh
     });
     const images = [...document.images];
     for (const img of images) if (!img.complete || img.naturalWidth === 0) issues.push(`image not loaded: ${img.src}`);
-    const links = [...document.querySelectorAll('a[href]')]
-      .map((a) => (a as HTMLAnchorElement).href)
-      .filter((href) => href.startsWith(location.origin));
+    const links = [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href).filter((href) => href.startsWith(location.origin));
     return { issues, charts: charts.length, images: images.length, links: [...new Set(links)] };
   });
   problems.push(...found.issues);

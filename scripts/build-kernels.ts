@@ -15,7 +15,9 @@ export function hasDataSection(bytes: Uint8Array): boolean {
   let at = 8; // magic + version
   while (at < bytes.length) {
     const id = bytes[at++];
-    let size = 0, shift = 0, b: number;
+    let size = 0,
+      shift = 0,
+      b: number;
     do {
       b = bytes[at++];
       size |= (b & 0x7f) << shift;
@@ -29,8 +31,9 @@ export function hasDataSection(bytes: Uint8Array): boolean {
 
 /** Compiles one module and returns its bytes (writes only `outFile`). */
 export function compileKernel(source: string, outFile: string): Uint8Array {
-  execFileSync('npx', ['asc', source, '--enable', 'simd', '--importMemory', '--runtime', 'stub', '-O3',
-    '--noAssert', '--outFile', outFile], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('npx', ['asc', source, '--enable', 'simd', '--importMemory', '--runtime', 'stub', '-O3', '--noAssert', '--outFile', outFile], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const bytes = new Uint8Array(readFileSync(outFile));
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
   if (imports.length !== 1 || imports[0].kind !== 'memory') throw new Error(`${source}: a kernel module must import only memory`);

@@ -23,12 +23,16 @@ import { EXPERIMENTS } from '../experiments/tasks/registry.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const resultsDir = resolve(process.argv[2] ?? join(ROOT, 'content/results'));
 const record = JSON.parse(readFileSync(join(ROOT, 'content/results/key-migration.json'), 'utf8')) as {
-  commit: string; artifacts: Record<string, { oldKey: string; fingerprint: string; data: string; environment: string }>;
+  commit: string;
+  artifacts: Record<string, { oldKey: string; fingerprint: string; data: string; environment: string }>;
 };
 const git = gitInfo(ROOT);
 for (const e of EXPERIMENTS) {
   const dir = join(resultsDir, 'quick', e.id);
-  const raw = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as ComputedParts & { schemaVersion: number; provenance: Provenance & { cache: { key: string; code: string } } };
+  const raw = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as ComputedParts & {
+    schemaVersion: number;
+    provenance: Provenance & { cache: { key: string; code: string } };
+  };
   if (raw.schemaVersion !== 1) throw new Error(`quick/${e.id}: schema ${raw.schemaVersion}, not 1`);
   const rec = record.artifacts[`quick/${e.id}`];
   if (!rec || rec.oldKey !== raw.provenance.cache.key) throw new Error(`quick/${e.id}: its key is not the one the migration record was taken for`);
@@ -45,8 +49,11 @@ for (const e of EXPERIMENTS) {
   };
   const assembled = await assembleArtifact(e, e.profiles.quick, reconstructOutputs(raw, masksBin), provenance);
   if (!isDeepStrictEqual(assembled.artifact.tables, raw.tables)) throw new Error(`quick/${e.id}: re-assembly would change the tables`);
-  if (Buffer.compare(Buffer.from(assembled.files.get(raw.maskFile.file)!), Buffer.from(masksBin)) !== 0) throw new Error(`quick/${e.id}: re-assembly would change masks.bin`);
+  if (Buffer.compare(Buffer.from(assembled.files.get(raw.maskFile.file)!), Buffer.from(masksBin)) !== 0)
+    throw new Error(`quick/${e.id}: re-assembly would change masks.bin`);
   writeArtifact(resultsDir, 'quick', assembled);
   const f = assembled.artifact.findings;
-  console.log(`quick/${e.id}: migrated; ${f.filter((x) => x.kind === 'claim' && x.verdict === 'holds').length}/${f.filter((x) => x.kind === 'claim').length} claims, ${f.filter((x) => x.kind === 'check' && x.verdict === 'holds').length}/${f.filter((x) => x.kind === 'check').length} checks hold`);
+  console.log(
+    `quick/${e.id}: migrated; ${f.filter((x) => x.kind === 'claim' && x.verdict === 'holds').length}/${f.filter((x) => x.kind === 'claim').length} claims, ${f.filter((x) => x.kind === 'check' && x.verdict === 'holds').length}/${f.filter((x) => x.kind === 'check').length} checks hold`,
+  );
 }

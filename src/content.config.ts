@@ -30,25 +30,27 @@ function checkedResults(inner: Loader, dir: string): Loader {
 
 // Entry id = the experiment's folder name (<profile>/<experiment>/result.json),
 // so pages and components look an artifact up by experiment id.
-const resultsIn = (dir: string, relative: string) => defineCollection({
-  loader: checkedResults(
-    glob({
-      pattern: '*/result.json',
-      base: relative,
-      generateId: ({ entry }) => entry.split('/')[0],
-    }),
-    dir,
-  ),
-  // The project's zod and astro's are the same 3.25.76 install (npm dedupes
-  // them), so the writer's schema object is used as is.
-  schema: resultArtifactSchema,
-});
+const resultsIn = (dir: string, relative: string) =>
+  defineCollection({
+    loader: checkedResults(
+      glob({
+        pattern: '*/result.json',
+        base: relative,
+        generateId: ({ entry }) => entry.split('/')[0],
+      }),
+      dir,
+    ),
+    // The project's zod and astro's are the same 3.25.76 install (npm dedupes
+    // them), so the writer's schema object is used as is.
+    schema: resultArtifactSchema,
+  });
 
 const results = resultsIn(siteConfig.profileDir, siteConfig.profileDirRelative);
 // The companion profile's artifacts (quick's: long), shown beside the main ones where they exist.
-const companionResults = siteConfig.companion && existsSync(siteConfig.companion.dir)
-  ? resultsIn(siteConfig.companion.dir, siteConfig.companion.dirRelative)
-  : defineCollection({ loader: () => [], schema: resultArtifactSchema });
+const companionResults =
+  siteConfig.companion && existsSync(siteConfig.companion.dir)
+    ? resultsIn(siteConfig.companion.dir, siteConfig.companion.dirRelative)
+    : defineCollection({ loader: () => [], schema: resultArtifactSchema });
 
 const writeups = defineCollection({
   loader: glob({ pattern: '*.mdx', base: 'content/writeups' }),

@@ -25,9 +25,7 @@ export interface AccuracyTable {
   predictions: Map<string, Map<string, Uint8Array>>;
 }
 
-export function accuracyTable(
-  params: MlpHostParams, columns: MaskColumn[], sets: EvalSet[], seed: number, variant: string,
-): AccuracyTable {
+export function accuracyTable(params: MlpHostParams, columns: MaskColumn[], sets: EvalSet[], seed: number, variant: string): AccuracyTable {
   const rows: AccuracyRow[] = [];
   const predictions = new Map<string, Map<string, Uint8Array>>();
   for (const col of columns) {

@@ -13,7 +13,12 @@ const EVAL_BATCH = 500;
 const applyMask = (v: Float32Array, m: BinaryMask | null) => (m ? v.map((x, i) => (m[i] ? x : 0)) : v);
 
 /** masks: W₁, b₁, W₂, b₂, … (as the logits are ordered), or null for the unmasked network. */
-export function cnnConfusion(params: CnnHostParams, masks: BinaryMask[] | null, images: (indices: number[]) => ImageBatch, indices: ArrayLike<number>): number[][] {
+export function cnnConfusion(
+  params: CnnHostParams,
+  masks: BinaryMask[] | null,
+  images: (indices: number[]) => ImageBatch,
+  indices: ArrayLike<number>,
+): number[][] {
   const s = params.sizes;
   const k = s.classes;
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));

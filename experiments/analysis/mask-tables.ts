@@ -8,14 +8,21 @@ export function weightsKeptRows(seed: number, variant: string, mask: string, lay
   return masks.map((m, l) => ({ seed, variant, mask, layer: layers[l], kept: countKept(m), total: m.length }));
 }
 
-export function overlapRows(
-  seed: number, variant: string, a: string, b: string, layers: string[], masksA: BinaryMask[], masksB: BinaryMask[],
-): OverlapRow[] {
+export function overlapRows(seed: number, variant: string, a: string, b: string, layers: string[], masksA: BinaryMask[], masksB: BinaryMask[]): OverlapRow[] {
   return masksA.map((ma, l) => {
     const o = overlap(ma, masksB[l]);
     return {
-      seed, variant, a, b, layer: layers[l],
-      intersection: o.intersection, union: o.union, iou: o.iou, iomin: o.iomin, sharedOfA: o.sharedOfA, chanceIou: o.chanceIou,
+      seed,
+      variant,
+      a,
+      b,
+      layer: layers[l],
+      intersection: o.intersection,
+      union: o.union,
+      iou: o.iou,
+      iomin: o.iomin,
+      sharedOfA: o.sharedOfA,
+      chanceIou: o.chanceIou,
     };
   });
 }

@@ -33,12 +33,17 @@ export function everyNth(pass: Pass, n: number): Pass {
 export const INVERTED = INVERTED_PREFIX;
 
 export function mlpCurveRecorder(
-  params: MlpHostParams, sets: EvalSet[], cfg: CurveConfig,
+  params: MlpHostParams,
+  sets: EvalSet[],
+  cfg: CurveConfig,
   at: { seed: number; variant: string; layers: string[]; compare: [string, string][] },
 ): CurveRecorder {
   const subsets = sets.map((s) => ({ evalSet: s.evalSet, pass: everyNth(s.pass, cfg.stride) }));
   return new CurveRecorder({
-    seed: at.seed, variant: at.variant, points: cfg.points, compare: at.compare,
+    seed: at.seed,
+    variant: at.variant,
+    points: cfg.points,
+    compare: at.compare,
     layers: at.layers.map((id, tensor) => ({ id, tensor })),
     evaluate(masks: BinaryMask[], mask: string) {
       const on = (m: BinaryMask[], prefix: string) => {

@@ -6,8 +6,13 @@ import type { ConfusionRow } from '../artifacts/schema.ts';
 export const CONFUSION_CLASSES = ['sum', 'product', 'both', 'neither'] as const;
 
 export function opConfusionRows(
-  seed: number, mask: string, trueOp: string, predicted: Uint8Array, n: number,
-  a: (e: number) => number, b: (e: number) => number,
+  seed: number,
+  mask: string,
+  trueOp: string,
+  predicted: Uint8Array,
+  n: number,
+  a: (e: number) => number,
+  b: (e: number) => number,
 ): ConfusionRow[] {
   const counts = { sum: 0, product: 0, both: 0, neither: 0 };
   for (let e = 0; e < n; e++) {

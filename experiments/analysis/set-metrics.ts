@@ -24,7 +24,9 @@ export function chanceIou(pa: number, pb: number): number {
 
 export function overlap(a: BinaryMask, b: BinaryMask): Overlap {
   if (a.length !== b.length) throw new Error(`mask sizes differ: ${a.length} vs ${b.length}`);
-  let sizeA = 0, sizeB = 0, intersection = 0;
+  let sizeA = 0,
+    sizeB = 0,
+    intersection = 0;
   for (let i = 0; i < a.length; i++) {
     sizeA += a[i];
     sizeB += b[i];
@@ -33,7 +35,10 @@ export function overlap(a: BinaryMask, b: BinaryMask): Overlap {
   const union = sizeA + sizeB - intersection;
   const min = Math.min(sizeA, sizeB);
   return {
-    sizeA, sizeB, intersection, union,
+    sizeA,
+    sizeB,
+    intersection,
+    union,
     iou: union === 0 ? 0 : intersection / union,
     iomin: min === 0 ? 0 : intersection / min,
     sharedOfA: sizeA === 0 ? 0 : intersection / sizeA,

@@ -6,12 +6,19 @@ import type { TokenRemovalRow } from '../artifacts/schema.ts';
 import type { BinaryMask } from '../masking/binary-mask.ts';
 
 export function tokenRemovalRows(
-  seed: number, base: string, mask: string, tokens: readonly string[], hidden: number, baseMask: BinaryMask, otherMask: BinaryMask,
+  seed: number,
+  base: string,
+  mask: string,
+  tokens: readonly string[],
+  hidden: number,
+  baseMask: BinaryMask,
+  otherMask: BinaryMask,
 ): TokenRemovalRow[] {
   const V = tokens.length;
   if (baseMask.length !== hidden * V || otherMask.length !== hidden * V) throw new Error(`output masks must be ${hidden}×${V}`);
   return tokens.map((token, r) => {
-    let baseKept = 0, removed = 0;
+    let baseKept = 0,
+      removed = 0;
     for (let h = 0; h < hidden; h++) {
       const i = h * V + r;
       if (baseMask[i]) {

@@ -12,8 +12,14 @@ export type SweepTask = (typeof SWEEP_TASKS)[number];
 
 /** The two masks each task's sweep compares, and their accuracy-table labels. */
 export const SWEEP_MASKS: Record<SweepTask, { id: string; label: string; evalSet: string }[]> = {
-  'add-mul': [{ id: 'add', label: '+', evalSet: '+' }, { id: 'mul', label: '×', evalSet: '×' }],
-  'double-add': [{ id: 'pair1', label: 'Pair 1', evalSet: 'Pair 1' }, { id: 'pair2', label: 'Pair 2', evalSet: 'Pair 2' }],
+  'add-mul': [
+    { id: 'add', label: '+', evalSet: '+' },
+    { id: 'mul', label: '×', evalSet: '×' },
+  ],
+  'double-add': [
+    { id: 'pair1', label: 'Pair 1', evalSet: 'Pair 1' },
+    { id: 'pair2', label: 'Pair 2', evalSet: 'Pair 2' },
+  ],
 };
 
 export type ClipMode = 'clean' | 'faithful';
@@ -85,7 +91,10 @@ export function sweepPoints(tables: Tables): SweepPoint[] {
     const hiddenRows = overlap.filter((r) => hidden.includes(r.layer));
     const pretrain = tables.pretrain.filter((r) => r.seed === seed && r.variant === variant).map((r) => r.accuracy);
     return {
-      task, width, seed, ...(clip ? { clip } : {}),
+      task,
+      width,
+      seed,
+      ...(clip ? { clip } : {}),
       pretrainMin: Math.min(...pretrain),
       totalShared: keptOf(a.id) === 0 ? 0 : sum(overlap.map((r) => r.intersection)) / keptOf(a.id),
       hiddenIou: mean(hiddenRows.map((r) => r.iou)),

@@ -24,13 +24,18 @@ const fmt = (x: number) => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x
 export function paperRunNote(e: WorkEstimate, o: { profile: string; paper: string; cpus: number }): string {
   const hours = e.coreSeconds / 3600;
   const days = hours / o.cpus / 24;
-  return `The run that decides what this one cannot is the paper profile (${o.paper}): ${fmt(e.ratio)}× this ${o.profile} run's training work, `
-    + `about ${fmt(hours)} core-hours on this CPU at the rate this run measured (${fmt(days)} days on its ${o.cpus} cores; an estimate that errs long, `
-    + 'as larger layers run nearer the machine\'s peak). It is meant for a GPU; no GPU time is measured yet (the GPU route has not run).';
+  return (
+    `The run that decides what this one cannot is the paper profile (${o.paper}): ${fmt(e.ratio)}× this ${o.profile} run's training work, ` +
+    `about ${fmt(hours)} core-hours on this CPU at the rate this run measured (${fmt(days)} days on its ${o.cpus} cores; an estimate that errs long, ` +
+    "as larger layers run nearer the machine's peak). It is meant for a GPU; no GPU time is measured yet (the GPU route has not run)."
+  );
 }
 
 /** The estimate of an artifact: its paperRun ratio times the seconds its stages took; null where it has none. */
-export function paperRunSentence(a: { paperRun?: { what: string; workRatio: number }; provenance: { profile: string; machine: { cpus: number }; wallSeconds: { stages: { seconds: number }[] } } }): string | null {
+export function paperRunSentence(a: {
+  paperRun?: { what: string; workRatio: number };
+  provenance: { profile: string; machine: { cpus: number }; wallSeconds: { stages: { seconds: number }[] } };
+}): string | null {
   if (!a.paperRun) return null;
   const seconds = a.provenance.wallSeconds.stages.reduce((s, x) => s + x.seconds, 0);
   const e = estimatePaperRun(seconds, a.paperRun.workRatio);

@@ -28,8 +28,7 @@ function pooledHistogram(outputs: SeedOutput[]): HistogramRow[] {
       byMask.set(h.mask, acc);
     }
   }
-  return [...byMask].flatMap(([mask, counts]) =>
-    counts.map((count, i) => ({ mask, x0: i / counts.length, x1: (i + 1) / counts.length, count })));
+  return [...byMask].flatMap(([mask, counts]) => counts.map((count, i) => ({ mask, x0: i / counts.length, x1: (i + 1) / counts.length, count })));
 }
 
 function masksFile(outputs: SeedOutput[]): { bytes: Uint8Array; entries: MaskFileEntry[] } {
@@ -54,7 +53,10 @@ function masksFile(outputs: SeedOutput[]): { bytes: Uint8Array; entries: MaskFil
 }
 
 export async function assembleArtifact(
-  experiment: AnyExperiment, config: { seeds: number[] }, outputs: SeedOutput[], provenance: Provenance,
+  experiment: AnyExperiment,
+  config: { seeds: number[] },
+  outputs: SeedOutput[],
+  provenance: Provenance,
 ): Promise<AssembledArtifact> {
   const sorted = [...outputs].sort((a, b) => a.seed - b.seed);
   const files = new Map<string, Uint8Array>();
@@ -68,14 +70,21 @@ export async function assembleArtifact(
   const labelOf = (variant: string, id: string) => maskInfo.find((m) => m.variant === variant && m.id === id)?.label ?? id;
   for (const pic of experiment.pictures) {
     const of = (id: string) => first.masks.filter((m) => m.variant === pic.variant && m.mask === id);
-    const as = of(pic.a), bs = of(pic.b);
+    const as = of(pic.a),
+      bs = of(pic.b);
     for (let l = 0; l < as.length; l++) {
       const shape = as[l].shape as [number, number];
       const size = shape[0] * shape[1];
       const { png, image } = await renderMaskPicture({
-        seed: first.seed, variant: pic.variant, layer: as[l].layer, ids: { a: pic.a, b: pic.b }, shape,
-        a: unpackBits(as[l].packed, size), b: unpackBits(bs[l].packed, size),
-        labelA: labelOf(pic.variant, pic.a), labelB: labelOf(pic.variant, pic.b),
+        seed: first.seed,
+        variant: pic.variant,
+        layer: as[l].layer,
+        ids: { a: pic.a, b: pic.b },
+        shape,
+        a: unpackBits(as[l].packed, size),
+        b: unpackBits(bs[l].packed, size),
+        labelA: labelOf(pic.variant, pic.a),
+        labelB: labelOf(pic.variant, pic.b),
       });
       files.set(image.file, png);
       images.push(image);
@@ -109,7 +118,11 @@ export async function assembleArtifact(
   let findings = experiment.findings(withoutFindings, config).map((f) => resolveDeclared(f, provenance));
   // The ci profile exists to exercise code paths in seconds; it reproduces nothing.
   if (provenance.profile === 'ci') {
-    findings = findings.map((f) => ({ ...f, expected: false, expectation: 'the ci profile only exercises the code paths (tiny network, a few hundred steps)' }));
+    findings = findings.map((f) => ({
+      ...f,
+      expected: false,
+      expectation: 'the ci profile only exercises the code paths (tiny network, a few hundred steps)',
+    }));
   }
   const manifest = manifestOf(withoutFindings, files);
   const artifact = resultArtifactSchema.parse({ ...withoutFindings, findings, manifest });
@@ -134,10 +147,16 @@ export function resolveDeclared(f: FindingDraft, provenance: Pick<Provenance, 's
   if (Number.isNaN(at)) throw new Error(`finding ${f.id}: declared.at "${f.declared.at}" is not an ISO time`);
   const afterRun = f.declared.afterSeeing !== undefined || at > Date.parse(provenance.startedAt);
   if (afterRun && f.declared.afterSeeing === undefined && provenance.profile !== 'ci') {
-    throw new Error(`finding ${f.id}: its expectation was declared at ${f.declared.at}, after the run that computed this artifact (started ${provenance.startedAt}); say why in declared.afterSeeing, or rerun`);
+    throw new Error(
+      `finding ${f.id}: its expectation was declared at ${f.declared.at}, after the run that computed this artifact (started ${provenance.startedAt}); say why in declared.afterSeeing, or rerun`,
+    );
   }
   return {
     ...f,
-    declared: { at: new Date(at).toISOString(), relative: afterRun ? 'after-run' : 'before-run', ...(f.declared.afterSeeing ? { reason: f.declared.afterSeeing } : {}) },
+    declared: {
+      at: new Date(at).toISOString(),
+      relative: afterRun ? 'after-run' : 'before-run',
+      ...(f.declared.afterSeeing ? { reason: f.declared.afterSeeing } : {}),
+    },
   };
 }

@@ -16,7 +16,10 @@ import { reconstructOutputs } from './reconstruct.ts';
 import type { Provenance, ResultArtifact } from './schema.ts';
 
 export async function rederive(
-  experiment: AnyExperiment, artifact: ResultArtifact, masksBin: Uint8Array, provenance: Provenance = artifact.provenance,
+  experiment: AnyExperiment,
+  artifact: ResultArtifact,
+  masksBin: Uint8Array,
+  provenance: Provenance = artifact.provenance,
 ): Promise<AssembledArtifact> {
   const config = experiment.profiles[artifact.provenance.profile];
   return assembleArtifact(experiment, config, reconstructOutputs(artifact, masksBin), provenance);

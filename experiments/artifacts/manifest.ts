@@ -26,7 +26,11 @@ export function manifestProblems(dir: string, artifact: ResultArtifact): string[
   for (const part of ['tables', 'provenance'] as const) {
     if (m[part] !== sha256(canonicalJson(artifact[part]))) problems.push(`result.json "${part}" does not match its manifest digest (edited by hand?)`);
   }
-  const onDisk = existsSync(dir) ? filesUnder(dir).map((f) => relative(dir, f).split('\\').join('/')).filter((f) => f !== RESULT_FILE) : [];
+  const onDisk = existsSync(dir)
+    ? filesUnder(dir)
+        .map((f) => relative(dir, f).split('\\').join('/'))
+        .filter((f) => f !== RESULT_FILE)
+    : [];
   for (const f of onDisk) if (!(f in m)) problems.push(`${f} is not in the manifest`);
   for (const [f, digest] of Object.entries(m)) {
     if (f === 'tables' || f === 'provenance') continue;

@@ -5,7 +5,11 @@
 // wrong against the masks, whatever the manifest says. Free of tfjs.
 import type { ResultArtifact } from './schema.ts';
 
-const POPCOUNT = new Uint8Array(256).map((_, i) => { let n = 0; for (let b = i; b; b >>= 1) n += b & 1; return n; });
+const POPCOUNT = new Uint8Array(256).map((_, i) => {
+  let n = 0;
+  for (let b = i; b; b >>= 1) n += b & 1;
+  return n;
+});
 
 function popcount(bytes: Uint8Array, other?: Uint8Array, op?: 'and' | 'or'): number {
   let n = 0;
@@ -53,19 +57,30 @@ export function maskIntegrity(artifact: ResultArtifact, masksBin: Uint8Array): M
     if (popcount(b) !== r.kept) problems.push(`weightsKept seed ${r.seed} ${r.variant}/${r.mask} ${r.layer}: kept ${r.kept}, the mask has ${popcount(b)}`);
   }
   for (const r of artifact.tables.overlap) {
-    const a = get(r.seed, r.variant, r.a, r.layer), b = get(r.seed, r.variant, r.b, r.layer);
+    const a = get(r.seed, r.variant, r.a, r.layer),
+      b = get(r.seed, r.variant, r.b, r.layer);
     if (!a || !b) continue;
     rowsChecked++;
     const entry = entries.find((e) => e.seed === r.seed && e.mask === maskKey(r.variant, r.a) && e.layer === r.layer)!;
     const total = entry.shape.reduce((x, y) => x * y, 1);
-    const sa = popcount(a), sb = popcount(b), inter = popcount(a, b, 'and'), union = popcount(a, b, 'or');
-    const pa = sa / total, pb = sb / total, cu = pa + pb - pa * pb;
+    const sa = popcount(a),
+      sb = popcount(b),
+      inter = popcount(a, b, 'and'),
+      union = popcount(a, b, 'or');
+    const pa = sa / total,
+      pb = sb / total,
+      cu = pa + pb - pa * pb;
     const want = {
-      intersection: inter, union, iou: union ? inter / union : 0, iomin: Math.min(sa, sb) ? inter / Math.min(sa, sb) : 0,
-      sharedOfA: sa ? inter / sa : 0, chanceIou: cu === 0 ? 0 : (pa * pb) / cu,
+      intersection: inter,
+      union,
+      iou: union ? inter / union : 0,
+      iomin: Math.min(sa, sb) ? inter / Math.min(sa, sb) : 0,
+      sharedOfA: sa ? inter / sa : 0,
+      chanceIou: cu === 0 ? 0 : (pa * pb) / cu,
     };
     for (const [k, v] of Object.entries(want)) {
-      if (!close(r[k as keyof typeof want], v)) problems.push(`overlap seed ${r.seed} ${r.variant} ${r.a}∧${r.b} ${r.layer}: ${k} ${r[k as keyof typeof want]}, the masks give ${v}`);
+      if (!close(r[k as keyof typeof want], v))
+        problems.push(`overlap seed ${r.seed} ${r.variant} ${r.a}∧${r.b} ${r.layer}: ${k} ${r[k as keyof typeof want]}, the masks give ${v}`);
     }
   }
   return { problems, rowsChecked };

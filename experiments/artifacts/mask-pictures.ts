@@ -42,12 +42,20 @@ export async function renderMaskPicture(req: PictureRequest): Promise<{ png: Uin
       pixels.set(color, (y * width + x) * 3);
     }
   }
-  const png = await sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 9 }).toBuffer();
+  const png = await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png({ compressionLevel: 9 })
+    .toBuffer();
   const file = `images/seed${req.seed}-${req.variant}-${req.ids.a}-vs-${req.ids.b}-${req.layer}.png`;
   return {
     png: new Uint8Array(png),
     image: {
-      seed: req.seed, variant: req.variant, layer: req.layer, pair: req.ids, file, width, height,
+      seed: req.seed,
+      variant: req.variant,
+      layer: req.layer,
+      pair: req.ids,
+      file,
+      width,
+      height,
       axes: transpose ? `x: ${rows} input units, y: ${cols} output units` : `x: ${cols} output units, y: ${rows} input units`,
       legend: [
         { label: `${req.labelA} only`, color: PICTURE_COLORS.a },

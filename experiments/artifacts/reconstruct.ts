@@ -22,13 +22,22 @@ export function reconstructOutputs(a: ComputedParts, masksBin: Uint8Array): Seed
   for (const r of a.tables.histogram) histograms.set(r.mask, [...(histograms.get(r.mask) ?? []), r.count]);
   return seeds.map((seed, i) => {
     const of = <R extends { seed: number }>(rows: R[] | undefined) => (rows ?? []).filter((r) => r.seed === seed);
-    const masks: SeedMask[] = a.maskFile.entries.filter((e) => e.seed === seed).map((e) => ({
-      ...splitMaskKey(e.mask), layer: e.layer, shape: e.shape, kept: e.kept, packed: masksBin.slice(e.offset, e.offset + e.bytes),
-    }));
+    const masks: SeedMask[] = a.maskFile.entries
+      .filter((e) => e.seed === seed)
+      .map((e) => ({
+        ...splitMaskKey(e.mask),
+        layer: e.layer,
+        shape: e.shape,
+        kept: e.kept,
+        packed: masksBin.slice(e.offset, e.offset + e.bytes),
+      }));
     return {
       seed,
-      pretrain: of(a.tables.pretrain), accuracy: of(a.tables.accuracy), weightsKept: of(a.tables.weightsKept),
-      overlap: of(a.tables.overlap), confusion: of(a.tables.confusion),
+      pretrain: of(a.tables.pretrain),
+      accuracy: of(a.tables.accuracy),
+      weightsKept: of(a.tables.weightsKept),
+      overlap: of(a.tables.overlap),
+      confusion: of(a.tables.confusion),
       ...(a.tables.tokenRemoval ? { tokenRemoval: of(a.tables.tokenRemoval) } : {}),
       ...(a.tables.curve ? { curve: of(a.tables.curve) } : {}),
       histograms: i === 0 ? [...histograms].map(([mask, counts]) => ({ mask, counts })) : [],

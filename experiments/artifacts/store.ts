@@ -30,7 +30,8 @@ export function readArtifact(resultsDir: string, profile: ProfileName, experimen
   const parsed = resultArtifactSchema.safeParse(raw);
   if (!parsed.success) {
     const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-    if (version !== undefined && version !== SCHEMA_VERSION) throw new UserError(`malformed artifact ${path}: schema version ${String(version)}, this code reads ${SCHEMA_VERSION}`);
+    if (version !== undefined && version !== SCHEMA_VERSION)
+      throw new UserError(`malformed artifact ${path}: schema version ${String(version)}, this code reads ${SCHEMA_VERSION}`);
     const issue = parsed.error.issues[0];
     throw new UserError(`malformed artifact ${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }

@@ -57,8 +57,14 @@ function benchMaskStep(active: ActiveBackend, hidden: number, steps: number): Be
   trainer.dispose();
   net.dispose();
   return {
-    case: `mask-step/fnn-${hidden}x4`, stepsPerSec, gflops: stepsPerSec * mlpStepFlops(sizes, 128) / 1e9,
-    backend: active.info.name, kernels: active.kernels.name, batch: 128, maskSamples: 4, leakedTensors: leaked,
+    case: `mask-step/fnn-${hidden}x4`,
+    stepsPerSec,
+    gflops: (stepsPerSec * mlpStepFlops(sizes, 128)) / 1e9,
+    backend: active.info.name,
+    kernels: active.kernels.name,
+    batch: 128,
+    maskSamples: 4,
+    leakedTensors: leaked,
   };
 }
 
@@ -66,10 +72,21 @@ function benchPretrainStep(active: ActiveBackend, hidden: number, steps: number)
   const sizes = [ADD_MUL_INPUTS, hidden, hidden, hidden, hidden, ADD_MUL_OUTPUTS];
   const rng = new Rng(1, 'data');
   const start = performance.now();
-  pretrainMlp(active.kernels, initMlp(sizes, new Rng(1, 'init')), { steps, batchSize: 128, lr: 1e-3, gradClip: 1, finalLrFactor: 1 },
-    (n) => addMulBatch(rng, n, OPS), () => {});
+  pretrainMlp(
+    active.kernels,
+    initMlp(sizes, new Rng(1, 'init')),
+    { steps, batchSize: 128, lr: 1e-3, gradClip: 1, finalLrFactor: 1 },
+    (n) => addMulBatch(rng, n, OPS),
+    () => {},
+  );
   const stepsPerSec = steps / ((performance.now() - start) / 1000);
-  return { case: `pretrain-step/fnn-${hidden}x4`, stepsPerSec, gflops: stepsPerSec * mlpStepFlops(sizes, 128) / 1e9, backend: active.info.name, kernels: active.kernels.name };
+  return {
+    case: `pretrain-step/fnn-${hidden}x4`,
+    stepsPerSec,
+    gflops: (stepsPerSec * mlpStepFlops(sizes, 128)) / 1e9,
+    backend: active.info.name,
+    kernels: active.kernels.name,
+  };
 }
 
 /** The ceiling of one core: a large plain 2-D matMul (the op our steps are made of). */
@@ -79,21 +96,28 @@ function matMulCeiling(active: ActiveBackend): BenchResult {
   const b = tf.randomUniform([n, n]);
   const perSec = timeSteps(5, 2, () => tf.matMul(a, b).dataSync());
   tf.dispose([a, b]);
-  return { case: 'ceiling/matmul-1024', stepsPerSec: perSec, gflops: perSec * 2 * n ** 3 / 1e9, backend: active.info.name };
+  return { case: 'ceiling/matmul-1024', stepsPerSec: perSec, gflops: (perSec * 2 * n ** 3) / 1e9, backend: active.info.name };
 }
 
 /** The machine's BLAS throughput (all cores), when numpy is available: the reference for "share of the machine". */
 function blasCeiling(): BenchResult | null {
   try {
-    const out = execFileSync('python3', ['-c', [
-      'import numpy as np, time',
-      'a = np.random.rand(1024, 1024).astype(np.float32); b = a.copy(); a @ b',
-      't = time.perf_counter()',
-      'for _ in range(20): a @ b',
-      'print(20 / (time.perf_counter() - t))',
-    ].join('\n')], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 }).toString();
+    const out = execFileSync(
+      'python3',
+      [
+        '-c',
+        [
+          'import numpy as np, time',
+          'a = np.random.rand(1024, 1024).astype(np.float32); b = a.copy(); a @ b',
+          't = time.perf_counter()',
+          'for _ in range(20): a @ b',
+          'print(20 / (time.perf_counter() - t))',
+        ].join('\n'),
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 },
+    ).toString();
     const perSec = Number(out.trim());
-    return { case: 'ceiling/numpy-blas-1024', stepsPerSec: perSec, gflops: perSec * 2 * 1024 ** 3 / 1e9, backend: 'numpy (all cores)' };
+    return { case: 'ceiling/numpy-blas-1024', stepsPerSec: perSec, gflops: (perSec * 2 * 1024 ** 3) / 1e9, backend: 'numpy (all cores)' };
   } catch {
     return null;
   }
@@ -102,12 +126,20 @@ function blasCeiling(): BenchResult | null {
 /** Runs `--child CASE` in `count` processes at once; returns each one's result. */
 function runChildren(count: number, caseArg: string, backend: string): Promise<BenchResult[]> {
   const script = fileURLToPath(import.meta.url);
-  return Promise.all(Array.from({ length: count }, () => new Promise<BenchResult>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, '--child', caseArg, '--backend', backend], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`bench child exited ${code}`))));
-  })));
+  return Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<BenchResult>((resolve, reject) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', script, '--child', caseArg, '--backend', backend], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let out = '';
+          child.stdout.on('data', (d) => (out += d));
+          child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`bench child exited ${code}`))));
+        }),
+    ),
+  );
 }
 
 function quickWallTimes(): BenchResult[] {
@@ -117,17 +149,29 @@ function quickWallTimes(): BenchResult[] {
     const stages = a.provenance.wallSeconds.stages;
     const computeSeconds = stages.reduce((s, x) => s + x.seconds, 0);
     const steps = stages.reduce((s, x) => s + x.steps, 0);
-    return [{
-      // No FLOP count here: the stages mix pre-training and mask steps of different sizes.
-      case: `experiment/${e.id}/quick`, stepsPerSec: steps / computeSeconds, gflops: NaN, backend: a.provenance.backend.name,
-      wallSeconds: a.provenance.wallSeconds.total, computeSeconds, workers: a.provenance.machine.workers, seeds: a.provenance.seeds.length,
-    }];
+    return [
+      {
+        // No FLOP count here: the stages mix pre-training and mask steps of different sizes.
+        case: `experiment/${e.id}/quick`,
+        stepsPerSec: steps / computeSeconds,
+        gflops: NaN,
+        backend: a.provenance.backend.name,
+        wallSeconds: a.provenance.wallSeconds.total,
+        computeSeconds,
+        workers: a.provenance.machine.workers,
+        seeds: a.provenance.seeds.length,
+      },
+    ];
   });
 }
 
 async function main(): Promise<number> {
   const { values } = parseFlags(process.argv.slice(2), {
-    json: { type: 'boolean' }, quick: { type: 'boolean' }, child: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean' },
+    json: { type: 'boolean' },
+    quick: { type: 'boolean' },
+    child: { type: 'string' },
+    backend: { type: 'string' },
+    help: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write('usage: npm run bench [-- --json] [--quick] [--backend NAME]\n  --quick  skip the 2000×4 case and the process speed-up\n');
@@ -140,14 +184,21 @@ async function main(): Promise<number> {
   }
   const emit = (r: BenchResult) => {
     if (values.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-    else process.stdout.write(`${r.case.padEnd(28)} ${r.stepsPerSec.toFixed(2).padStart(9)} steps/s ${Number.isFinite(r.gflops) ? `${r.gflops.toFixed(2).padStart(7)} GFLOP/s` : ''}${describe(r)}\n`);
+    else
+      process.stdout.write(
+        `${r.case.padEnd(28)} ${r.stepsPerSec.toFixed(2).padStart(9)} steps/s ${Number.isFinite(r.gflops) ? `${r.gflops.toFixed(2).padStart(7)} GFLOP/s` : ''}${describe(r)}\n`,
+      );
   };
   const core = matMulCeiling(active);
   const blas = blasCeiling();
   const machineGflops = blas?.gflops ?? core.gflops * cpus().length;
   emit(core);
   if (blas) emit(blas);
-  const withShares = (r: BenchResult, cores = 1): BenchResult => ({ ...r, shareOfCore: r.gflops / (cores * core.gflops), shareOfMachine: r.gflops / machineGflops });
+  const withShares = (r: BenchResult, cores = 1): BenchResult => ({
+    ...r,
+    shareOfCore: r.gflops / (cores * core.gflops),
+    shareOfMachine: r.gflops / machineGflops,
+  });
   emit(withShares(benchMaskStep(active, 256, 200)));
   emit(withShares(benchMaskStep(active, 384, 100)));
   emit(withShares(benchPretrainStep(active, 384, 100)));
@@ -168,10 +219,20 @@ async function main(): Promise<number> {
     const pair = await runChildren(2, '256', active.info.name);
     const total = pair.reduce((s, r) => s + r.stepsPerSec, 0);
     // Two processes use two cores: their core ceiling is twice one core's.
-    emit(withShares({
-      case: 'parallel/mask-step-256x4-2proc', stepsPerSec: total, gflops: pair.reduce((s, r) => s + r.gflops, 0), backend: active.info.name,
-      processes: 2, singleProcessStepsPerSec: single.stepsPerSec, speedup: total / single.stepsPerSec,
-    }, 2));
+    emit(
+      withShares(
+        {
+          case: 'parallel/mask-step-256x4-2proc',
+          stepsPerSec: total,
+          gflops: pair.reduce((s, r) => s + r.gflops, 0),
+          backend: active.info.name,
+          processes: 2,
+          singleProcessStepsPerSec: single.stepsPerSec,
+          speedup: total / single.stepsPerSec,
+        },
+        2,
+      ),
+    );
   }
   for (const r of quickWallTimes()) emit(r);
   return 0;
@@ -183,7 +244,10 @@ function describe(r: BenchResult): string {
   if (r.shareOfMachine !== undefined) parts.push(`${(100 * r.shareOfMachine).toFixed(1)}% of the machine`);
   if (r.msPerStep !== undefined) parts.push(`${(r.msPerStep as number).toFixed(0)} ms per step`);
   if (r.speedup !== undefined) parts.push(`speed-up ×${(r.speedup as number).toFixed(2)} over 1 process`);
-  if (r.wallSeconds !== undefined) parts.push(`wall ${(r.wallSeconds as number).toFixed(0)} s, compute ${(r.computeSeconds as number).toFixed(0)} s on ${r.workers} workers, ${r.seeds} seeds`);
+  if (r.wallSeconds !== undefined)
+    parts.push(
+      `wall ${(r.wallSeconds as number).toFixed(0)} s, compute ${(r.computeSeconds as number).toFixed(0)} s on ${r.workers} workers, ${r.seeds} seeds`,
+    );
   return parts.length ? `  (${parts.join('; ')})` : '';
 }
 

@@ -31,11 +31,28 @@ export function benchCnnPretrain(active: ActiveBackend, channels: number[], batc
   const rng = new Rng(1, 'bench-images');
   const images = randomImages(s, batch, rng);
   // pretrainCnn runs its own loop: time it whole, after one warm-up step.
-  pretrainCnn(active.kernels, initCnn(s, rng), { steps: 1, batchSize: batch, lr: 1e-3, gradClip: 1, finalLrFactor: 1 }, () => images, () => {});
+  pretrainCnn(
+    active.kernels,
+    initCnn(s, rng),
+    { steps: 1, batchSize: batch, lr: 1e-3, gradClip: 1, finalLrFactor: 1 },
+    () => images,
+    () => {},
+  );
   const start = performance.now();
-  pretrainCnn(active.kernels, initCnn(s, rng), { steps, batchSize: batch, lr: 1e-3, gradClip: 1, finalLrFactor: 1 }, () => images, () => {});
+  pretrainCnn(
+    active.kernels,
+    initCnn(s, rng),
+    { steps, batchSize: batch, lr: 1e-3, gradClip: 1, finalLrFactor: 1 },
+    () => images,
+    () => {},
+  );
   const stepsPerSec = steps / ((performance.now() - start) / 1000);
-  return { case: `pretrain-step/cnn-${channels.slice(1).join('-')}-b${batch}`, stepsPerSec, gflops: stepsPerSec * cnnStepFlops(s, batch) / 1e9, msPerStep: 1000 / stepsPerSec };
+  return {
+    case: `pretrain-step/cnn-${channels.slice(1).join('-')}-b${batch}`,
+    stepsPerSec,
+    gflops: (stepsPerSec * cnnStepFlops(s, batch)) / 1e9,
+    msPerStep: 1000 / stepsPerSec,
+  };
 }
 
 export function benchCnnMask(active: ActiveBackend, channels: number[], batch: number, steps: number): TimedCase {
@@ -50,8 +67,12 @@ export function benchCnnMask(active: ActiveBackend, channels: number[], batch: n
   trainer.dispose();
   net.dispose();
   return {
-    case: `mask-step/cnn-${channels.slice(1).join('-')}-b${batch}`, stepsPerSec, gflops: stepsPerSec * cnnStepFlops(s, batch) / 1e9,
-    msPerStep: 1000 / stepsPerSec, maskSamples: 4, leakedTensors: leaked,
+    case: `mask-step/cnn-${channels.slice(1).join('-')}-b${batch}`,
+    stepsPerSec,
+    gflops: (stepsPerSec * cnnStepFlops(s, batch)) / 1e9,
+    msPerStep: 1000 / stepsPerSec,
+    maskSamples: 4,
+    leakedTensors: leaked,
   };
 }
 
@@ -68,15 +89,28 @@ export function benchPermutedMnistStep(active: ActiveBackend, steps: number): Ti
     frozen: shapes.map((n) => Uint8Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0))),
   };
   const model = uploadFrozen(active.kernels, { sizes, W: init.values.filter((_, j) => j % 2 === 0), b: init.values.filter((_, j) => j % 2 === 1) }, 'masked');
-  const trainer = new MaskTrainer(active.kernels, model, { steps, batchSize: batch, samples: 8, lr: 1e-2, beta: 0.00128, logitInit: 2, gradClip: 1 }, 1,
-    { trainValues: { frozen: init.frozen }, initialLogits: init.logits });
+  const trainer = new MaskTrainer(active.kernels, model, { steps, batchSize: batch, samples: 8, lr: 1e-2, beta: 0.00128, logitInit: 2, gradClip: 1 }, 1, {
+    trainValues: { frozen: init.frozen },
+    initialLogits: init.logits,
+  });
   const pass: Pass = {
-    x: Float32Array.from({ length: batch * 784 }, () => rng.normal()), targets: Uint8Array.from({ length: batch }, () => rng.int(10)), n: batch, rowOffset: 0, digits: 1,
+    x: Float32Array.from({ length: batch * 784 }, () => rng.normal()),
+    targets: Uint8Array.from({ length: batch }, () => rng.int(10)),
+    n: batch,
+    rowOffset: 0,
+    digits: 1,
   };
   const before = tf.memory().numTensors;
   const stepsPerSec = timeSteps(steps, 2, () => trainer.step([pass]));
   const leaked = tf.memory().numTensors - before;
   trainer.dispose();
   model.dispose();
-  return { case: 'joint-step/permuted-mnist-784-200-200-64-10', stepsPerSec, gflops: stepsPerSec * mlpStepFlops(sizes, batch) / 1e9, msPerStep: 1000 / stepsPerSec, maskSamples: 8, leakedTensors: leaked };
+  return {
+    case: 'joint-step/permuted-mnist-784-200-200-64-10',
+    stepsPerSec,
+    gflops: (stepsPerSec * mlpStepFlops(sizes, batch)) / 1e9,
+    msPerStep: 1000 / stepsPerSec,
+    maskSamples: 8,
+    leakedTensors: leaked,
+  };
 }

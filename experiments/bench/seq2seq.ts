@@ -58,26 +58,41 @@ export function benchLstmLayer(active: ActiveBackend, steps: number): TimedCase 
   const w = { W, WT: tf.transpose(W), b: tf.zeros([4 * H, 1]) };
   const xs = Array.from({ length: T }, () => tf.tensor(rng.fillUniform(new Float32Array(H * B), -1, 1), [H, B]));
   const before = tf.memory().numTensors;
-  const perSec = timeSteps(steps, 2, () => tf.tidy(() => {
-    let state: LstmState = { h: tf.zeros([H, B]), c: tf.zeros([H, B]) };
-    const caches = xs.map((x) => {
-      const r = lstmStepForward(x, state, w);
-      state = r.state;
-      return r.cache;
-    });
-    let dh = tf.onesLike(state.h), dc = tf.zeros([H, B]);
-    const dz: tf.Tensor[] = [];
-    for (let t = T - 1; t >= 0; t--) {
-      const g = lstmStepBackward(caches[t], dh, dc, w, H);
-      dz.unshift(g.dz);
-      dh = g.dhPrev;
-      dc = g.dcPrev;
-    }
-    active.kernels.read(weightGradient(caches.map((c) => c.xh), dz, false).dW);
-  }));
+  const perSec = timeSteps(steps, 2, () =>
+    tf.tidy(() => {
+      let state: LstmState = { h: tf.zeros([H, B]), c: tf.zeros([H, B]) };
+      const caches = xs.map((x) => {
+        const r = lstmStepForward(x, state, w);
+        state = r.state;
+        return r.cache;
+      });
+      let dh = tf.onesLike(state.h),
+        dc = tf.zeros([H, B]);
+      const dz: tf.Tensor[] = [];
+      for (let t = T - 1; t >= 0; t--) {
+        const g = lstmStepBackward(caches[t], dh, dc, w, H);
+        dz.unshift(g.dz);
+        dh = g.dhPrev;
+        dc = g.dcPrev;
+      }
+      active.kernels.read(
+        weightGradient(
+          caches.map((c) => c.xh),
+          dz,
+          false,
+        ).dW,
+      );
+    }),
+  );
   const leaked = tf.memory().numTensors - before;
   tf.dispose([W, w.WT, w.b, ...xs]);
-  return { case: 'lstm-layer/h256-t20-b64', stepsPerSec: perSec, gflops: perSec * T * lstmFlops(H, H, B) / 1e9, msPerStep: 1000 / perSec, leakedTensors: leaked };
+  return {
+    case: 'lstm-layer/h256-t20-b64',
+    stepsPerSec: perSec,
+    gflops: (perSec * T * lstmFlops(H, H, B)) / 1e9,
+    msPerStep: 1000 / perSec,
+    leakedTensors: leaked,
+  };
 }
 
 function quickSizes(): Seq2SeqSizes {
@@ -98,10 +113,18 @@ export function benchScanPretrain(active: ActiveBackend, steps: number): TimedCa
   const data = batches(steps, c.pretrain.batchSize).map(scanBatch);
   let i = 0;
   const start = performance.now();
-  pretrainSeq2Seq(active.kernels, initSeq2Seq(sizes, new Rng(1, 'init')), SCAN_TOKENS, { ...c.pretrain, steps }, () => data[i++], new Rng(1, 'tf'), () => {});
+  pretrainSeq2Seq(
+    active.kernels,
+    initSeq2Seq(sizes, new Rng(1, 'init')),
+    SCAN_TOKENS,
+    { ...c.pretrain, steps },
+    () => data[i++],
+    new Rng(1, 'tf'),
+    () => {},
+  );
   const perSec = steps / ((performance.now() - start) / 1000);
   const flops = data.reduce((a, b) => a + seq2seqStepFlops(sizes, b), 0) / steps;
-  return { case: `scan-pretrain-step/h${sizes.hidden}x${sizes.layers}-b${c.pretrain.batchSize}`, stepsPerSec: perSec, gflops: perSec * flops / 1e9 };
+  return { case: `scan-pretrain-step/h${sizes.hidden}x${sizes.layers}-b${c.pretrain.batchSize}`, stepsPerSec: perSec, gflops: (perSec * flops) / 1e9 };
 }
 
 /** Mask-training steps of the quick SCAN network: K chunks, one mask sample each. */
@@ -113,7 +136,13 @@ export function benchScanMask(active: ActiveBackend, steps: number): TimedCase {
   const trainer = new MaskTrainer(active.kernels, model, { ...cfg, steps }, 1);
   const data = batches(steps + 2, c.mask.batchSize);
   const chunk = c.mask.batchSize / c.mask.samples;
-  const flops = data.reduce((a, ex) => a + Array.from({ length: c.mask.samples }, (_, k) => seq2seqStepFlops(sizes, scanBatch(ex.slice(k * chunk, (k + 1) * chunk)))).reduce((x, y) => x + y, 0), 0) / data.length;
+  const flops =
+    data.reduce(
+      (a, ex) =>
+        a +
+        Array.from({ length: c.mask.samples }, (_, k) => seq2seqStepFlops(sizes, scanBatch(ex.slice(k * chunk, (k + 1) * chunk)))).reduce((x, y) => x + y, 0),
+      0,
+    ) / data.length;
   let i = 0;
   const before = tf.memory().numTensors;
   const perSec = timeSteps(steps, 2, () => trainer.step([{ examples: data[i++], teacherForcing: i % 2 === 0 }]));
@@ -121,7 +150,10 @@ export function benchScanMask(active: ActiveBackend, steps: number): TimedCase {
   trainer.dispose();
   model.dispose();
   return {
-    case: `scan-mask-step/h${sizes.hidden}x${sizes.layers}-b${c.mask.batchSize}-k${c.mask.samples}`, stepsPerSec: perSec, gflops: perSec * flops / 1e9,
-    kernels: active.kernels.name, leakedTensors: leaked,
+    case: `scan-mask-step/h${sizes.hidden}x${sizes.layers}-b${c.mask.batchSize}-k${c.mask.samples}`,
+    stepsPerSec: perSec,
+    gflops: (perSec * flops) / 1e9,
+    kernels: active.kernels.name,
+    leakedTensors: leaked,
   };
 }

@@ -29,8 +29,13 @@ const log = (line: string) => process.stdout.write(`  ${line}\n`);
 
 export async function exportCommand(argv: string[], experimentsRoot: string): Promise<number> {
   const { values } = parseFlags(argv, {
-    to: { type: 'string' }, profile: { type: 'string' }, only: { type: 'string' }, backend: { type: 'string' },
-    'cache-dir': { type: 'string' }, 'data-dir': { type: 'string' }, offline: { type: 'boolean' },
+    to: { type: 'string' },
+    profile: { type: 'string' },
+    only: { type: 'string' },
+    backend: { type: 'string' },
+    'cache-dir': { type: 'string' },
+    'data-dir': { type: 'string' },
+    offline: { type: 'boolean' },
   });
   if (values.to === undefined || values.to === '') throw new UserError('export: --to FILE is required (where the bundle goes)');
   const profile = parseProfile(values.profile);

@@ -29,16 +29,23 @@ async function main(): Promise<number> {
     if (positional.length > 0) throw new UserError(`status takes no arguments, got "${positional.join(' ')}"`);
     const lookedFor: string[] = [];
     const cifar = findCifar10(dataDir.dir, 'auto', lookedFor);
-    process.stdout.write(`data directory: ${describeDataDir(dataDir)}\n  MNIST:    ${findMnistDir(dataDir.dir) ?? 'missing'}\n  CIFAR-10: ${cifar ? JSON.stringify(cifar) : 'missing'}\n`);
+    process.stdout.write(
+      `data directory: ${describeDataDir(dataDir)}\n  MNIST:    ${findMnistDir(dataDir.dir) ?? 'missing'}\n  CIFAR-10: ${cifar ? JSON.stringify(cifar) : 'missing'}\n`,
+    );
     return 0;
   }
   if (command !== 'download') throw new UserError(`unknown command "${command}" (expected status or download)`);
   const which = positional[0];
   const names: DatasetName[] = which === 'all' ? ['mnist', 'cifar10'] : which === 'mnist' || which === 'cifar10' ? [which] : [];
-  if (names.length === 0 || positional.length > 1) throw new UserError(`download takes one of mnist, cifar10, all${which ? `, got "${positional.join(' ')}"` : ''}`);
+  if (names.length === 0 || positional.length > 1)
+    throw new UserError(`download takes one of mnist, cifar10, all${which ? `, got "${positional.join(' ')}"` : ''}`);
   let lastShown = 0;
   await ensureDatasets(names, {
-    dataDir, download: true, fetch: globalThis.fetch, imageCacheDir: imageCacheDir(process.env, process.cwd()), log: (line) => process.stdout.write(`${line}\n`),
+    dataDir,
+    download: true,
+    fetch: globalThis.fetch,
+    imageCacheDir: imageCacheDir(process.env, process.cwd()),
+    log: (line) => process.stdout.write(`${line}\n`),
     onProgress: (p) => {
       const now = Date.now();
       if (now - lastShown > 1000) {

@@ -79,10 +79,20 @@ async function main(): Promise<number> {
     throw new UserError(`unknown command "${command}" (expected export or merge, or only options to run)`);
   }
   const { values } = parseFlags(process.argv.slice(2), {
-    profile: { type: 'string' }, only: { type: 'string' }, force: { type: 'boolean' }, backend: { type: 'string' },
-    workers: { type: 'string' }, 'results-dir': { type: 'string' }, 'cache-dir': { type: 'string' },
-    'data-dir': { type: 'string' }, offline: { type: 'boolean' }, 'allow-dirty': { type: 'boolean' }, help: { type: 'boolean' },
-    shard: { type: 'string' }, 'stage-jobs': { type: 'string' }, yes: { type: 'boolean' },
+    profile: { type: 'string' },
+    only: { type: 'string' },
+    force: { type: 'boolean' },
+    backend: { type: 'string' },
+    workers: { type: 'string' },
+    'results-dir': { type: 'string' },
+    'cache-dir': { type: 'string' },
+    'data-dir': { type: 'string' },
+    offline: { type: 'boolean' },
+    'allow-dirty': { type: 'boolean' },
+    help: { type: 'boolean' },
+    shard: { type: 'string' },
+    'stage-jobs': { type: 'string' },
+    yes: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
@@ -105,7 +115,13 @@ async function main(): Promise<number> {
   const ctx = runContext(values, (line) => process.stdout.write(`  ${line}\n`));
   const start = performance.now();
   const summary = await runExperiments({
-    profile, only, force: values.force ?? false, backend, workers, shard, ...(stageJobs === null ? {} : { stageJobs }),
+    profile,
+    only,
+    force: values.force ?? false,
+    backend,
+    workers,
+    shard,
+    ...(stageJobs === null ? {} : { stageJobs }),
     resultsDir,
     cacheDir: ctx.cacheDir,
     dataDir: ctx.dataDir.dir,
@@ -126,9 +142,16 @@ async function main(): Promise<number> {
   }
   const lines = ['', `Summary (profile ${profile}):`];
   for (const o of summary.outcomes) {
-    const what = o.status === 'fresh' ? 'reused (fresh)' : o.status === 'rederived' ? `numbers reused, findings re-derived (${o.reason})` : `ran in ${formatSeconds(o.seconds)} (${o.reason}${o.reusedSeeds.length ? `; seeds ${o.reusedSeeds.join(',')} from the job cache` : ''})`;
+    const what =
+      o.status === 'fresh'
+        ? 'reused (fresh)'
+        : o.status === 'rederived'
+          ? `numbers reused, findings re-derived (${o.reason})`
+          : `ran in ${formatSeconds(o.seconds)} (${o.reason}${o.reusedSeeds.length ? `; seeds ${o.reusedSeeds.join(',')} from the job cache` : ''})`;
     const broken = o.findingsExpectedButFailed.length ? `; NOT HOLDING: ${o.findingsExpectedButFailed.join(', ')}` : '';
-    lines.push(`  ${o.id.padEnd(14)} ${what}; ${o.claims.held}/${o.claims.total} of the paper's claims reproduce, ${o.trends.total ? `${o.trends.held}/${o.trends.total} scale trends hold, ` : ''}${o.checks.held}/${o.checks.total} checks hold${broken}`);
+    lines.push(
+      `  ${o.id.padEnd(14)} ${what}; ${o.claims.held}/${o.claims.total} of the paper's claims reproduce, ${o.trends.total ? `${o.trends.held}/${o.trends.total} scale trends hold, ` : ''}${o.checks.held}/${o.checks.total} checks hold${broken}`,
+    );
     lines.push(`  ${''.padEnd(14)} → ${o.dir}`);
   }
   lines.push(`  wall time: ${formatSeconds(summary.wallSeconds)}`);

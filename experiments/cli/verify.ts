@@ -39,9 +39,17 @@ export function reportLine(r: VerifyReport): string {
 
 async function main(): Promise<number> {
   const { values } = parseFlags(process.argv.slice(2), {
-    profile: { type: 'string' }, only: { type: 'string' }, rerun: { type: 'boolean' }, 'integrity-only': { type: 'boolean' },
-    'results-dir': { type: 'string' }, 'cache-dir': { type: 'string' }, 'data-dir': { type: 'string' }, offline: { type: 'boolean' },
-    backend: { type: 'string' }, workers: { type: 'string' }, help: { type: 'boolean' },
+    profile: { type: 'string' },
+    only: { type: 'string' },
+    rerun: { type: 'boolean' },
+    'integrity-only': { type: 'boolean' },
+    'results-dir': { type: 'string' },
+    'cache-dir': { type: 'string' },
+    'data-dir': { type: 'string' },
+    offline: { type: 'boolean' },
+    backend: { type: 'string' },
+    workers: { type: 'string' },
+    help: { type: 'boolean' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
@@ -62,15 +70,36 @@ async function main(): Promise<number> {
     checkOutputDirs({ resultsDir, cacheDir: ctx.cacheDir });
     const start = performance.now();
     await runExperiments({
-      profile, only, force: true, backend, workers, resultsDir,
-      cacheDir: ctx.cacheDir, dataDir: ctx.dataDir.dir, repoRoot: REPO_ROOT, experimentsRoot, prepare: ctx.prepare,
-      write: (t) => process.stdout.write(t), tty: Boolean(process.stdout.isTTY), now: () => (performance.now() - start) / 1000,
+      profile,
+      only,
+      force: true,
+      backend,
+      workers,
+      resultsDir,
+      cacheDir: ctx.cacheDir,
+      dataDir: ctx.dataDir.dir,
+      repoRoot: REPO_ROOT,
+      experimentsRoot,
+      prepare: ctx.prepare,
+      write: (t) => process.stdout.write(t),
+      tty: Boolean(process.stdout.isTTY),
+      now: () => (performance.now() - start) / 1000,
     });
   }
-  const freshness = values['integrity-only'] ? null : {
-    experimentsRoot, cacheDir: ctx.cacheDir, dataDir: ctx.dataDir.dir, backend: await initBackend(backend), log,
-    dataReady: async (id: string) => ctx.prepare([id]).then(() => true, () => false),
-  };
+  const freshness = values['integrity-only']
+    ? null
+    : {
+        experimentsRoot,
+        cacheDir: ctx.cacheDir,
+        dataDir: ctx.dataDir.dir,
+        backend: await initBackend(backend),
+        log,
+        dataReady: async (id: string) =>
+          ctx.prepare([id]).then(
+            () => true,
+            () => false,
+          ),
+      };
   const reports = await verifyArtifacts({ resultsDir, profile, experiments, freshness });
   let failed = false;
   for (const r of reports) {

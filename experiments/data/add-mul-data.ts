@@ -38,7 +38,8 @@ export function addMulBatch(rng: Rng, n: number, ops: Op[]): Pass[] {
   const x = new Float32Array(n * ADD_MUL_INPUTS);
   const y = new Uint8Array(n * 2);
   for (let e = 0; e < n; e++) {
-    const a = rng.int(100), b = rng.int(100);
+    const a = rng.int(100),
+      b = rng.int(100);
     writeExample(x, y, e, a, b, ops[rng.int(ops.length)]);
   }
   return [{ x, targets: y, n, rowOffset: 0, digits: 2 }];

@@ -33,10 +33,15 @@ export function checkpointSteps(steps: number, points: number): number[] {
 /** Curves are read off a chart: four decimals keep the artifact small. */
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
 
-const POPCOUNT = new Uint8Array(256).map((_, i) => { let n = 0; for (let b = i; b; b >>= 1) n += b & 1; return n; });
+const POPCOUNT = new Uint8Array(256).map((_, i) => {
+  let n = 0;
+  for (let b = i; b; b >>= 1) n += b & 1;
+  return n;
+});
 
 function iouOfPacked(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0, union = 0;
+  let inter = 0,
+    union = 0;
   for (let i = 0; i < a.length; i++) {
     inter += POPCOUNT[a[i] & b[i]];
     union += POPCOUNT[a[i] | b[i]];
@@ -89,7 +94,9 @@ export class CurveRecorder {
       if (b !== mask) continue;
       const earlier = this.snapshots.get(a)?.get(step);
       if (!earlier) throw new Error(`curve: ${a} has no checkpoint at step ${step} to compare ${b} with (train ${a} first, with the same stage length)`);
-      this.spec.layers.forEach((l, k) => this.rows.push({ seed, variant, mask, step, metric: 'iou', subject: l.id, against: a, value: round(iouOfPacked(earlier[k], packed[k])) }));
+      this.spec.layers.forEach((l, k) =>
+        this.rows.push({ seed, variant, mask, step, metric: 'iou', subject: l.id, against: a, value: round(iouOfPacked(earlier[k], packed[k])) }),
+      );
     }
   }
 }

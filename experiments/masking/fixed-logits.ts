@@ -29,7 +29,12 @@ export class FixedLogits {
   private readonly probs: (tf.Tensor | null)[];
   private readonly base: number;
 
-  constructor(private readonly kernels: Kernels, private readonly weights: readonly tf.Tensor[], fixed: FixedLogitList, noiseSeed: number) {
+  constructor(
+    private readonly kernels: Kernels,
+    private readonly weights: readonly tf.Tensor[],
+    fixed: FixedLogitList,
+    noiseSeed: number,
+  ) {
     if (fixed.length !== weights.length) throw new Error(`${fixed.length} fixed-logit entries for ${weights.length} masked tensors`);
     this.trained = fixed.flatMap((f, j) => (f ? [] : [j]));
     this.probs = fixed.map((f, j) => {

@@ -20,7 +20,11 @@ export class FrozenGradients {
   readonly W: Slot[];
   readonly b: Slot[];
 
-  constructor(private readonly kernels: Kernels, init: HostGradients, shapes: { W: number[][]; b: number[][] }) {
+  constructor(
+    private readonly kernels: Kernels,
+    init: HostGradients,
+    shapes: { W: number[][]; b: number[][] },
+  ) {
     this.W = init.W.map((g, l) => ({ t: kernels.fromHost(g, shapes.W[l]) }));
     this.b = init.b.map((g, l) => ({ t: kernels.fromHost(g, shapes.b[l]) }));
   }

@@ -25,8 +25,7 @@ export function uploadFrozen(kernels: Kernels, params: MlpHostParams, biases: 'f
       const layers: DenseWeights[] = samples.map((s, l) => ({ W: s.masked, WT: s.maskedT, b: b[l] }));
       const cache = mlpForward(uploadFeatureMajor(pass.x, inputSize, start, count), layers);
       const out = cache.inputs[cache.inputs.length - 1];
-      const loss = digitCrossEntropy(kernels.read(out), out.shape[0], count, pass.rowOffset, pass.digits,
-        targetSlice(pass, start, count), lossScale);
+      const loss = digitCrossEntropy(kernels.read(out), out.shape[0], count, pass.rowOffset, pass.digits, targetSlice(pass, start, count), lossScale);
       const g = mlpBackward(cache, tf.tensor(loss.gradT, out.shape, 'float32'), layers, withBias);
       return { lossSum: loss.lossSum, dW: g.dW, ...(withBias ? { db: g.db } : {}) };
     },

@@ -18,7 +18,10 @@ export interface Seq2SeqPart<E> {
 }
 
 export function uploadFrozenSeq2Seq<E>(
-  kernels: Kernels, p: Seq2SeqHostParams, tokens: Seq2SeqTokens, toBatch: (examples: E[]) => Seq2SeqBatch,
+  kernels: Kernels,
+  p: Seq2SeqHostParams,
+  tokens: Seq2SeqTokens,
+  toBatch: (examples: E[]) => Seq2SeqBatch,
 ): MaskableModel<Seq2SeqPart<E>> {
   const s = p.sizes;
   const shapes = maskedShapes(s);
@@ -41,7 +44,8 @@ export function uploadFrozenSeq2Seq<E>(
       const batch = toBatch(part.examples.slice(start, start + count));
       const pair = (k: number) => ({ W: samples[k].masked, WT: samples[k].maskedT });
       const w: Seq2SeqWeights = {
-        encEmbT: fixed.encEmbT, decEmbT: fixed.decEmbT,
+        encEmbT: fixed.encEmbT,
+        decEmbT: fixed.decEmbT,
         enc: fixed.encB.map((b, l) => ({ ...pair(l), b })),
         dec: fixed.decB.map((b, l) => ({ ...pair(L + l), b })),
         out: { ...pair(2 * L), b: fixed.outB },

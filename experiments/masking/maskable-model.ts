@@ -19,7 +19,14 @@ export interface MaskableModel<Part> {
    * and dLoss/dW_eff per tensor with the loss scaled by `lossScale`. Called
    * inside tf.tidy: returned tensors are the caller's to keep or drop.
    */
-  chunkGradient(part: Part, start: number, count: number, samples: MaskSample[], lossScale: number, withBias?: boolean): { lossSum: number; dW: tf.Tensor[]; db?: tf.Tensor[] };
+  chunkGradient(
+    part: Part,
+    start: number,
+    count: number,
+    samples: MaskSample[],
+    lossScale: number,
+    withBias?: boolean,
+  ): { lossSum: number; dW: tf.Tensor[]; db?: tf.Tensor[] };
   /** Shapes of the unmasked biases, for the faithful clipping of quirk Q1 (frozen-gradients.ts); absent where a model does not support it. */
   readonly biasShapes?: number[][];
   dispose(): void;

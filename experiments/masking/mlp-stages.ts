@@ -22,12 +22,24 @@ export interface PretrainOutcome {
 }
 
 export function pretrainForSeed(
-  ctx: JobContext, timer: StageTimer, sizes: number[], cfg: PretrainConfig, seed: number, sample: BatchSampler, stage = 'pretrain',
+  ctx: JobContext,
+  timer: StageTimer,
+  sizes: number[],
+  cfg: PretrainConfig,
+  seed: number,
+  sample: BatchSampler,
+  stage = 'pretrain',
 ): PretrainOutcome {
   const rng = new Rng(seed, 'pretrain-data');
   return memoStage(ctx, timer, stage, cfg.steps, () =>
-    pretrainMlp(ctx.kernels, initMlp(sizes, new Rng(seed, 'init')), cfg, (n) => sample(rng, n),
-      (step) => ctx.progress(stage, step, cfg.steps)));
+    pretrainMlp(
+      ctx.kernels,
+      initMlp(sizes, new Rng(seed, 'init')),
+      cfg,
+      (n) => sample(rng, n),
+      (step) => ctx.progress(stage, step, cfg.steps),
+    ),
+  );
 }
 
 /**
@@ -36,14 +48,21 @@ export function pretrainForSeed(
  * gradient) starts the frozen weights' accumulated gradients (quirk Q1).
  */
 export function trainStages(
-  ctx: JobContext, timer: StageTimer, params: MlpHostParams, cfg: MaskStageConfig, seed: number,
-  stages: MaskStageSpec<Pass>[], variant: string, curve?: CurveRecorder, lastGrad?: HostGradients,
+  ctx: JobContext,
+  timer: StageTimer,
+  params: MlpHostParams,
+  cfg: MaskStageConfig,
+  seed: number,
+  stages: MaskStageSpec<Pass>[],
+  variant: string,
+  curve?: CurveRecorder,
+  lastGrad?: HostGradients,
 ): Map<string, Float32Array[]> {
   const net = uploadFrozen(ctx.kernels, params);
   let frozen: FrozenGradients | undefined;
   try {
     if (cfg.clip === 'faithful') {
-      if (!lastGrad) throw new Error('clip faithful needs the pre-training\'s last gradient');
+      if (!lastGrad) throw new Error("clip faithful needs the pre-training's last gradient");
       frozen = new FrozenGradients(ctx.kernels, lastGrad, { W: net.weights.map((w) => w.shape), b: net.biasShapes! });
     }
     return trainMaskStages(ctx, timer, net, cfg, seed, stages, variant, curve, frozen);

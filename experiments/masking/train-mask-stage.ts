@@ -79,11 +79,17 @@ export class MaskTrainer<Part> {
   /** The clipping factor of the last step (1: not clipped); the faithful mode's uncontrolled decay shows here. */
   lastClipScale = 1;
 
-  constructor(private readonly kernels: Kernels, private readonly model: MaskableModel<Part>, private readonly cfg: MaskStageConfig,
-    private readonly noiseSeed: number, options: MaskTrainerOptions = {}) {
+  constructor(
+    private readonly kernels: Kernels,
+    private readonly model: MaskableModel<Part>,
+    private readonly cfg: MaskStageConfig,
+    private readonly noiseSeed: number,
+    options: MaskTrainerOptions = {},
+  ) {
     const frozen = options.weightGradients;
     if (cfg.batchSize % cfg.samples !== 0) throw new Error(`batch size ${cfg.batchSize} is not divisible by ${cfg.samples} mask samples`);
-    if ((cfg.clip === 'faithful') !== (frozen !== undefined)) throw new Error(`clip ${cfg.clip ?? 'clean'} needs ${frozen ? 'no' : 'the'} frozen weights' gradients`);
+    if ((cfg.clip === 'faithful') !== (frozen !== undefined))
+      throw new Error(`clip ${cfg.clip ?? 'clean'} needs ${frozen ? 'no' : 'the'} frozen weights' gradients`);
     const extras = [frozen && 'faithful clipping', options.fixedLogits && 'fixed logits', options.trainValues && 'trained values'].filter(Boolean);
     if (extras.length > 1) throw new Error(`${extras.join(' and ')} do not go together in one stage`);
     this.frozen = frozen;
@@ -94,7 +100,9 @@ export class MaskTrainer<Part> {
     this.trained = this.fixed?.trained ?? weights.map((_, j) => j);
     const init = options.initialLogits;
     if (init && init.length !== this.trained.length) throw new Error(`${init.length} initial logit tensors for ${this.trained.length} trained tensors`);
-    this.logits = this.trained.map((j, t) => adamSlots(kernels, init ? Float32Array.from(init[t]) : new Float32Array(weights[j].size).fill(cfg.logitInit), weights[j].shape));
+    this.logits = this.trained.map((j, t) =>
+      adamSlots(kernels, init ? Float32Array.from(init[t]) : new Float32Array(weights[j].size).fill(cfg.logitInit), weights[j].shape),
+    );
     if (options.trainValues) this.values = new TrainedValues(kernels, weights, options.trainValues.frozen);
   }
 
@@ -191,7 +199,9 @@ export class MaskTrainer<Part> {
     const read = (t: Slot['t']) => Float32Array.from(this.kernels.read(t));
     return {
       stepCount: this.stepCount,
-      logits: this.logits.map((s) => read(s.param.t)), m: this.logits.map((s) => read(s.m.t)), v: this.logits.map((s) => read(s.v.t)),
+      logits: this.logits.map((s) => read(s.param.t)),
+      m: this.logits.map((s) => read(s.m.t)),
+      v: this.logits.map((s) => read(s.v.t)),
       adamSteps: this.logits.map((s) => s.step),
     };
   }
@@ -269,8 +279,13 @@ export interface StageExtras {
 }
 
 export function trainMaskStage<Part>(
-  kernels: Kernels, model: MaskableModel<Part>, cfg: MaskStageConfig, noiseSeed: number,
-  sampleBatch: (n: number) => Part[], tick: (step: number) => void, { checkpoints, trainer: options, resume }: StageExtras = {},
+  kernels: Kernels,
+  model: MaskableModel<Part>,
+  cfg: MaskStageConfig,
+  noiseSeed: number,
+  sampleBatch: (n: number) => Part[],
+  tick: (step: number) => void,
+  { checkpoints, trainer: options, resume }: StageExtras = {},
 ): MaskStageResult {
   const trainer = new MaskTrainer(kernels, model, cfg, noiseSeed, options);
   const recentLoss = new TrailingMean();

@@ -45,43 +45,69 @@ export interface MaskStageSpec<Part> {
 
 /** Trains each stage's mask on the frozen `model`; returns logits per stage id. With `curve`, each stage's curve is recorded into it. */
 export function trainMaskStages<Part>(
-  ctx: JobContext, timer: StageTimer, model: MaskableModel<Part>, cfg: MaskStageConfig, seed: number,
-  stages: MaskStageSpec<Part>[], variant: string, curve?: CurveRecorder, frozen?: FrozenGradients,
+  ctx: JobContext,
+  timer: StageTimer,
+  model: MaskableModel<Part>,
+  cfg: MaskStageConfig,
+  seed: number,
+  stages: MaskStageSpec<Part>[],
+  variant: string,
+  curve?: CurveRecorder,
+  frozen?: FrozenGradients,
 ): Map<string, Float32Array[]> {
   const out = new Map<string, Float32Array[]>();
   const stored = ctx.stages;
   // In a stage job the comparisons of the curve wait for the job that assembles the seed.
   const fileNow = !stored || stored.target === null;
-  if (stored && cfg.clip === 'faithful' && stored.target !== null) throw new Error('stages with faithful clipping share their accumulated gradients and cannot run as separate jobs');
+  if (stored && cfg.clip === 'faithful' && stored.target !== null)
+    throw new Error('stages with faithful clipping share their accumulated gradients and cannot run as separate jobs');
   for (const stage of stages) {
     const name = variant === 'normal' ? stage.id : `${variant}/${stage.id}`;
     const rng = new Rng(seed, `mask-data:${name}`);
     const measured: CurveMeasurement[] = [];
-    const resume: StageResume | undefined = stored && cfg.clip !== 'faithful' ? {
-      load() {
-        const c = stored.store.checkpoint<StageCheckpointRecord>(name);
-        if (!c) return null;
-        rng.restore(c.rng);
-        measured.push(...(c.curve ?? []));
-        return c;
-      },
-      due: (step) => stored.checkpointDue(step),
-      save: (c) => stored.store.saveCheckpoint(name, { ...c, rng: rng.state(), curve: curve ? measured : null } satisfies StageCheckpointRecord),
-    } : undefined;
+    const resume: StageResume | undefined =
+      stored && cfg.clip !== 'faithful'
+        ? {
+            load() {
+              const c = stored.store.checkpoint<StageCheckpointRecord>(name);
+              if (!c) return null;
+              rng.restore(c.rng);
+              measured.push(...(c.curve ?? []));
+              return c;
+            },
+            due: (step) => stored.checkpointDue(step),
+            save: (c) => stored.store.saveCheckpoint(name, { ...c, rng: rng.state(), curve: curve ? measured : null } satisfies StageCheckpointRecord),
+          }
+        : undefined;
     const fixed = stage.fixedLogits;
     const full = (trained: Float32Array[]) => (fixed ? withFixedLogits(fixed, trained) : trained);
     const trainer: MaskTrainerOptions = {
       ...(frozen ? { weightGradients: frozen } : {}),
       ...(fixed ? { fixedLogits: { logits: fixed, noiseSeed: mixKey(seed, labelKey(`frozen:${name}`)) } } : {}),
     };
-    const record = memoStage<StageRecord>(ctx, timer, name, cfg.steps, () => {
-      const result = trainMaskStage(ctx.kernels, model, cfg, mixKey(seed, labelKey(name)), (n) => stage.sample(rng, n),
-        (step) => ctx.progress(name, step, cfg.steps), {
-          checkpoints: curve && { steps: curve.steps(cfg.steps), at: (step, logits) => measured.push(curve.measure(stage.id, step, full(logits))) },
-          trainer, resume,
-        });
-      return { logits: result.logits, curve: curve ? measured : null };
-    }, () => ({ logits: model.weights.filter((_, j) => !fixed?.[j]).map((w) => new Float32Array(w.size).fill(cfg.logitInit)), curve: null }));
+    const record = memoStage<StageRecord>(
+      ctx,
+      timer,
+      name,
+      cfg.steps,
+      () => {
+        const result = trainMaskStage(
+          ctx.kernels,
+          model,
+          cfg,
+          mixKey(seed, labelKey(name)),
+          (n) => stage.sample(rng, n),
+          (step) => ctx.progress(name, step, cfg.steps),
+          {
+            checkpoints: curve && { steps: curve.steps(cfg.steps), at: (step, logits) => measured.push(curve.measure(stage.id, step, full(logits))) },
+            trainer,
+            resume,
+          },
+        );
+        return { logits: result.logits, curve: curve ? measured : null };
+      },
+      () => ({ logits: model.weights.filter((_, j) => !fixed?.[j]).map((w) => new Float32Array(w.size).fill(cfg.logitInit)), curve: null }),
+    );
     if (curve && fileNow) for (const m of record.curve ?? []) curve.file(m);
     out.set(stage.id, full(record.logits));
   }

@@ -16,10 +16,19 @@ export class TrainedValues {
   private readonly ones: tf.Tensor[];
 
   /** `frozen[j][i]` = 1: element i of tensor j keeps its value. */
-  constructor(private readonly kernels: Kernels, weights: readonly tf.Tensor[], frozen: readonly Uint8Array[]) {
+  constructor(
+    private readonly kernels: Kernels,
+    weights: readonly tf.Tensor[],
+    frozen: readonly Uint8Array[],
+  ) {
     if (frozen.length !== weights.length) throw new Error(`${frozen.length} frozen-element lists for ${weights.length} masked tensors`);
     this.params = weights.map((w) => adamSlots(kernels, Float32Array.from(kernels.read(w)), w.shape));
-    this.trainable = weights.map((w, j) => kernels.fromHost(Float32Array.from(frozen[j], (f) => 1 - f), w.shape));
+    this.trainable = weights.map((w, j) =>
+      kernels.fromHost(
+        Float32Array.from(frozen[j], (f) => 1 - f),
+        w.shape,
+      ),
+    );
     this.ones = weights.map((w) => kernels.fromHost(new Float32Array(w.size).fill(1), w.shape));
   }
 

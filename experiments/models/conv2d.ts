@@ -84,7 +84,13 @@ export function conv3x3Forward(x: tf.Tensor, g: Grid, w: ConvWeights): { z: tf.T
   return { z: tf.add(tf.matMul(w.WT, cols), w.b), cols };
 }
 
-export function conv3x3Backward(dz: tf.Tensor, cols: tf.Tensor, g: Grid, w: ConvWeights, withInput: boolean): { dW: tf.Tensor; db: tf.Tensor; dx: tf.Tensor | null } {
+export function conv3x3Backward(
+  dz: tf.Tensor,
+  cols: tf.Tensor,
+  g: Grid,
+  w: ConvWeights,
+  withInput: boolean,
+): { dW: tf.Tensor; db: tf.Tensor; dx: tf.Tensor | null } {
   return {
     dW: tf.matMul(cols, tf.transpose(dz)),
     db: tf.sum(dz, 1, true),

@@ -25,4 +25,3 @@ export function cnnStepFlops(s: CnnSizes, n: number): number {
   }
   return flops + 3 * 2 * n * s.channels[4] * s.classes;
 }
-

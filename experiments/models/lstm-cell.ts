@@ -35,7 +35,12 @@ export interface LstmStepCache {
   tc: tf.Tensor;
 }
 
-export function lstmStepForward(xT: tf.Tensor, state: LstmState, w: LstmWeights, pw: LstmPointwise = lstmPointwise()): { state: LstmState; cache: LstmStepCache } {
+export function lstmStepForward(
+  xT: tf.Tensor,
+  state: LstmState,
+  w: LstmWeights,
+  pw: LstmPointwise = lstmPointwise(),
+): { state: LstmState; cache: LstmStepCache } {
   const xh = tf.concat([xT, state.h], 0);
   const z = tf.add(tf.matMul(w.WT, xh), w.b);
   const { act, c, h, tc } = pw.forward(z, state.c);
@@ -56,7 +61,11 @@ export interface LstmStepGradients {
  * weight gradient is left to weightGradient, over all steps at once.
  */
 export function lstmStepBackward(
-  cache: LstmStepCache, dh: tf.Tensor, dc: tf.Tensor, w: LstmWeights, inputSize: number,
+  cache: LstmStepCache,
+  dh: tf.Tensor,
+  dc: tf.Tensor,
+  w: LstmWeights,
+  inputSize: number,
   pw: LstmPointwise = lstmPointwise(),
 ): LstmStepGradients {
   const { dz, dcPrev } = pw.backward(cache.act, cache.tc, cache.cPrev, dh, dc);

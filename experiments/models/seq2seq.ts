@@ -48,12 +48,17 @@ export function initSeq2Seq(sizes: Seq2SeqSizes, rng: Rng): Seq2SeqHostParams {
   const { inVocab, outVocab, embedding: E, hidden: H, layers } = sizes;
   const u = (n: number, bound: number) => rng.fillUniform(new Float32Array(n), -bound, bound);
   const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
-  const lstm = () => Array.from({ length: layers }, (_, l) => {
-    const inSize = l === 0 ? E : H;
-    return { W: u((inSize + H) * 4 * H, 1 / Math.sqrt(H)), b: u(4 * H, 1 / Math.sqrt(H)) };
-  });
+  const lstm = () =>
+    Array.from({ length: layers }, (_, l) => {
+      const inSize = l === 0 ? E : H;
+      return { W: u((inSize + H) * 4 * H, 1 / Math.sqrt(H)), b: u(4 * H, 1 / Math.sqrt(H)) };
+    });
   return {
-    sizes, encEmbT: normal(E * inVocab), decEmbT: normal(E * outVocab), enc: lstm(), dec: lstm(),
+    sizes,
+    encEmbT: normal(E * inVocab),
+    decEmbT: normal(E * outVocab),
+    enc: lstm(),
+    dec: lstm(),
     out: { W: u(H * outVocab, 1 / Math.sqrt(H)), b: u(outVocab, 1 / Math.sqrt(H)) },
   };
 }
@@ -115,7 +120,11 @@ function oneHotT(ids: ArrayLike<number>, vocab: number): tf.Tensor {
 
 /** Row vector [1, n] of 1 where cond(e). */
 function columnMask(n: number, cond: (e: number) => boolean): tf.Tensor {
-  return tf.tensor(Float32Array.from({ length: n }, (_, e) => (cond(e) ? 1 : 0)), [1, n], 'float32');
+  return tf.tensor(
+    Float32Array.from({ length: n }, (_, e) => (cond(e) ? 1 : 0)),
+    [1, n],
+    'float32',
+  );
 }
 
 interface StackCache {
@@ -141,7 +150,10 @@ function stackForward(x: tf.Tensor, states: LstmState[], layers: LstmWeights[]):
  * arg-max. `read` gives host values of a tensor (kernels.read).
  */
 export function runSeq2Seq(
-  w: Seq2SeqWeights, sizes: Seq2SeqSizes, tokens: Seq2SeqTokens, batch: Seq2SeqBatch,
+  w: Seq2SeqWeights,
+  sizes: Seq2SeqSizes,
+  tokens: Seq2SeqTokens,
+  batch: Seq2SeqBatch,
   opts: { teacherForcing: boolean; grads: 'none' | 'masked' | 'all'; lossScale: number },
   read: (t: tf.Tensor) => Float32Array,
 ): Seq2SeqRun {
@@ -153,7 +165,10 @@ export function runSeq2Seq(
   // Encoder. A sequence that has ended keeps its state (packed-sequence semantics).
   const enc: { onehot: tf.Tensor; cache: StackCache; keep: tf.Tensor; prev: LstmState[] }[] = [];
   for (let t = 0; t < batch.inSteps; t++) {
-    const onehot = oneHotT(Array.from({ length: n }, (_, e) => batch.inputs[e * batch.inSteps + t]), sizes.inVocab);
+    const onehot = oneHotT(
+      Array.from({ length: n }, (_, e) => batch.inputs[e * batch.inSteps + t]),
+      sizes.inVocab,
+    );
     const x = tf.matMul(w.encEmbT, onehot);
     const keep = columnMask(n, (e) => t < batch.inLen[e]);
     const prev = states;
@@ -199,9 +214,7 @@ export function runSeq2Seq(
       predictions[e * (batch.outSteps + 1) + t] = next[e];
     }
     dec.push({ onehot, cache: step.cache, h: step.out, gradT, width: m });
-    previous = opts.teacherForcing
-      ? Int32Array.from({ length: m }, (_, e) => (t < batch.outSteps ? batch.targets[e * batch.outSteps + t] : tokens.eos))
-      : next;
+    previous = opts.teacherForcing ? Int32Array.from({ length: m }, (_, e) => (t < batch.outSteps ? batch.targets[e * batch.outSteps + t] : tokens.eos)) : next;
   }
   let correct = 0;
   for (let e = 0; e < n; e++) {
@@ -272,7 +285,9 @@ export function runSeq2Seq(
   const decG = decSteps.map((st) => weightGradient(st.inputs, st.dz, all));
   const outG = weightGradient(outSteps.inputs, outSteps.dz, all);
   return {
-    lossSum, predictions, correct,
+    lossSum,
+    predictions,
+    correct,
     dMasked: [...encG.map((g) => g.dW), ...decG.map((g) => g.dW), outG.dW],
     dOther: all ? { encEmbT: dEncEmb, decEmbT: dDecEmb, encB: encG.map((g) => g.db!), decB: decG.map((g) => g.db!), outB: outG.db! } : null,
   };

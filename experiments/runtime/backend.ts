@@ -79,7 +79,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Activ
     if (problem === null) {
       await tf.ready();
       const kernels = createKernels();
-      const simd = tf.getBackend() === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') as boolean : undefined;
+      const simd = tf.getBackend() === 'wasm' ? (tf.env().getBool('WASM_HAS_SIMD_SUPPORT') as boolean) : undefined;
       return {
         info: { name: tf.getBackend(), package: PACKAGES[candidate], kernels: kernels.name, simd, skipped },
         kernels,

@@ -45,7 +45,11 @@ export function codeFilesOf(experimentsRoot: string, experimentId: string): stri
 export function codeTextHash(experimentsRoot: string, experimentId: string): string {
   const code = createHash('sha256');
   for (const f of codeFilesOf(experimentsRoot, experimentId)) {
-    code.update(f).update('\0').update(readFileSync(join(experimentsRoot, f))).update('\0');
+    code
+      .update(f)
+      .update('\0')
+      .update(readFileSync(join(experimentsRoot, f)))
+      .update('\0');
   }
   return code.digest('hex');
 }

@@ -41,15 +41,18 @@ export function parseIntFlag(name: string, value: string | undefined, fallback: 
 
 /** Runs a CLI's main: a UserError (or a full disk, a read-only folder) prints one line and exits 2; anything else is a bug (stack, exit 1). */
 export function runCli(main: () => Promise<number>): void {
-  main().then((code) => process.exit(code), (err: unknown) => {
-    const user = asUserError(err);
-    if (user) {
-      process.stderr.write(`error: ${user.message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      const user = asUserError(err);
+      if (user) {
+        process.stderr.write(`error: ${user.message}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 export function parseProfile(value: string | undefined): ProfileName {
@@ -68,7 +71,10 @@ export function parseBackend(value: string | undefined): BackendChoice {
 /** A comma-separated list (--only), or null for all when the flag is absent; empty lists and repeated names are refused. */
 export function parseList(value: string | undefined, flag = '--only'): string[] | null {
   if (value === undefined) return null;
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new UserError(`${flag}: "${value}" names nothing (leave the flag out for all)`);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw new UserError(`${flag}: "${twice}" is given twice in "${value}"`);

@@ -45,8 +45,17 @@ export function dataDigestOf(experimentId: string, dataVersion: string, dataDir:
     if (name === 'mnist') {
       const dir = findMnistDir(dataDir);
       if (!dir) return null;
-      const files = Object.values(MNIST_FILES).map((f) => mnistFile(dir, f)!).sort();
-      parts.push({ digest: hashFiles(dir, files.map((f) => f.replace(/\.gz$/, '')), (f) => readMaybeGzipped(files.find((p) => p.replace(/\.gz$/, '') === f)!)), what: `MNIST files in ${dir}` });
+      const files = Object.values(MNIST_FILES)
+        .map((f) => mnistFile(dir, f)!)
+        .sort();
+      parts.push({
+        digest: hashFiles(
+          dir,
+          files.map((f) => f.replace(/\.gz$/, '')),
+          (f) => readMaybeGzipped(files.find((p) => p.replace(/\.gz$/, '') === f)!),
+        ),
+        what: `MNIST files in ${dir}`,
+      });
     } else {
       const found = findCifar10(dataDir, 'auto');
       if (!found) return null;
@@ -55,5 +64,10 @@ export function dataDigestOf(experimentId: string, dataVersion: string, dataDir:
     }
   }
   if (parts.length === 1) return parts[0];
-  return { digest: createHash('sha256').update(parts.map((p) => p.digest).join(':')).digest('hex'), what: parts.map((p) => p.what).join('; ') };
+  return {
+    digest: createHash('sha256')
+      .update(parts.map((p) => p.digest).join(':'))
+      .digest('hex'),
+    what: parts.map((p) => p.what).join('; '),
+  };
 }

@@ -56,9 +56,9 @@ export async function ensureDatasets(names: DatasetName[], opts: DatasetOptions)
       }
     } catch (err) {
       // A failed download (offline machine) says what to do instead, still on one line.
-      if (err instanceof UserError && opts.download && !err.message.includes(HOW_TO_GET)) throw new UserError(`${err.message}; or ${HOW_TO_GET.replace(', or run without --offline on a machine that is online', '')}`);
+      if (err instanceof UserError && opts.download && !err.message.includes(HOW_TO_GET))
+        throw new UserError(`${err.message}; or ${HOW_TO_GET.replace(', or run without --offline on a machine that is online', '')}`);
       throw err;
     }
   }
 }
-

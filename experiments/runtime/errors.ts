@@ -16,7 +16,10 @@ export class UserError extends Error {
  *   add-mul seed 2 pretrain: loss is NaN at step 12 of 500 (…)
  */
 export class NonFiniteError extends UserError {
-  constructor(readonly problem: string, readonly where: readonly string[] = []) {
+  constructor(
+    readonly problem: string,
+    readonly where: readonly string[] = [],
+  ) {
     super(where.length ? `${where.join(' ')}: ${problem}` : problem);
     this.name = 'NonFiniteError';
   }

@@ -16,34 +16,46 @@ import { fileStageStore, StageJobDone, type StageContext } from './stage-store.t
  * names the experiment and seed, the stage and the step.
  */
 export function executeJob(
-  active: ActiveBackend, job: Job, onProgress: (e: ProgressEvent) => void, now: () => number, clock: () => number = Date.now,
+  active: ActiveBackend,
+  job: Job,
+  onProgress: (e: ProgressEvent) => void,
+  now: () => number,
+  clock: () => number = Date.now,
   log: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): void {
   const startedAtMs = clock();
   const experiment = findExperiment(job.experiment);
   const config = configFor(experiment, job.profile);
   const target = job.stage ?? null;
-  const stages: StageContext | undefined = job.stageDir === undefined ? undefined : {
-    store: fileStageStore(job.stageDir, log),
-    target,
-    needs: (stage) => (job.needs ?? []).includes(stage),
-    checkpointDue: checkpointClock(now, job.checkpointSeconds ?? CHECKPOINT_SECONDS),
-  };
+  const stages: StageContext | undefined =
+    job.stageDir === undefined
+      ? undefined
+      : {
+          store: fileStageStore(job.stageDir, log),
+          target,
+          needs: (stage) => (job.needs ?? []).includes(stage),
+          checkpointDue: checkpointClock(now, job.checkpointSeconds ?? CHECKPOINT_SECONDS),
+        };
   let last = -Infinity;
   try {
-    const output = experiment.runSeed({
-      kernels: active.kernels,
-      now,
-      ...(stages ? { stages } : {}),
-      ...(job.data ? { data: job.data } : {}),
-      progress(stage, step, total) {
-        const t = now();
-        if (t - last >= 0.5 || step === total) {
-          last = t;
-          onProgress({ jobId: job.id, stage, step, total });
-        }
+    const output = experiment.runSeed(
+      {
+        kernels: active.kernels,
+        now,
+        ...(stages ? { stages } : {}),
+        ...(job.data ? { data: job.data } : {}),
+        progress(stage, step, total) {
+          const t = now();
+          if (t - last >= 0.5 || step === total) {
+            last = t;
+            onProgress({ jobId: job.id, stage, step, total });
+          }
+        },
       },
-    }, config, job.seed, job.part);
+      config,
+      job.seed,
+      job.part,
+    );
     // A stage job that ran to the end never met its stage: Experiment.stages names one its runSeed does not run.
     if (target !== null) throw new Error(`${jobLabel(job)}: the job ran to its end without running its stage "${target}"`);
     writeJobResult(job.outFile, { backend: active.info, output, span: { startedAtMs, finishedAtMs: clock() } });

@@ -38,7 +38,9 @@ export function digestOutputs(outputs: SeedOutput[]): string {
     stages: o.stages.map((s) => ({ stage: s.stage, steps: s.steps })),
     masks: o.masks.map((m) => ({ ...m, packed: Buffer.from(m.packed).toString('base64') })),
   }));
-  return createHash('sha256').update(`fingerprint-v${FINGERPRINT_VERSION}\0${canonicalJson(stripped)}`).digest('hex');
+  return createHash('sha256')
+    .update(`fingerprint-v${FINGERPRINT_VERSION}\0${canonicalJson(stripped)}`)
+    .digest('hex');
 }
 
 /** Runs the fingerprint run in this process (the backend must be initialised). */
@@ -54,7 +56,13 @@ export function environmentId(backend: Pick<BackendInfo, 'name' | 'kernels'>, tf
   return `${backend.name}+${backend.kernels}@tfjs-${tfjs}`;
 }
 
-const cachedSchema = z.object({ version: z.literal(FINGERPRINT_VERSION), experiment: z.string(), code: z.string(), environment: z.string(), digest: z.string().regex(/^[0-9a-f]{64}$/) });
+const cachedSchema = z.object({
+  version: z.literal(FINGERPRINT_VERSION),
+  experiment: z.string(),
+  code: z.string(),
+  environment: z.string(),
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+});
 
 export interface FingerprintCache {
   dir: string;
@@ -71,8 +79,13 @@ function cacheFile(cache: FingerprintCache, experiment: string, code: string, en
  * entry that fails its schema or names another code/backend is recomputed.
  */
 export function fingerprintOf(
-  cache: FingerprintCache, experiment: AnyExperiment, code: string, environment: string, kernels: Kernels,
-  log: (line: string) => void = () => {}, data?: DataPaths,
+  cache: FingerprintCache,
+  experiment: AnyExperiment,
+  code: string,
+  environment: string,
+  kernels: Kernels,
+  log: (line: string) => void = () => {},
+  data?: DataPaths,
 ): string {
   const file = cacheFile(cache, experiment.id, code, environment);
   if (existsSync(file)) {
@@ -86,7 +99,9 @@ export function fingerprintOf(
   }
   const start = performance.now();
   const digest = computeFingerprint(experiment, kernels, data);
-  log(`numerics fingerprint of ${experiment.id}: ${digest.slice(0, 12)} (${((performance.now() - start) / 1000).toFixed(1)} s on the ci profile's seed ${fingerprintRun(experiment).seed})`);
+  log(
+    `numerics fingerprint of ${experiment.id}: ${digest.slice(0, 12)} (${((performance.now() - start) / 1000).toFixed(1)} s on the ci profile's seed ${fingerprintRun(experiment).seed})`,
+  );
   try {
     writeFileAtomic(file, `${JSON.stringify({ version: FINGERPRINT_VERSION, experiment: experiment.id, code, environment, digest })}\n`);
   } catch (err) {

@@ -52,8 +52,12 @@ export async function currentKeyOf(ctx: FreshnessContext, e: AnyExperiment, stor
   const config = configHash(e.id, ctx.profile, configFor(e, ctx.profile));
   const sameCode = stored !== null && stored.provenance.cache.code === code && stored.provenance.cache.environment === environment;
   // Judging a stored artifact, the fingerprint is taken only when nothing cheaper already makes it stale.
-  const staleAnyway = !needNumerics && (stored === null || stored.provenance.cache.config !== config || stored.provenance.cache.environment !== environment
-    || (data !== null && stored.provenance.cache.data !== data.digest));
+  const staleAnyway =
+    !needNumerics &&
+    (stored === null ||
+      stored.provenance.cache.config !== config ||
+      stored.provenance.cache.environment !== environment ||
+      (data !== null && stored.provenance.cache.data !== data.digest));
   if (sameCode && !needNumerics) numerics = stored.provenance.cache.numerics;
   else if (staleAnyway) unknown.push('stale on other parts, so the numerics fingerprint was not taken');
   else if (!readsData || (data && (await ctx.dataReady(e.id)))) {

@@ -15,7 +15,9 @@ const LEFTOVER = /^\.(.+)\.(staging|old)\.(\d+)\.(\d+)$/;
 export function healResults(parent: string): string[] {
   if (!existsSync(parent)) return [];
   const lines: string[] = [];
-  const leftovers = readdirSync(parent).map((name) => ({ name, m: LEFTOVER.exec(name) })).filter((x) => x.m);
+  const leftovers = readdirSync(parent)
+    .map((name) => ({ name, m: LEFTOVER.exec(name) }))
+    .filter((x) => x.m);
   const targets = new Set(leftovers.map((x) => x.m![1]));
   for (const target of targets) {
     const mine = leftovers.filter((x) => x.m![1] === target);

@@ -39,7 +39,9 @@ function toPlain(v: unknown, path: string): unknown {
     }
     return out;
   }
-  throw new Error(`host-tree: ${path} is ${v === undefined ? 'undefined' : typeof v === 'object' ? `a ${(v as object).constructor?.name ?? 'object'}` : typeof v} (not a host value)`);
+  throw new Error(
+    `host-tree: ${path} is ${v === undefined ? 'undefined' : typeof v === 'object' ? `a ${(v as object).constructor?.name ?? 'object'}` : typeof v} (not a host value)`,
+  );
 }
 
 function fromPlain(v: unknown): unknown {

@@ -35,11 +35,16 @@ const FORMAT = 'modularity-job-bundle';
 
 const bundleSchema = z.object({ format: z.literal(FORMAT), version: z.union([z.literal(1), z.literal(2)]), entries: z.array(z.unknown()) }).strict();
 const where = {
-  experiment: z.string(), profile: z.string(), key: z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256'),
-  seed: z.number().int(), part: z.string().nullable(),
+  experiment: z.string(),
+  profile: z.string(),
+  key: z.string().regex(/^[0-9a-f]{64}$/, 'not a sha256'),
+  seed: z.number().int(),
+  part: z.string().nullable(),
 };
 const jobEntrySchema = z.object({ ...where, job: z.string() }).strict();
-const stageEntrySchema = z.object({ kind: z.literal('stage'), ...where, stage: z.string(), file: z.enum(['finished', 'checkpoint']), text: z.string() }).strict();
+const stageEntrySchema = z
+  .object({ kind: z.literal('stage'), ...where, stage: z.string(), file: z.enum(['finished', 'checkpoint']), text: z.string() })
+  .strict();
 type JobEntry = z.infer<typeof jobEntrySchema>;
 type StageEntry = z.infer<typeof stageEntrySchema>;
 type Entry = JobEntry | StageEntry;
@@ -66,7 +71,15 @@ export async function exportJobs(o: ExportOptions): Promise<number> {
     const selected = selectExperiments(o.only, o.profile).filter((e) => ['jobs', 'stages'].some((d) => existsSync(join(o.cacheDir, d, e.id, o.profile))));
     if (selected.length) await o.prepare?.(selected.map((e) => e.id));
     const backend = await initBackend(o.backend);
-    const ctx = { profile: o.profile, experimentsRoot: o.experimentsRoot, cacheDir: o.cacheDir, dataDir: o.dataDir, backend, dataReady: async () => true, log: o.log };
+    const ctx = {
+      profile: o.profile,
+      experimentsRoot: o.experimentsRoot,
+      cacheDir: o.cacheDir,
+      dataDir: o.dataDir,
+      backend,
+      dataReady: async () => true,
+      log: o.log,
+    };
     const entries: Entry[] = [];
     let stageFiles = 0;
     for (const e of selected) {
@@ -100,13 +113,17 @@ export async function exportJobs(o: ExportOptions): Promise<number> {
         }
         if (done.length) partly.push(`${jobId(e.id, seed, part)}: ${done.join(', ')}`);
       }
-      o.log(`${e.id} (key ${key.slice(0, 12)}): ${found.length ? found.join(', ') : 'no finished job'}${missing.length ? `; not in this cache: ${missing.join(', ')}` : ''}`);
+      o.log(
+        `${e.id} (key ${key.slice(0, 12)}): ${found.length ? found.join(', ') : 'no finished job'}${missing.length ? `; not in this cache: ${missing.join(', ')}` : ''}`,
+      );
       if (partly.length) o.log(`  stages of unfinished jobs: ${partly.join('; ')}`);
     }
     const text = JSON.stringify({ format: FORMAT, version: 2, entries });
     const bytes = o.to.endsWith('.gz') ? gzipSync(text, { level: 9 }) : text;
     writeFileAtomic(o.to, bytes);
-    o.log(`wrote ${entries.length - stageFiles} job results${stageFiles ? ` and ${stageFiles} stage files` : ''} to ${o.to} (${(Buffer.byteLength(bytes) / 1024).toFixed(1)} KiB)`);
+    o.log(
+      `wrote ${entries.length - stageFiles} job results${stageFiles ? ` and ${stageFiles} stage files` : ''} to ${o.to} (${(Buffer.byteLength(bytes) / 1024).toFixed(1)} KiB)`,
+    );
     return entries.length - stageFiles;
   } finally {
     lock.release();
@@ -140,7 +157,8 @@ function knownJob(d: { experiment: string; profile: string; seed: number; part: 
   if (!known.success) return { problem: `unknown profile "${d.profile}"` };
   const id = jobId(d.experiment, d.seed, d.part);
   const config = configOn(e, known.data);
-  if (!config || !jobsOf(e, config).some((j) => j.seed === d.seed && j.part === d.part)) return { id, problem: `not a job of ${d.experiment} on profile ${d.profile}` };
+  if (!config || !jobsOf(e, config).some((j) => j.seed === d.seed && j.part === d.part))
+    return { id, problem: `not a job of ${d.experiment} on profile ${d.profile}` };
   return { id, e, profile: known.data, config };
 }
 
@@ -240,6 +258,8 @@ export function mergeBundles(files: string[], cacheDir: string, log: (line: stri
     lock.release();
   }
   const present = accepted.size - written;
-  log(`merged ${written} job results${stageFiles ? ` and ${stageFiles} stage files` : ''} into ${cacheDir}${present ? ` (${present} job results were there already)` : ''}`);
+  log(
+    `merged ${written} job results${stageFiles ? ` and ${stageFiles} stage files` : ''} into ${cacheDir}${present ? ` (${present} job results were there already)` : ''}`,
+  );
   return { written, present, stageFiles };
 }

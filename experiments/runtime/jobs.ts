@@ -81,8 +81,14 @@ export function mergeParts(outputs: SeedOutput[]): SeedOutput {
   const cat = <K extends keyof SeedOutput>(k: K) => outputs.flatMap((o) => (o[k] ?? []) as unknown[]) as SeedOutput[K];
   return {
     seed: first.seed,
-    pretrain: cat('pretrain'), accuracy: cat('accuracy'), weightsKept: cat('weightsKept'), overlap: cat('overlap'),
-    confusion: cat('confusion'), histograms: cat('histograms'), masks: cat('masks'), stages: cat('stages'),
+    pretrain: cat('pretrain'),
+    accuracy: cat('accuracy'),
+    weightsKept: cat('weightsKept'),
+    overlap: cat('overlap'),
+    confusion: cat('confusion'),
+    histograms: cat('histograms'),
+    masks: cat('masks'),
+    stages: cat('stages'),
     tokenRemoval: cat('tokenRemoval'),
     // Only when a part recorded curves, so that outputs without them assemble as before.
     ...(outputs.some((o) => o.curve) ? { curve: cat('curve') } : {}),
@@ -163,8 +169,8 @@ export function readJobResult(path: string, log: (line: string) => void = () => 
   return 'result' in parsed ? parsed.result : null;
 }
 
-const isSpan = (s: unknown): s is Span => typeof s === 'object' && s !== null
-  && Number.isFinite((s as Span).startedAtMs) && Number.isFinite((s as Span).finishedAtMs);
+const isSpan = (s: unknown): s is Span =>
+  typeof s === 'object' && s !== null && Number.isFinite((s as Span).startedAtMs) && Number.isFinite((s as Span).finishedAtMs);
 
 /**
  * A job file's text checked: parseable, with a digest that its output matches,

@@ -66,10 +66,12 @@ export class ProgressBoard {
   }
 
   statusLine(): string {
-    return [...this.jobs].map(([id, s]) => {
-      const eta = s.rate > 0 ? ` ETA ${formatSeconds((s.total - s.step) / s.rate)}` : '';
-      return `${id} ${s.stage} ${s.step}/${s.total} ${s.rate.toFixed(1)} steps/s${eta}`;
-    }).join(' | ');
+    return [...this.jobs]
+      .map(([id, s]) => {
+        const eta = s.rate > 0 ? ` ETA ${formatSeconds((s.total - s.step) / s.rate)}` : '';
+        return `${id} ${s.stage} ${s.step}/${s.total} ${s.rate.toFixed(1)} steps/s${eta}`;
+      })
+      .join(' | ');
   }
 
   private render(t: number): void {

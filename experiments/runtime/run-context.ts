@@ -16,7 +16,8 @@ export function runContext(flags: { 'data-dir'?: string; 'cache-dir'?: string; o
   const cacheDir = resolve(flags['cache-dir'] ?? '.cache');
   const imageCacheDir = join(cacheDir, 'images');
   return {
-    dataDir, cacheDir,
+    dataDir,
+    cacheDir,
     prepare: (ids) => ensureDatasets(datasetsFor(ids), { dataDir, download: !flags.offline, imageCacheDir, fetch: globalThis.fetch, log }),
   };
 }

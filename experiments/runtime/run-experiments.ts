@@ -111,9 +111,9 @@ interface Plan {
   masksBin: Uint8Array | null;
 }
 
-
 export async function runExperiments(opts: RunOptions): Promise<RunSummary> {
-  if (!profileNameSchema.safeParse(opts.profile).success) throw new UserError(`unknown profile "${opts.profile}" (expected ${profileNameSchema.options.join(', ')})`);
+  if (!profileNameSchema.safeParse(opts.profile).success)
+    throw new UserError(`unknown profile "${opts.profile}" (expected ${profileNameSchema.options.join(', ')})`);
   if (opts.shard) checkShard(opts.shard);
   const lock = acquireRunLock([opts.resultsDir, opts.cacheDir]);
   try {
@@ -134,7 +134,9 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   const publishing = resolve(opts.resultsDir) === resolve(opts.repoRoot, 'content/results');
   const refuseDirty = () => {
     if (publishing && git.dirty && !opts.allowDirty) {
-      throw new UserError(`refusing to publish into ${opts.resultsDir} from a tree with uncommitted changes (outside content/results): commit them first, or pass --allow-dirty (recorded in the artifact)`);
+      throw new UserError(
+        `refusing to publish into ${opts.resultsDir} from a tree with uncommitted changes (outside content/results): commit them first, or pass --allow-dirty (recorded in the artifact)`,
+      );
     }
   };
   const gitRecord = { ...git, ...(git.dirty && opts.allowDirty ? { allowDirty: true } : {}) };
@@ -143,7 +145,12 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   const active = await initBackend(opts.backend);
   const ready = new Map<string, boolean>();
   const fctx: FreshnessContext = {
-    profile: opts.profile, experimentsRoot: opts.experimentsRoot, cacheDir: opts.cacheDir, dataDir: opts.dataDir ?? null, imageCacheDir: opts.imageCacheDir, backend: active,
+    profile: opts.profile,
+    experimentsRoot: opts.experimentsRoot,
+    cacheDir: opts.cacheDir,
+    dataDir: opts.dataDir ?? null,
+    imageCacheDir: opts.imageCacheDir,
+    backend: active,
     log: (line) => board.log(`  ${line}`),
     dataReady: async (id) => {
       if (!ready.has(id)) {
@@ -213,7 +220,9 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
     }
     refuseDirty();
     writeArtifact(opts.resultsDir, opts.profile, assembled);
-    board.log(`↻ ${p.experiment.id}: numbers fresh; findings and pictures re-derived by the current code (${diff[0]}${diff.length > 1 ? `; and ${diff.length - 1} more` : ''})`);
+    board.log(
+      `↻ ${p.experiment.id}: numbers fresh; findings and pictures re-derived by the current code (${diff[0]}${diff.length > 1 ? `; and ${diff.length - 1} more` : ''})`,
+    );
     outcomes.push(summaryOf(p.experiment.id, 'rederived', diff[0], 0, [], assembled.artifact.findings, dir));
   }
 
@@ -263,18 +272,34 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
       }
       // The seed's stages as jobs of their own (those not finished yet), then the seed's job, which assembles it.
       const dir = stageDir(opts.cacheDir, p.experiment.id, opts.profile, key, seed, part);
-      const common = { experiment: p.experiment.id, profile: opts.profile, seed, part, stageDir: dir, checkpointSeconds: opts.checkpointSeconds, data: dataPathsOf(opts) };
+      const common = {
+        experiment: p.experiment.id,
+        profile: opts.profile,
+        seed,
+        part,
+        stageDir: dir,
+        checkpointSeconds: opts.checkpointSeconds,
+        data: dataPathsOf(opts),
+      };
       const pending = new Set(plan.filter((st) => !hasFinishedStage(dir, st.stage)).map((st) => st.stage));
       const idOf = (stage: string) => stageJobId(p.experiment.id, seed, part, stage);
       for (const st of plan.filter((x) => pending.has(x.stage))) {
         jobs.push({
-          ...common, id: idOf(st.stage), stage: st.stage, outFile: dir, cost: st.cost,
-          after: st.after.filter((a) => pending.has(a)).map(idOf), needs: stageNeeds(plan, st.stage),
+          ...common,
+          id: idOf(st.stage),
+          stage: st.stage,
+          outFile: dir,
+          cost: st.cost,
+          after: st.after.filter((a) => pending.has(a)).map(idOf),
+          needs: stageNeeds(plan, st.stage),
         });
       }
       jobs.push({ ...job, ...common, cost: 1, after: [...pending].map(idOf) });
     }
-    reused.set(p.experiment.id, p.config.seeds.filter((seed) => !running.has(seed)));
+    reused.set(
+      p.experiment.id,
+      p.config.seeds.filter((seed) => !running.has(seed)),
+    );
   }
   const jobTimes = new Map<string, { start: number; end: number }>();
   const callbacks = {
@@ -293,7 +318,9 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
     const seconds = estimateJobSeconds(jobs, rates, opts.workers);
     const experiments = [...new Set(jobs.map((j) => j.experiment))];
     if (!(await opts.confirm({ jobs: jobs.length, seconds, experiments }))) {
-      throw new UserError(`not started: ${jobs.length} jobs of ${experiments.join(', ')}, about ${formatSeconds(seconds)} on ${Math.max(1, opts.workers)} worker${opts.workers === 1 ? '' : 's'} (pass --yes to start them)`);
+      throw new UserError(
+        `not started: ${jobs.length} jobs of ${experiments.join(', ')}, about ${formatSeconds(seconds)} on ${Math.max(1, opts.workers)} worker${opts.workers === 1 ? '' : 's'} (pass --yes to start them)`,
+      );
     }
   }
   if (jobs.length > 0) {
@@ -322,7 +349,11 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
 
   for (const p of stale) {
     const key = keys.get(p.experiment.id)!;
-    const results = p.config.seeds.map((seed) => partsOf(p.experiment, p.config, seed).map((part) => readJobResult(jobFile(opts.cacheDir, p.experiment.id, opts.profile, key.key, seed, part.id), logCache)));
+    const results = p.config.seeds.map((seed) =>
+      partsOf(p.experiment, p.config, seed).map((part) =>
+        readJobResult(jobFile(opts.cacheDir, p.experiment.id, opts.profile, key.key, seed, part.id), logCache),
+      ),
+    );
     if (results.flat().some((r) => r === null)) throw new Error(`missing job output for ${p.experiment.id}`);
     const outputs = results.map((parts) => mergeParts(parts.map((r) => r!.output)));
     const backend = results[0][0]!.backend;
@@ -344,11 +375,24 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
 }
 
 function provenanceOf(
-  opts: RunOptions, p: Plan, key: CacheKey, backend: BackendInfo, outputs: SeedOutput[], wall: number, firstStartMs: number | null, git: Provenance['git'],
+  opts: RunOptions,
+  p: Plan,
+  key: CacheKey,
+  backend: BackendInfo,
+  outputs: SeedOutput[],
+  wall: number,
+  firstStartMs: number | null,
+  git: Provenance['git'],
 ): Provenance {
-  const stages = outputs.flatMap((o) => o.stages.map((s) => ({
-    seed: o.seed, stage: s.stage, seconds: round(s.seconds), steps: s.steps, stepsPerSecond: round(s.steps / Math.max(s.seconds, 1e-9)),
-  })));
+  const stages = outputs.flatMap((o) =>
+    o.stages.map((s) => ({
+      seed: o.seed,
+      stage: s.stage,
+      seconds: round(s.seconds),
+      steps: s.steps,
+      stepsPerSecond: round(s.steps / Math.max(s.seconds, 1e-9)),
+    })),
+  );
   const finished = new Date();
   return {
     profile: opts.profile,
@@ -378,12 +422,22 @@ function round(x: number): number {
 }
 
 function summaryOf(
-  id: string, status: ExperimentOutcome['status'], reason: string, seconds: number, reusedSeeds: number[],
-  findings: Pick<Finding, 'id' | 'holds' | 'expected' | 'kind'>[], dir: string,
+  id: string,
+  status: ExperimentOutcome['status'],
+  reason: string,
+  seconds: number,
+  reusedSeeds: number[],
+  findings: Pick<Finding, 'id' | 'holds' | 'expected' | 'kind'>[],
+  dir: string,
 ): ExperimentOutcome {
   const of = (kind: Finding['kind']) => findings.filter((f) => f.kind === kind);
   return {
-    id, status, reason, seconds, reusedSeeds, dir,
+    id,
+    status,
+    reason,
+    seconds,
+    reusedSeeds,
+    dir,
     findingsHeld: findings.filter((f) => f.holds).length,
     findingsTotal: findings.length,
     claims: { held: of('claim').filter((f) => f.holds).length, total: of('claim').length },

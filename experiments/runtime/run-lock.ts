@@ -54,7 +54,9 @@ function tryTake(path: string, what: string, notes: string[]): boolean {
     }
     const sameHost = owner.host === undefined || owner.host === hostname();
     if (owner.pid !== undefined && (!sameHost || alive(owner.pid))) {
-      throw new UserError(`another run (pid ${owner.pid}${sameHost ? '' : ` on ${owner.host}`}, since ${owner.since ?? '?'}) is using ${what}: wait for it to finish, or stop it`);
+      throw new UserError(
+        `another run (pid ${owner.pid}${sameHost ? '' : ` on ${owner.host}`}, since ${owner.since ?? '?'}) is using ${what}: wait for it to finish, or stop it`,
+      );
     }
     notes.push(`took over the lock of a run that is gone (pid ${owner.pid ?? '?'}): ${path}`);
     rmSync(path, { force: true });

@@ -43,9 +43,13 @@ const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The shard (1-based) of every job of the profile, by job id (jobs.ts jobId). */
 export function shardAssignment(profile: ProfileName, count: number): Map<string, number> {
-  const all = [...EXPERIMENTS].sort((a, b) => byCode(a.id, b.id)).flatMap((e) => jobsOf(e, configOn(e, profile) ?? { seeds: [] })
-    .sort((a, b) => a.seed - b.seed || (a.part === b.part ? 0 : a.part === null ? -1 : b.part === null ? 1 : byCode(a.part, b.part)))
-    .map((j) => jobId(e.id, j.seed, j.part)));
+  const all = [...EXPERIMENTS]
+    .sort((a, b) => byCode(a.id, b.id))
+    .flatMap((e) =>
+      jobsOf(e, configOn(e, profile) ?? { seeds: [] })
+        .sort((a, b) => a.seed - b.seed || (a.part === b.part ? 0 : a.part === null ? -1 : b.part === null ? 1 : byCode(a.part, b.part)))
+        .map((j) => jobId(e.id, j.seed, j.part)),
+    );
   return new Map(all.map((id, k) => [id, (k % count) + 1]));
 }
 
@@ -70,6 +74,8 @@ export function shardReportLines(r: ShardReport, profile: ProfileName, only: str
   ];
   if (r.remaining.length === 0) lines.push('  nothing is left to other shards: a run without --shard assembles the artifacts');
   const selection = only ? ` --only ${only.join(',')}` : '';
-  lines.push(`  next: npm run experiments -- export --profile ${profile}${selection} --to shard-${index}-of-${count}.json, then merge it where the other shards' bundles go`);
+  lines.push(
+    `  next: npm run experiments -- export --profile ${profile}${selection} --to shard-${index}-of-${count}.json, then merge it where the other shards' bundles go`,
+  );
   return lines;
 }

@@ -63,7 +63,18 @@ export async function verifyArtifacts(opts: VerifyOptions): Promise<VerifyReport
 }
 
 async function verifyOne(opts: VerifyOptions, e: AnyExperiment): Promise<VerifyReport> {
-  const empty = { findingsHeld: 0, findingsExpected: 0, notExpectedButHeld: [], claims: { held: 0, total: 0 }, trends: { held: 0, total: 0 }, checks: { held: 0, total: 0 }, notApplicable: [], declaredAfterRun: [], rowsChecked: 0, unchecked: [] };
+  const empty = {
+    findingsHeld: 0,
+    findingsExpected: 0,
+    notExpectedButHeld: [],
+    claims: { held: 0, total: 0 },
+    trends: { held: 0, total: 0 },
+    checks: { held: 0, total: 0 },
+    notApplicable: [],
+    declaredAfterRun: [],
+    rowsChecked: 0,
+    unchecked: [],
+  };
   const rerun = `rerun: npm run experiments -- --profile ${opts.profile} --only ${e.id}`;
   let artifact: ResultArtifact | null;
   try {
@@ -80,13 +91,18 @@ async function verifyOne(opts: VerifyOptions, e: AnyExperiment): Promise<VerifyR
 
   const { problems: broken, rowsChecked, masksBin } = integrityOf(dir, artifact);
   broken.forEach((p) => say(`integrity: ${p}`));
-  if (configHash(e.id, opts.profile, artifact.provenance.config) !== artifact.provenance.cache.config) say('integrity: provenance.config does not hash to the config part of its cache key (edited by hand?)');
+  if (configHash(e.id, opts.profile, artifact.provenance.config) !== artifact.provenance.cache.config)
+    say('integrity: provenance.config does not hash to the config part of its cache key (edited by hand?)');
 
   // Derivation: only meaningful on intact computed parts.
   if (problems.length === 0) {
     const again = await rederive(e, artifact, masksBin!);
     const diff = derivedDifferences(artifact, again, storedFiles(dir));
-    diff.forEach((d) => say(`derived part differs from what the code computes from the artifact's tables: ${d} (if the findings code changed on purpose, re-derive with npm run experiments)`));
+    diff.forEach((d) =>
+      say(
+        `derived part differs from what the code computes from the artifact's tables: ${d} (if the findings code changed on purpose, re-derive with npm run experiments)`,
+      ),
+    );
   }
 
   const unchecked: string[] = [];
@@ -99,19 +115,25 @@ async function verifyOne(opts: VerifyOptions, e: AnyExperiment): Promise<VerifyR
 
   for (const f of artifact.findings) {
     if (f.expected && f.verdict !== 'holds') {
-      const numbers = Object.entries(f.evidence).map(([k, v]) => `${k} = ${v}`).join(', ');
+      const numbers = Object.entries(f.evidence)
+        .map(([k, v]) => `${k} = ${v}`)
+        .join(', ');
       say(`finding "${f.id}" ${f.verdict === 'n/a' ? `is not applicable (${f.premise})` : 'does not hold'}: ${f.claim} [${numbers}]`);
     }
   }
   const fs = artifact.findings;
   return {
-    experiment: e.id, problems,
+    experiment: e.id,
+    problems,
     findingsHeld: fs.filter((f) => f.expected && f.holds).length,
     findingsExpected: fs.filter((f) => f.expected).length,
     notExpectedButHeld: fs.filter((f) => !f.expected && f.holds).map((f) => f.id),
-    claims: counts(fs, 'claim'), trends: counts(fs, 'trend'), checks: counts(fs, 'check'),
+    claims: counts(fs, 'claim'),
+    trends: counts(fs, 'trend'),
+    checks: counts(fs, 'check'),
     notApplicable: fs.filter((f) => f.verdict === 'n/a').map((f) => f.id),
     declaredAfterRun: fs.filter((f) => f.declared.relative === 'after-run').map((f) => f.id),
-    rowsChecked, unchecked,
+    rowsChecked,
+    unchecked,
   };
 }

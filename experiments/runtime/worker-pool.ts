@@ -18,12 +18,14 @@ export interface PoolCallbacks {
 }
 
 type WorkerMessage =
-  | { type: 'ready' }
-  | { type: 'done'; jobId: string }
-  | { type: 'error' | 'fatal'; jobId?: string; message: string; stack?: string; user?: boolean };
+  { type: 'ready' } | { type: 'done'; jobId: string } | { type: 'error' | 'fatal'; jobId?: string; message: string; stack?: string; user?: boolean };
 
 export class JobFailedError extends Error {
-  constructor(readonly jobId: string, message: string, readonly workerStack?: string) {
+  constructor(
+    readonly jobId: string,
+    message: string,
+    readonly workerStack?: string,
+  ) {
     super(`job ${jobId} failed: ${message}`);
   }
 }

@@ -51,7 +51,9 @@ export interface ProbeRows {
  * evaluation set; weights kept; the two masks' overlap; the masks.
  */
 export function probeMasks(
-  ctx: JobContext, timer: StageTimer, pre: PretrainOutcome,
+  ctx: JobContext,
+  timer: StageTimer,
+  pre: PretrainOutcome,
   o: { task: SweepTask; variant: string; layerIds: string[]; shapes: number[][]; mask: MaskStageConfig; seed: number; control: boolean },
 ): ProbeRows {
   const data = TASK_DATA[o.task];
@@ -64,8 +66,10 @@ export function probeMasks(
   const columns: MaskColumn[] = [
     { column: 'unmasked', masks: null },
     ...(mc ? [{ column: 'Full', masks: mc }] : []),
-    { column: a.label, masks: ma }, { column: `¬${a.label}`, masks: ma.map(invert) },
-    { column: b.label, masks: mb }, { column: `¬${b.label}`, masks: mb.map(invert) },
+    { column: a.label, masks: ma },
+    { column: `¬${a.label}`, masks: ma.map(invert) },
+    { column: b.label, masks: mb },
+    { column: `¬${b.label}`, masks: mb.map(invert) },
   ];
   const table = accuracyTable(pre.params, columns, data.evalSets(), o.seed, o.variant);
   const kept = [...(mc ? [{ id: 'control', masks: mc }] : []), { id: a.id, masks: ma }, { id: b.id, masks: mb }];

@@ -4,8 +4,17 @@
 //   profile config → runSeed (one job per seed and part, in a worker process)
 //                  → assemble (tables from all seeds) → findings → artifact
 import type {
-  AccuracyRow, ConfusionRow, CurveRow, LayerInfo, MaskInfo, OverlapRow, PretrainRow, ProfileName,
-  ResultArtifact, TokenRemovalRow, WeightsKeptRow,
+  AccuracyRow,
+  ConfusionRow,
+  CurveRow,
+  LayerInfo,
+  MaskInfo,
+  OverlapRow,
+  PretrainRow,
+  ProfileName,
+  ResultArtifact,
+  TokenRemovalRow,
+  WeightsKeptRow,
 } from '../artifacts/schema.ts';
 import type { Kernels } from '../masking/kernels/index.ts';
 import type { FindingDraft } from './finding-helpers.ts';
@@ -142,5 +151,8 @@ export function profilesOf(e: AnyExperiment): ProfileName[] {
 
 /** The stage plan of most jobs: pre-training ("pretrain"), then mask stages that each need it (and the stages they name). */
 export function pretrainThenMasks(pretrainCost: number, masks: { stage: string; cost: number; after?: string[] }[]): StagePlan[] {
-  return [{ stage: 'pretrain', after: [], cost: pretrainCost }, ...masks.map((m) => ({ stage: m.stage, after: ['pretrain', ...(m.after ?? [])], cost: m.cost }))];
+  return [
+    { stage: 'pretrain', after: [], cost: pretrainCost },
+    ...masks.map((m) => ({ stage: m.stage, after: ['pretrain', ...(m.after ?? [])], cost: m.cost })),
+  ];
 }

@@ -41,7 +41,8 @@ export function meanOverLayers(a: ArtifactWithoutFindings, variant: string, laye
 }
 
 /** Why σ(logit) is not yet bimodal at quick scale (measured). */
-export const SHORT_STAGES = 'measured at quick scale: after 2k mask steps (the paper: 20k) the pruned logits are deep below 0, but most kept logits have only drifted 1–3 above their init of 2, so σ(L) of kept weights sits between 0.7 and 0.95.';
+export const SHORT_STAGES =
+  'measured at quick scale: after 2k mask steps (the paper: 20k) the pruned logits are deep below 0, but most kept logits have only drifted 1–3 above their init of 2, so σ(L) of kept weights sits between 0.7 and 0.95.';
 
 /**
  * A reason the artifact's profile is known not to reproduce a claim, or
@@ -91,8 +92,13 @@ export function finding(spec: FindingSpec): FindingDraft {
   const applicable = spec.premise?.holds ?? true;
   const holds = applicable && spec.holds;
   return {
-    id: spec.id, kind: spec.kind, claim: spec.claim, paper: spec.paper, evidence: evidence(spec.evidence),
-    verdict: !applicable ? 'n/a' : holds ? 'holds' : 'fails', holds,
+    id: spec.id,
+    kind: spec.kind,
+    claim: spec.claim,
+    paper: spec.paper,
+    evidence: evidence(spec.evidence),
+    verdict: !applicable ? 'n/a' : holds ? 'holds' : 'fails',
+    holds,
     ...(spec.premise && !applicable ? { premise: spec.premise.what } : {}),
     expected: spec.notExpected === undefined,
     ...(spec.notExpected === undefined ? {} : { expectation: spec.notExpected }),
@@ -103,7 +109,13 @@ export function finding(spec: FindingSpec): FindingDraft {
 // The three checks every masking experiment makes before its own claims.
 
 /** The pre-trained network solves each evaluation set (≥ 95%, mean over seeds). */
-export function pretrainedSolves(a: ArtifactWithoutFindings, id: string, what: string, sets: { evalSet: string; label: string }[], declared: Declared): FindingDraft {
+export function pretrainedSolves(
+  a: ArtifactWithoutFindings,
+  id: string,
+  what: string,
+  sets: { evalSet: string; label: string }[],
+  declared: Declared,
+): FindingDraft {
   const values = sets.map((s) => meanPretrain(a, 'normal', s.evalSet));
   return finding({
     id,
@@ -117,14 +129,25 @@ export function pretrainedSolves(a: ArtifactWithoutFindings, id: string, what: s
 }
 
 /** The control mask stays within 2 points of the unmasked network on each evaluation set. */
-export function controlKeepsPerformance(a: ArtifactWithoutFindings, what: string, sets: { evalSet: string; label: string }[], declared: Declared, notExpected?: string): FindingDraft {
+export function controlKeepsPerformance(
+  a: ArtifactWithoutFindings,
+  what: string,
+  sets: { evalSet: string; label: string }[],
+  declared: Declared,
+  notExpected?: string,
+): FindingDraft {
   const pairs = sets.map((s) => ({ s, full: meanAccuracy(a, 'normal', 'Full', s.evalSet), unmasked: meanAccuracy(a, 'normal', 'unmasked', s.evalSet) }));
   return finding({
     id: 'control-mask-keeps-performance',
     kind: 'check',
     claim: `The control mask${what} stays within 2 points of the unmasked network on each ${sets.length > 1 ? 'set' : 'evaluation'}.`,
     paper: 'Accuracy with the control ("Full") mask is close to the unmasked network.',
-    evidence: Object.fromEntries(pairs.flatMap((p) => [[`Full ${p.s.label}`, p.full], [`unmasked ${p.s.label}`, p.unmasked]])),
+    evidence: Object.fromEntries(
+      pairs.flatMap((p) => [
+        [`Full ${p.s.label}`, p.full],
+        [`unmasked ${p.s.label}`, p.unmasked],
+      ]),
+    ),
     holds: pairs.every((p) => p.full >= p.unmasked - 0.02),
     notExpected,
     declared,

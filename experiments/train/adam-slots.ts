@@ -12,7 +12,7 @@ export function adamSlots(kernels: Kernels, values: Float32Array, shape: number[
 
 /** Adam's hyperparameters at `step` (from 1) of `steps`. */
 export function adamHyper(cfg: { lr: number; finalLrFactor: number; steps: number }, step: number): AdamHyper {
-  const lr = cfg.lr * (1 - (1 - cfg.finalLrFactor) * (step - 1) / Math.max(1, cfg.steps - 1));
+  const lr = cfg.lr * (1 - ((1 - cfg.finalLrFactor) * (step - 1)) / Math.max(1, cfg.steps - 1));
   return { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 }
 

@@ -8,7 +8,10 @@ export function columnArgmax(logitsT: Float32Array, base: number, stride: number
   let arg = 0;
   for (let c = 0; c < classes; c++) {
     const v = logitsT[base + c * stride];
-    if (v > max) { max = v; arg = c; }
+    if (v > max) {
+      max = v;
+      arg = c;
+    }
   }
   return { max, arg };
 }
@@ -18,7 +21,13 @@ export function columnArgmax(logitsT: Float32Array, base: number, stride: number
  * at the same places as the logits. Returns the loss and the arg-max class.
  */
 export function columnCrossEntropy(
-  logitsT: Float32Array, base: number, stride: number, classes: number, target: number, scale: number, gradT: Float32Array,
+  logitsT: Float32Array,
+  base: number,
+  stride: number,
+  classes: number,
+  target: number,
+  scale: number,
+  gradT: Float32Array,
 ): { loss: number; arg: number } {
   const { max, arg } = columnArgmax(logitsT, base, stride, classes);
   let z = 0;

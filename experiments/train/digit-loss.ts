@@ -14,8 +14,13 @@ export interface DigitLossResult {
 }
 
 export function digitCrossEntropy(
-  logitsT: Float32Array, rows: number, n: number, rowOffset: number, digits: number,
-  targets: Uint8Array, scale: number,
+  logitsT: Float32Array,
+  rows: number,
+  n: number,
+  rowOffset: number,
+  digits: number,
+  targets: Uint8Array,
+  scale: number,
 ): DigitLossResult {
   const gradT = new Float32Array(rows * n);
   let lossSum = 0;

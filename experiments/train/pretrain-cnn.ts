@@ -14,8 +14,11 @@ import type { PretrainConfig } from './pretrain-mlp.ts';
 import { TrailingMean } from './trailing-mean.ts';
 
 export function pretrainCnn(
-  kernels: Kernels, init: CnnHostParams, cfg: PretrainConfig,
-  sampleBatch: (n: number) => ImageBatch, tick: (step: number) => void,
+  kernels: Kernels,
+  init: CnnHostParams,
+  cfg: PretrainConfig,
+  sampleBatch: (n: number) => ImageBatch,
+  tick: (step: number) => void,
 ): { params: CnnHostParams; finalLoss: number } {
   const s = init.sizes;
   const shapes = cnnShapes(s);

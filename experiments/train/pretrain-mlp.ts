@@ -30,8 +30,11 @@ export interface PretrainResult {
 }
 
 export function pretrainMlp(
-  kernels: Kernels, init: MlpHostParams, cfg: PretrainConfig,
-  sampleBatch: (n: number) => Pass[], tick: (step: number) => void,
+  kernels: Kernels,
+  init: MlpHostParams,
+  cfg: PretrainConfig,
+  sampleBatch: (n: number) => Pass[],
+  tick: (step: number) => void,
 ): PretrainResult {
   const shapes = layerShapes(init.sizes);
   const W = shapes.map(([i, o], l) => adamSlots(kernels, init.W[l], [i, o]));
@@ -51,8 +54,7 @@ export function pretrainMlp(
         for (const pass of passes) {
           const cache = mlpForward(uploadFeatureMajor(pass.x, init.sizes[0], 0, pass.n), layers);
           const out = cache.inputs[cache.inputs.length - 1];
-          const loss = digitCrossEntropy(kernels.read(out), out.shape[0], pass.n, pass.rowOffset, pass.digits,
-            targetSlice(pass, 0, pass.n), 1 / totalDigits);
+          const loss = digitCrossEntropy(kernels.read(out), out.shape[0], pass.n, pass.rowOffset, pass.digits, targetSlice(pass, 0, pass.n), 1 / totalDigits);
           lossSum += loss.lossSum;
           const g = mlpBackward(cache, tf.tensor(loss.gradT, out.shape, 'float32'), layers, true);
           dW = dW ? dW.map((t, l) => tf.add(t, g.dW[l])) : g.dW;

@@ -52,8 +52,10 @@ function slotsOf(kernels: Kernels, p: Seq2SeqHostParams): ParamSlots {
 function weightsOf(kernels: Kernels, s: ParamSlots): Seq2SeqWeights {
   const lstm = (W: AdamSlots[], b: AdamSlots[]) => W.map((w, l) => ({ W: w.param.t, WT: kernels.transpose(w.param.t), b: b[l].param.t }));
   return {
-    encEmbT: s.encEmbT.param.t, decEmbT: s.decEmbT.param.t,
-    enc: lstm(s.encW, s.encB), dec: lstm(s.decW, s.decB),
+    encEmbT: s.encEmbT.param.t,
+    decEmbT: s.decEmbT.param.t,
+    enc: lstm(s.encW, s.encB),
+    dec: lstm(s.decW, s.decB),
     out: { W: s.outW.param.t, WT: kernels.transpose(s.outW.param.t), b: s.outB.param.t },
   };
 }
@@ -62,7 +64,8 @@ function toHost(kernels: Kernels, sizes: Seq2SeqHostParams['sizes'], s: ParamSlo
   const h = (a: AdamSlots) => readParam(kernels, a);
   return {
     sizes,
-    encEmbT: h(s.encEmbT), decEmbT: h(s.decEmbT),
+    encEmbT: h(s.encEmbT),
+    decEmbT: h(s.decEmbT),
     enc: s.encW.map((w, l) => ({ W: h(w), b: h(s.encB[l]) })),
     dec: s.decW.map((w, l) => ({ W: h(w), b: h(s.decB[l]) })),
     out: { W: h(s.outW), b: h(s.outB) },
@@ -70,8 +73,13 @@ function toHost(kernels: Kernels, sizes: Seq2SeqHostParams['sizes'], s: ParamSlo
 }
 
 export function pretrainSeq2Seq(
-  kernels: Kernels, init: Seq2SeqHostParams, tokens: Seq2SeqTokens, cfg: Seq2SeqTrainConfig,
-  sampleBatch: (n: number) => Seq2SeqBatch, rng: Rng, tick: (step: number, loss: number) => void,
+  kernels: Kernels,
+  init: Seq2SeqHostParams,
+  tokens: Seq2SeqTokens,
+  cfg: Seq2SeqTrainConfig,
+  sampleBatch: (n: number) => Seq2SeqBatch,
+  rng: Rng,
+  tick: (step: number, loss: number) => void,
 ): { params: Seq2SeqHostParams; finalLoss: number } {
   const slots = slotsOf(kernels, init);
   const ordered = [...slots.encW, ...slots.decW, slots.outW, ...slots.encB, ...slots.decB, slots.outB, slots.encEmbT, slots.decEmbT];
@@ -83,7 +91,9 @@ export function pretrainSeq2Seq(
       const teacherForcing = rng.uniform() < cfg.teacherForcing;
       let loss = 0;
       tf.tidy(() => {
-        const r = runSeq2Seq(weightsOf(kernels, slots), init.sizes, tokens, batch, { teacherForcing, grads: 'all', lossScale: 1 / batch.n }, (t) => kernels.read(t));
+        const r = runSeq2Seq(weightsOf(kernels, slots), init.sizes, tokens, batch, { teacherForcing, grads: 'all', lossScale: 1 / batch.n }, (t) =>
+          kernels.read(t),
+        );
         loss = r.lossSum / batch.n;
         // Every step: the loss and the clipping's sum of squares, both already on the host (finite.ts).
         checkLoss(loss, step, cfg.steps);

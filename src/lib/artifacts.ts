@@ -18,9 +18,7 @@ function rank(id: string): number {
 /** Every artifact of the shown profile with its folder name (`id`), in the paper's order. */
 export async function listArtifacts(): Promise<Array<{ id: string; artifact: ResultArtifact }>> {
   const entries = await getCollection('results');
-  return entries
-    .map((e) => ({ id: e.id, artifact: e.data }))
-    .sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+  return entries.map((e) => ({ id: e.id, artifact: e.data })).sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
 }
 
 /** Every artifact of the shown profile with its short name (navigation, links), in the paper's order. */

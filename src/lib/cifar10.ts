@@ -11,13 +11,7 @@
 // checks the layout against it.
 // The metrics themselves are the experiments' own (analysis/class-removal.ts),
 // imported rather than restated, so the page draws what the findings judge.
-import {
-  confusionDifference,
-  largestOtherOverTarget,
-  relativeChanges,
-  whereRemovedGoes,
-  type Matrix,
-} from '../../experiments/analysis/class-removal.ts';
+import { confusionDifference, largestOtherOverTarget, relativeChanges, whereRemovedGoes, type Matrix } from '../../experiments/analysis/class-removal.ts';
 import type { ResultArtifact } from '../../experiments/artifacts/schema.ts';
 import { CIFAR_ALL_IMAGES, CIFAR_WITHOUT, CONTROL_MASK, UNMASKED_COLUMN } from '../../experiments/tasks/names.ts';
 import { orderOfAppearance, summarise, type Summary } from './stats.ts';
@@ -41,7 +35,10 @@ type Artifact = Pick<ResultArtifact, 'tables' | 'masks' | 'provenance'>;
 export function classesOf(artifact: Pick<ResultArtifact, 'tables'>): string[] {
   const confusion = artifact.tables.confusion ?? [];
   if (confusion.length > 0) return orderOfAppearance(confusion, (r) => r.trueOp);
-  return orderOfAppearance(artifact.tables.accuracy.filter((r) => r.evalSet !== ALL_CLASSES), (r) => r.evalSet);
+  return orderOfAppearance(
+    artifact.tables.accuracy.filter((r) => r.evalSet !== ALL_CLASSES),
+    (r) => r.evalSet,
+  );
 }
 
 /** The removed classes, in the writer's stage order. */

@@ -51,10 +51,12 @@ class Curves {
 
 /** One series: f(seed, step) over the steps of (variant, mask); undefined values are left out. */
 function series(c: Curves, panel: string, name: string, variant: string, mask: string, f: (seed: number, step: number) => number | undefined): CurvePoint[] {
-  return c.seeds.flatMap((seed) => c.stepsOf(variant, mask).flatMap((step) => {
-    const value = f(seed, step);
-    return value === undefined || !Number.isFinite(value) ? [] : [{ panel, series: name, seed, step, value, member: mask }];
-  }));
+  return c.seeds.flatMap((seed) =>
+    c.stepsOf(variant, mask).flatMap((step) => {
+      const value = f(seed, step);
+      return value === undefined || !Number.isFinite(value) ? [] : [{ panel, series: name, seed, step, value, member: mask }];
+    }),
+  );
 }
 
 const meanOf = (xs: (number | undefined)[]) => (xs.some((x) => x === undefined) ? undefined : mean(xs as number[]));
@@ -70,12 +72,16 @@ function chance(pa: number | undefined, pb: number | undefined): number | undefi
 function iouSeries(c: Curves, panel: string, variant: string, a: string, b: string, layers: string[], name: string, withChance: boolean): CurvePoint[] {
   return [
     ...series(c, panel, name, variant, b, (seed, step) => meanOf(layers.map((l) => c.get(variant, b, 'iou', l, a, seed, step)))),
-    ...(withChance ? series(c, panel, `${name}: chance level`, variant, b, (seed, step) => meanOf(layers.map((l) =>
-      chance(c.get(variant, a, 'kept', l, undefined, seed, step), c.get(variant, b, 'kept', l, undefined, seed, step))))) : []),
+    ...(withChance
+      ? series(c, panel, `${name}: chance level`, variant, b, (seed, step) =>
+          meanOf(layers.map((l) => chance(c.get(variant, a, 'kept', l, undefined, seed, step), c.get(variant, b, 'kept', l, undefined, seed, step)))),
+        )
+      : []),
   ];
 }
 
-const acc = (c: Curves, variant: string, mask: string, set: string) => (seed: number, step: number) => c.get(variant, mask, 'accuracy', set, undefined, seed, step);
+const acc = (c: Curves, variant: string, mask: string, set: string) => (seed: number, step: number) =>
+  c.get(variant, mask, 'accuracy', set, undefined, seed, step);
 
 function hiddenLayers(a: Artifact, prefix = 'layer'): string[] {
   const ids = a.layers.map((l) => l.id).filter((id) => id.startsWith(prefix));
@@ -102,7 +108,7 @@ const PRESETS: Record<string, (a: Artifact, c: Curves) => CurvePreset> = {
   'double-add': (a, c) => {
     const hidden = hiddenLayers(a);
     const iou = 'Hidden-layer IoU, pair 1 vs pair 2';
-    const inverted = 'Accuracy with one pair\'s weights removed';
+    const inverted = "Accuracy with one pair's weights removed";
     return {
       paperSteps: 20000,
       points: [
@@ -116,9 +122,13 @@ const PRESETS: Record<string, (a: Artifact, c: Curves) => CurvePreset> = {
     };
   },
   scan: (_a, c) => {
-    const test = 'Test accuracy under the split\'s own mask';
+    const test = "Test accuracy under the split's own mask";
     const iou = 'Output-layer IoU with the i.i.d. mask';
-    const splits: [string, string, string][] = [['jump', 'jump', 'Jump'], ['length', 'length', 'Length'], ['turn_left', 'turn_left', 'Turn left']];
+    const splits: [string, string, string][] = [
+      ['jump', 'jump', 'Jump'],
+      ['length', 'length', 'Length'],
+      ['turn_left', 'turn_left', 'Turn left'],
+    ];
     return {
       paperSteps: 25000,
       points: [

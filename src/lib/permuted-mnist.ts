@@ -119,10 +119,7 @@ export function sharingBars(artifact: Artifact, options: SharingOptions = {}): S
   const tasks = orderOfAppearance(rows, (r) => r.a);
   return groupSummary(rows, ['variant', 'a', 'layer'], (r) => r.sharedOfA)
     .sort(
-      (x, y) =>
-        variants.indexOf(x.variant) - variants.indexOf(y.variant) ||
-        tasks.indexOf(x.a) - tasks.indexOf(y.a) ||
-        layerRank(x.layer) - layerRank(y.layer),
+      (x, y) => variants.indexOf(x.variant) - variants.indexOf(y.variant) || tasks.indexOf(x.a) - tasks.indexOf(y.a) || layerRank(x.layer) - layerRank(y.layer),
     )
     .map(({ variant, a, layer, ...summary }) => {
       const own = rows.filter((r) => r.variant === variant && r.a === a && r.layer === layer);
@@ -161,7 +158,11 @@ export function taskAccuracyGrid(artifact: Pick<ResultArtifact, 'tables'>): { ta
   const own = artifact.tables.accuracy.filter((r) => r.column === r.evalSet);
   const tasks = orderOfAppearance(own, (r) => r.column);
   const rows = orderOfAppearance(own, (r) => r.variant).map((variant) => {
-    const summaries = groupSummary(own.filter((r) => r.variant === variant), ['column'], (r) => r.accuracy);
+    const summaries = groupSummary(
+      own.filter((r) => r.variant === variant),
+      ['column'],
+      (r) => r.accuracy,
+    );
     const cells = tasks.map((t) => summaries.find((s) => s.column === t));
     const means = cells.filter((c): c is NonNullable<typeof c> => c !== undefined).map((c) => c.mean);
     return { variant, cells, worstTask: Math.min(...means) };

@@ -19,9 +19,11 @@ export async function listRawFiles(profileDir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return entries
-    .map((p) => p.split(path.sep).join('/'))
-    // Skip writer temp files (atomic writes) and anything not meant for readers.
-    .filter((p) => servedTypes[path.extname(p)] !== undefined && !p.split('/').some((part) => part.startsWith('.')))
-    .sort();
+  return (
+    entries
+      .map((p) => p.split(path.sep).join('/'))
+      // Skip writer temp files (atomic writes) and anything not meant for readers.
+      .filter((p) => servedTypes[path.extname(p)] !== undefined && !p.split('/').some((part) => part.startsWith('.')))
+      .sort()
+  );
 }

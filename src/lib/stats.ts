@@ -28,11 +28,7 @@ export function summarise(values: readonly number[]): Summary {
  * Groups rows by the listed keys (in order of first appearance) and summarises
  * `value` within each group. Returns one record per group with the key values.
  */
-export function groupSummary<T, K extends keyof T & string>(
-  rows: readonly T[],
-  keys: readonly K[],
-  value: (row: T) => number,
-): Array<Pick<T, K> & Summary> {
+export function groupSummary<T, K extends keyof T & string>(rows: readonly T[], keys: readonly K[], value: (row: T) => number): Array<Pick<T, K> & Summary> {
   const groups = new Map<string, { key: Pick<T, K>; values: number[] }>();
   for (const row of rows) {
     const id = JSON.stringify(keys.map((k) => row[k]));

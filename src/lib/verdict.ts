@@ -119,8 +119,11 @@ export function addTallies(tallies: readonly Tally[]): Tally {
   const zero: Counts = { total: 0, held: 0, failed: 0, notApplicable: 0, failedNotExpected: 0 };
   return tallies.reduce(
     (s, t) => ({
-      claims: add(s.claims, t.claims), trends: add(s.trends, t.trends), checks: add(s.checks, t.checks),
-      declaredAfterRun: s.declaredAfterRun + t.declaredAfterRun, findings: s.findings + t.findings,
+      claims: add(s.claims, t.claims),
+      trends: add(s.trends, t.trends),
+      checks: add(s.checks, t.checks),
+      declaredAfterRun: s.declaredAfterRun + t.declaredAfterRun,
+      findings: s.findings + t.findings,
     }),
     { claims: zero, trends: zero, checks: zero, declaredAfterRun: 0, findings: 0 },
   );

@@ -27,7 +27,10 @@ describe('set metrics', () => {
 
   it('per-layer rows name the seed, variant, masks and layer', () => {
     const rows = overlapRows(7, 'normal', 'add', 'mul', ['l1', 'l2'], [m(1, 1), m(1, 0)], [m(1, 0), m(0, 1)]);
-    expect(rows.map((r) => [r.layer, r.iou, r.intersection, r.union])).toEqual([['l1', 0.5, 1, 2], ['l2', 0, 0, 2]]);
+    expect(rows.map((r) => [r.layer, r.iou, r.intersection, r.union])).toEqual([
+      ['l1', 0.5, 1, 2],
+      ['l2', 0, 0, 2],
+    ]);
     expect(weightsKeptRows(7, 'normal', 'add', ['l1'], [m(1, 0, 1)])).toEqual([{ seed: 7, variant: 'normal', mask: 'add', layer: 'l1', kept: 2, total: 3 }]);
   });
 });
@@ -51,10 +54,19 @@ describe('binary masks', () => {
 describe('op confusion', () => {
   it('classifies predictions as sum, product, both or neither', () => {
     // Examples: (2,2) → sum = product = 4; (3,5) → 8 / 15; (0,7) → 7 / 0.
-    const a = [2, 3, 3, 0], b = [2, 5, 5, 7];
+    const a = [2, 3, 3, 0],
+      b = [2, 5, 5, 7];
     const digits = (v: number) => [v % 10, Math.floor(v / 10)];
     const predicted = Uint8Array.from([...digits(4), ...digits(8), ...digits(15), ...digits(99)]);
-    const rows = opConfusionRows(1, '×', '+', predicted, 4, (e) => a[e], (e) => b[e]);
+    const rows = opConfusionRows(
+      1,
+      '×',
+      '+',
+      predicted,
+      4,
+      (e) => a[e],
+      (e) => b[e],
+    );
     expect(Object.fromEntries(rows.map((r) => [r.predicted, r.fraction]))).toEqual({ sum: 0.25, product: 0.25, both: 0.25, neither: 0.25 });
   });
 });
@@ -76,12 +88,24 @@ describe('σ(logit) histogram and statistics', () => {
 describe('mask pictures', () => {
   it('colours each weight by which masks keep it, landscape orientation', async () => {
     // Weight matrix 3 rows (inputs) × 2 cols (outputs): taller than wide, so it is transposed.
-    const a = m(1, 1, 0, 0, 1, 0), b = m(1, 0, 1, 0, 0, 0);
-    const { png, image } = await renderMaskPicture({ seed: 1, variant: 'normal', layer: 'layer1', ids: { a: 'add', b: 'mul' }, shape: [3, 2], a, b, labelA: '+', labelB: '×' });
+    const a = m(1, 1, 0, 0, 1, 0),
+      b = m(1, 0, 1, 0, 0, 0);
+    const { png, image } = await renderMaskPicture({
+      seed: 1,
+      variant: 'normal',
+      layer: 'layer1',
+      ids: { a: 'add', b: 'mul' },
+      shape: [3, 2],
+      a,
+      b,
+      labelA: '+',
+      labelB: '×',
+    });
     expect([image.width, image.height]).toEqual([3, 2]);
     expect(image.axes).toBe('x: 3 input units, y: 2 output units');
     const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-    const hex = (x: number, y: number) => `#${Array.from(data.subarray((y * 3 + x) * 3, (y * 3 + x) * 3 + 3), (v) => v.toString(16).padStart(2, '0').toUpperCase()).join('')}`;
+    const hex = (x: number, y: number) =>
+      `#${Array.from(data.subarray((y * 3 + x) * 3, (y * 3 + x) * 3 + 3), (v) => v.toString(16).padStart(2, '0').toUpperCase()).join('')}`;
     // Weight (r, c) appears at pixel (x = r, y = c).
     expect(hex(0, 0)).toBe(PICTURE_COLORS.both); // (0,0): a and b
     expect(hex(0, 1)).toBe(PICTURE_COLORS.a); // (0,1): a only

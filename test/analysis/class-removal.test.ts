@@ -24,7 +24,7 @@ describe('class-removal metrics', () => {
   });
 
   it('largest other / target is the worst other drop as a share of the target drop', () => {
-    expect(largestOtherOverTarget(relativeChanges(stage, control), 0)).toBeCloseTo(100 * 10 / 75, 10);
+    expect(largestOtherOverTarget(relativeChanges(stage, control), 0)).toBeCloseTo((100 * 10) / 75, 10);
   });
 
   it('other classes that improve count as 0, not as a negative share', () => {
@@ -34,7 +34,18 @@ describe('class-removal metrics', () => {
   it('is NaN when the removed class did not drop, and skips classes the control never got right', () => {
     expect(largestOtherOverTarget([3, -1, 0], 0)).toBeNaN();
     expect(largestOtherOverTarget([-40, NaN, -4], 0)).toBeCloseTo(10, 10);
-    expect(relativeChanges([[0, 1], [0, 1]], [[0, 1], [0, 1]])[0]).toBeNaN();
+    expect(
+      relativeChanges(
+        [
+          [0, 1],
+          [0, 1],
+        ],
+        [
+          [0, 1],
+          [0, 1],
+        ],
+      )[0],
+    ).toBeNaN();
   });
 
   it('the removed class goes where the difference of its row is largest', () => {
@@ -47,7 +58,10 @@ describe('class-removal metrics', () => {
 describe('the CIFAR-10 curve images', () => {
   it('are spread evenly over a class-sorted list, so every class is in them', () => {
     const labels = Int32Array.from({ length: 1000 }, (_, i) => Math.floor(i / 100)); // ten classes, sorted
-    const picked = spreadPick(Int32Array.from({ length: 1000 }, (_, i) => i), 50);
+    const picked = spreadPick(
+      Int32Array.from({ length: 1000 }, (_, i) => i),
+      50,
+    );
     expect(picked.length).toBe(50);
     expect(new Set(Array.from(picked, (i) => labels[i])).size).toBe(10);
     expect(Array.from(picked.slice(0, 3))).toEqual([0, 20, 40]);

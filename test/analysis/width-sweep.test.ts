@@ -11,13 +11,19 @@ function tablesFor(width: number, seed: number, inter: number[], keptAdd: number
   const layers = [0, 1, 2].map((l) => sweepLayerId(variant, l));
   const total = 100;
   return {
-    pretrain: [{ seed, variant, evalSet: '+', accuracy: 1 }, { seed, variant, evalSet: '×', accuracy: 0.97 }],
+    pretrain: [
+      { seed, variant, evalSet: '+', accuracy: 1 },
+      { seed, variant, evalSet: '×', accuracy: 0.97 },
+    ],
     accuracy: [
-      { seed, variant, column: '+', evalSet: '+', accuracy: 0.99 }, { seed, variant, column: '×', evalSet: '×', accuracy: 0.98 },
-      { seed, variant, column: '¬+', evalSet: '×', accuracy: invAcc[0] }, { seed, variant, column: '¬×', evalSet: '+', accuracy: invAcc[1] },
+      { seed, variant, column: '+', evalSet: '+', accuracy: 0.99 },
+      { seed, variant, column: '×', evalSet: '×', accuracy: 0.98 },
+      { seed, variant, column: '¬+', evalSet: '×', accuracy: invAcc[0] },
+      { seed, variant, column: '¬×', evalSet: '+', accuracy: invAcc[1] },
     ],
     weightsKept: layers.flatMap((layer, l) => [
-      { seed, variant, mask: 'add', layer, kept: keptAdd[l], total }, { seed, variant, mask: 'mul', layer, kept: keptMul[l], total },
+      { seed, variant, mask: 'add', layer, kept: keptAdd[l], total },
+      { seed, variant, mask: 'mul', layer, kept: keptMul[l], total },
     ]),
     overlap: layers.map((layer, l) => {
       const union = keptAdd[l] + keptMul[l] - inter[l];
@@ -46,8 +52,13 @@ describe('sharing-vs-width analysis', () => {
     const t1 = tablesFor(128, 1, [10, 5, 20], [20, 10, 40], [30, 10, 20], [0.2, 0.4]);
     const t2 = tablesFor(64, 2, [10, 5, 20], [20, 10, 40], [30, 10, 20], [0, 0]);
     const t3 = tablesFor(128, 2, [10, 5, 20], [20, 10, 40], [30, 10, 20], [0.4, 0.6]);
-    const merged = Object.fromEntries((['pretrain', 'accuracy', 'weightsKept', 'overlap'] as const).map((k) => [k, [...t1[k], ...t2[k], ...t3[k]]])) as unknown as ReturnType<typeof tablesFor>;
-    expect(byWidth(sweepPoints(merged), 'add-mul', 'invertedOnOther')).toEqual([{ width: 64, mean: 0, seeds: 1 }, { width: 128, mean: 0.4, seeds: 2 }]);
+    const merged = Object.fromEntries(
+      (['pretrain', 'accuracy', 'weightsKept', 'overlap'] as const).map((k) => [k, [...t1[k], ...t2[k], ...t3[k]]]),
+    ) as unknown as ReturnType<typeof tablesFor>;
+    expect(byWidth(sweepPoints(merged), 'add-mul', 'invertedOnOther')).toEqual([
+      { width: 64, mean: 0, seeds: 1 },
+      { width: 128, mean: 0.4, seeds: 2 },
+    ]);
   });
 
   it('a trend needs the whole move beyond the tolerance and no step back beyond it', () => {
@@ -61,7 +72,14 @@ describe('sharing-vs-width analysis', () => {
 
   it('runs one job per task and width a seed has, widest first by cost', () => {
     const jobs = jobsOf(sharingVsWidth, sharingVsWidth.profiles.quick);
-    expect(jobs.filter((j) => j.seed === 1).map((j) => j.part)).toEqual(['add-mul-128', 'add-mul-256', 'add-mul-512', 'double-add-128', 'double-add-256', 'double-add-512']);
+    expect(jobs.filter((j) => j.seed === 1).map((j) => j.part)).toEqual([
+      'add-mul-128',
+      'add-mul-256',
+      'add-mul-512',
+      'double-add-128',
+      'double-add-256',
+      'double-add-512',
+    ]);
     expect(jobs.filter((j) => j.seed === 2).map((j) => j.part)).toEqual(['add-mul-128', 'add-mul-256', 'double-add-128', 'double-add-256']);
     const cost = (part: string) => jobs.find((j) => j.part === part)!.cost;
     expect(cost('double-add-512')).toBeGreaterThan(3 * cost('double-add-256'));

@@ -11,7 +11,7 @@ describe('the paper-run estimate', () => {
     const e = estimatePaperRun(3600, 50)!;
     expect(e).toEqual({ ratio: 50, coreSeconds: 180000 });
     const note = paperRunNote(e, { profile: 'quick', paper: 'FNN 2000×4, 10 seeds', cpus: 2 });
-    expect(note).toContain('paper profile (FNN 2000×4, 10 seeds): 50× this quick run\'s training work, about 50 core-hours on this CPU');
+    expect(note).toContain("paper profile (FNN 2000×4, 10 seeds): 50× this quick run's training work, about 50 core-hours on this CPU");
     expect(note).toContain('(1.0 days on its 2 cores;');
     expect(estimatePaperRun(0, 50)).toBeNull();
     // From an artifact: the ratio it keeps times the seconds of its stages.

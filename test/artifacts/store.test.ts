@@ -33,7 +33,7 @@ describe('cache keys', () => {
     expect(cacheKeyOf({ ...current, data: 'D'.repeat(64) }).key).not.toBe(k1.key);
   });
 
-  it('follow the experiment\'s imports: the method, the model, its own file and data; not other experiments or the runner', () => {
+  it("follow the experiment's imports: the method, the model, its own file and data; not other experiments or the runner", () => {
     const files = codeFilesOf(ROOT, 'add-mul');
     expect(files).toContain('masking/train-mask-stage.ts');
     expect(files).toContain('masking/kernels/mask-kernels.wasm');
@@ -67,10 +67,12 @@ describe('artifact files', () => {
     const parent = mkdtempSync(join(tmpdir(), 'dir-'));
     const target = join(parent, 'exp');
     replaceDirectory(target, (s) => writeFileSync(join(s, 'a.txt'), 'old'));
-    expect(() => replaceDirectory(target, (s) => {
-      writeFileSync(join(s, 'a.txt'), 'half');
-      throw new Error('killed');
-    })).toThrow('killed');
+    expect(() =>
+      replaceDirectory(target, (s) => {
+        writeFileSync(join(s, 'a.txt'), 'half');
+        throw new Error('killed');
+      }),
+    ).toThrow('killed');
     expect(readFileSync(join(target, 'a.txt'), 'utf8')).toBe('old');
     expect(readdirSync(parent)).toEqual(['exp']);
     replaceDirectory(target, (s) => writeFileSync(join(s, 'b.txt'), 'new'));
@@ -88,8 +90,15 @@ describe('artifact files', () => {
 
   it('seed outputs round-trip through the job cache codec', () => {
     const out = {
-      seed: 3, pretrain: [], accuracy: [], weightsKept: [], overlap: [], confusion: [], histograms: [{ mask: 'a', counts: [1, 2] }],
-      masks: [{ variant: 'normal', mask: 'a', layer: 'layer1', shape: [2, 3], packed: Uint8Array.from([5, 255]), kept: 4 }], stages: [],
+      seed: 3,
+      pretrain: [],
+      accuracy: [],
+      weightsKept: [],
+      overlap: [],
+      confusion: [],
+      histograms: [{ mask: 'a', counts: [1, 2] }],
+      masks: [{ variant: 'normal', mask: 'a', layer: 'layer1', shape: [2, 3], packed: Uint8Array.from([5, 255]), kept: 4 }],
+      stages: [],
     };
     const back = decodeSeedOutput(encodeSeedOutput(out));
     expect(back).toEqual(out);

@@ -43,53 +43,131 @@ async function problemsAfter(edit: Edit): Promise<string[]> {
 const finding = (a: ResultArtifact, id: string) => a.findings.find((f) => f.id === id)!;
 
 const CASES: Array<[string, Edit, RegExp]> = [
-  ['a number in the accuracy table', (a) => { a.tables.accuracy[3].accuracy = 0.99; }, /"tables" does not match its manifest/],
-  ['a number in the accuracy table +manifest (a finding reads it)', (a, dir) => {
-    const row = a.tables.accuracy.find((r) => r.column === '+' && r.evalSet === '×')!;
-    row.accuracy = 0.5;
-    resealManifest(a, dir);
-  }, /finding "add-mask-keeps-add-loses-mul": stored verdict/],
-  ['a finding\'s evidence', (a) => { finding(a, 'mul-needs-more-weights').evidence['ratio ×/+'] = 9; }, /finding "mul-needs-more-weights": stored evidence/],
-  ['holds flipped false → true', (a) => {
-    const f = finding(a, 'sharing-highest-at-io');
-    f.holds = true;
-    f.verdict = 'holds';
-  }, /finding "sharing-highest-at-io": stored verdict "holds", recomputed "fails"/],
-  ['a failing finding marked expected', (a) => { finding(a, 'control-mask-keeps-performance').expected = true; }, /finding "control-mask-keeps-performance": stored expected true, recomputed false/],
-  ['an after-run declaration passed off as before', (a) => { finding(a, 'sharing-highest-at-io').declared.relative = 'before-run'; }, /finding "sharing-highest-at-io": stored declared/],
-  ['a check passed off as a claim', (a) => { finding(a, 'pretrained-solves-both').kind = 'claim'; }, /finding "pretrained-solves-both": stored kind/],
-  ['provenance.config', (a) => { (a.provenance.config as { mask: { steps: number } }).mask.steps = 20000; }, /"provenance" does not match its manifest/],
-  ['provenance.config +manifest', (a, dir) => {
-    (a.provenance.config as { mask: { steps: number } }).mask.steps = 20000;
-    resealManifest(a, dir);
-  }, /provenance\.config does not hash to the config part of its cache key/],
-  ['masks.bin cut to half its length', (a, dir) => truncateSync(join(dir, 'masks.bin'), Math.floor(readFileSync(join(dir, 'masks.bin')).length / 2)), /masks\.bin does not match its manifest digest/],
-  ['masks.bin cut to half +manifest', (a, dir) => {
-    truncateSync(join(dir, 'masks.bin'), Math.floor(readFileSync(join(dir, 'masks.bin')).length / 2));
-    resealManifest(a, dir);
-  }, /masks\.bin has \d+ bytes, its entries \d+/],
-  ['a kept count in the weights table +manifest', (a, dir) => {
-    a.tables.weightsKept[4].kept -= 10;
-    resealManifest(a, dir);
-  }, /weightsKept seed \d+ normal\/\w+ layer\d: kept \d+, the mask has \d+/],
-  ['an IoU in the overlap table +manifest', (a, dir) => {
-    a.tables.overlap[2].iou = 0.1;
-    resealManifest(a, dir);
-  }, /overlap seed \d+ normal add∧mul layer\d: iou 0\.1, the masks give/],
-  ['a mask picture edited', (a, dir) => {
-    const p = join(dir, a.images[0].file);
-    const bytes = readFileSync(p);
-    bytes[bytes.length - 20] ^= 0xff;
-    writeFileSync(p, bytes);
-  }, /images\/.*\.png does not match its manifest digest/],
-  ['a mask picture edited +manifest', (a, dir) => {
-    const p = join(dir, a.images[0].file);
-    const bytes = readFileSync(p);
-    bytes[bytes.length - 20] ^= 0xff;
-    writeFileSync(p, bytes);
-    resealManifest(a, dir);
-  }, /images\/.*\.png differs from what the code derives/],
-  ['a run note edited', (a) => { a.notes[0] = 'Network: FNN 42→2000→2000→2000→2000→20.'; }, /notes differ from what the code derives/],
+  [
+    'a number in the accuracy table',
+    (a) => {
+      a.tables.accuracy[3].accuracy = 0.99;
+    },
+    /"tables" does not match its manifest/,
+  ],
+  [
+    'a number in the accuracy table +manifest (a finding reads it)',
+    (a, dir) => {
+      const row = a.tables.accuracy.find((r) => r.column === '+' && r.evalSet === '×')!;
+      row.accuracy = 0.5;
+      resealManifest(a, dir);
+    },
+    /finding "add-mask-keeps-add-loses-mul": stored verdict/,
+  ],
+  [
+    "a finding's evidence",
+    (a) => {
+      finding(a, 'mul-needs-more-weights').evidence['ratio ×/+'] = 9;
+    },
+    /finding "mul-needs-more-weights": stored evidence/,
+  ],
+  [
+    'holds flipped false → true',
+    (a) => {
+      const f = finding(a, 'sharing-highest-at-io');
+      f.holds = true;
+      f.verdict = 'holds';
+    },
+    /finding "sharing-highest-at-io": stored verdict "holds", recomputed "fails"/,
+  ],
+  [
+    'a failing finding marked expected',
+    (a) => {
+      finding(a, 'control-mask-keeps-performance').expected = true;
+    },
+    /finding "control-mask-keeps-performance": stored expected true, recomputed false/,
+  ],
+  [
+    'an after-run declaration passed off as before',
+    (a) => {
+      finding(a, 'sharing-highest-at-io').declared.relative = 'before-run';
+    },
+    /finding "sharing-highest-at-io": stored declared/,
+  ],
+  [
+    'a check passed off as a claim',
+    (a) => {
+      finding(a, 'pretrained-solves-both').kind = 'claim';
+    },
+    /finding "pretrained-solves-both": stored kind/,
+  ],
+  [
+    'provenance.config',
+    (a) => {
+      (a.provenance.config as { mask: { steps: number } }).mask.steps = 20000;
+    },
+    /"provenance" does not match its manifest/,
+  ],
+  [
+    'provenance.config +manifest',
+    (a, dir) => {
+      (a.provenance.config as { mask: { steps: number } }).mask.steps = 20000;
+      resealManifest(a, dir);
+    },
+    /provenance\.config does not hash to the config part of its cache key/,
+  ],
+  [
+    'masks.bin cut to half its length',
+    (a, dir) => truncateSync(join(dir, 'masks.bin'), Math.floor(readFileSync(join(dir, 'masks.bin')).length / 2)),
+    /masks\.bin does not match its manifest digest/,
+  ],
+  [
+    'masks.bin cut to half +manifest',
+    (a, dir) => {
+      truncateSync(join(dir, 'masks.bin'), Math.floor(readFileSync(join(dir, 'masks.bin')).length / 2));
+      resealManifest(a, dir);
+    },
+    /masks\.bin has \d+ bytes, its entries \d+/,
+  ],
+  [
+    'a kept count in the weights table +manifest',
+    (a, dir) => {
+      a.tables.weightsKept[4].kept -= 10;
+      resealManifest(a, dir);
+    },
+    /weightsKept seed \d+ normal\/\w+ layer\d: kept \d+, the mask has \d+/,
+  ],
+  [
+    'an IoU in the overlap table +manifest',
+    (a, dir) => {
+      a.tables.overlap[2].iou = 0.1;
+      resealManifest(a, dir);
+    },
+    /overlap seed \d+ normal add∧mul layer\d: iou 0\.1, the masks give/,
+  ],
+  [
+    'a mask picture edited',
+    (a, dir) => {
+      const p = join(dir, a.images[0].file);
+      const bytes = readFileSync(p);
+      bytes[bytes.length - 20] ^= 0xff;
+      writeFileSync(p, bytes);
+    },
+    /images\/.*\.png does not match its manifest digest/,
+  ],
+  [
+    'a mask picture edited +manifest',
+    (a, dir) => {
+      const p = join(dir, a.images[0].file);
+      const bytes = readFileSync(p);
+      bytes[bytes.length - 20] ^= 0xff;
+      writeFileSync(p, bytes);
+      resealManifest(a, dir);
+    },
+    /images\/.*\.png differs from what the code derives/,
+  ],
+  [
+    'a run note edited',
+    (a) => {
+      a.notes[0] = 'Network: FNN 42→2000→2000→2000→2000→20.';
+    },
+    /notes differ from what the code derives/,
+  ],
   ['a stray file in the artifact folder', (_a, dir) => writeFileSync(join(dir, 'extra.png'), 'x'), /extra\.png is not in the manifest/],
 ];
 
@@ -98,9 +176,13 @@ describe('tampered artifacts are detected', () => {
     expect(await problemsAfter(() => {})).toEqual([]);
   }, 60_000);
 
-  it.each(CASES)('%s', async (_name, edit, expected) => {
-    const problems = await problemsAfter(edit);
-    expect(problems.join('\n')).toMatch(expected);
-    for (const p of problems) expect(p).not.toContain('\n');
-  }, 60_000);
+  it.each(CASES)(
+    '%s',
+    async (_name, edit, expected) => {
+      const problems = await problemsAfter(edit);
+      expect(problems.join('\n')).toMatch(expected);
+      for (const p of problems) expect(p).not.toContain('\n');
+    },
+    60_000,
+  );
 });

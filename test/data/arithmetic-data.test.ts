@@ -12,7 +12,7 @@ function decodeAddMul(x: Float32Array, e: number) {
   const row = x.subarray(e * 42, (e + 1) * 42);
   const hot = (from: number) => row.subarray(from, from + 10).indexOf(1);
   expect(row.reduce((a, v) => a + v, 0)).toBe(5); // four digits and an op, one-hot
-  return { a: hot(0) + 10 * hot(10), b: hot(20) + 10 * hot(30), op: row[40] === 1 ? 'add' as const : 'mul' as const };
+  return { a: hot(0) + 10 * hot(10), b: hot(20) + 10 * hot(30), op: row[40] === 1 ? ('add' as const) : ('mul' as const) };
 }
 
 describe('add/mul data', () => {
@@ -53,7 +53,7 @@ describe('add/mul data', () => {
 });
 
 describe('double-addition data', () => {
-  it('each pass carries only its own pair and reads that pair\'s output slot', () => {
+  it("each pass carries only its own pair and reads that pair's output slot", () => {
     const passes = doubleAddBatch(new Rng(3, 't'), 200, [0, 1]);
     passes.forEach((pass, pair) => {
       expect(pass.rowOffset).toBe(pair * 20);
@@ -62,7 +62,8 @@ describe('double-addition data', () => {
         const other = pair === 0 ? row.subarray(40, 80) : row.subarray(0, 40);
         expect(other.every((v) => v === 0)).toBe(true);
         const digit = (operand: number, pos: number) => [...Array(10).keys()].find((d) => row[inputUnit(pair, operand, pos, d)] === 1)!;
-        const a = digit(0, 0) + 10 * digit(0, 1), b = digit(1, 0) + 10 * digit(1, 1);
+        const a = digit(0, 0) + 10 * digit(0, 1),
+          b = digit(1, 0) + 10 * digit(1, 1);
         const r = (a + b) % 100;
         expect([pass.targets[e * 2], pass.targets[e * 2 + 1]]).toEqual([r % 10, Math.floor(r / 10)]);
       }

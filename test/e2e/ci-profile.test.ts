@@ -28,13 +28,31 @@ let output = '';
 const options = (): RunOptions => {
   const start = performance.now();
   return {
-    profile: 'ci', only: RUNNABLE.map((e) => e.id), force: false, backend: 'wasm', workers: 0,
-    resultsDir: join(work, 'results'), cacheDir: join(work, 'cache'), dataDir, imageCacheDir: process.env[IMAGE_CACHE_ENV]!, repoRoot: REPO, experimentsRoot: join(REPO, 'experiments'),
-    write: (t) => { output += t; }, tty: false, now: () => (performance.now() - start) / 1000,
+    profile: 'ci',
+    only: RUNNABLE.map((e) => e.id),
+    force: false,
+    backend: 'wasm',
+    workers: 0,
+    resultsDir: join(work, 'results'),
+    cacheDir: join(work, 'cache'),
+    dataDir,
+    imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
+    repoRoot: REPO,
+    experimentsRoot: join(REPO, 'experiments'),
+    write: (t) => {
+      output += t;
+    },
+    tty: false,
+    now: () => (performance.now() - start) / 1000,
     // As the CLI does: make sure the datasets are there (and the JPEG copy decoded) before the jobs.
-    prepare: (ids) => ensureDatasets(datasetsFor(ids), {
-      dataDir: resolveDataDir(undefined, process.env, REPO), download: false, fetch: globalThis.fetch, log: () => {}, imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
-    }),
+    prepare: (ids) =>
+      ensureDatasets(datasetsFor(ids), {
+        dataDir: resolveDataDir(undefined, process.env, REPO),
+        download: false,
+        fetch: globalThis.fetch,
+        log: () => {},
+        imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
+      }),
   };
 };
 

@@ -37,22 +37,30 @@ describe('mask-stage curves of SCAN and CIFAR-10 (ci sizes, curves on)', () => {
     expect(expectCurvesEndAtTables(curve, curved.overlap, curved.weightsKept)).toBe(curved.overlap.length + curved.weightsKept.length);
   }, 120_000);
 
-  it.skipIf(!hasDataFor('cifar10', dataDir))('CIFAR-10: the curves (with the frozen output layer restored) end at the tables', async () => {
-    await ensureDatasets(datasetsFor(['cifar10']), {
-      dataDir: resolveDataDir(undefined, process.env, REPO), download: false, fetch: globalThis.fetch, log: () => {}, imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
-    });
-    const ctx = { ...(await context()), data: { dataDir: resolveDataDir(undefined, process.env, REPO).dir, imageCacheDir: process.env[IMAGE_CACHE_ENV]! } };
-    const config = { ...cifar10.profiles.ci, removed: [3], curve: { points: 2, images: 50, pick: 'spread' as const } };
-    const out = cifar10.runSeed(ctx, config, 1, null);
-    const curve = out.curve!;
-    expect(new Set(curve.filter((r) => r.metric === 'iou').map((r) => `${r.against}→${r.mask}`))).toEqual(new Set(['control→without-cat']));
-    expect(expectCurvesEndAtTables(curve, out.overlap, out.weightsKept)).toBe(out.overlap.length + out.weightsKept.length);
-    // The removal mask's output layer is the control's final one, frozen: at the last step the two agree.
-    const last = Math.max(...curve.map((r) => r.step));
-    expect(curve.find((r) => r.metric === 'iou' && r.subject === 'output' && r.step === last)!.value).toBe(1);
-    // The curve images are spread over the validation list: every class is measured (a class-sorted copy's first 50 are airplanes).
-    const d = loadCifarForMasks(ctx.data);
-    const picked = spreadPick(d.valid, 50);
-    expect(new Set(Array.from(picked, (i) => d.labels[i])).size).toBe(10);
-  }, 300_000);
+  it.skipIf(!hasDataFor('cifar10', dataDir))(
+    'CIFAR-10: the curves (with the frozen output layer restored) end at the tables',
+    async () => {
+      await ensureDatasets(datasetsFor(['cifar10']), {
+        dataDir: resolveDataDir(undefined, process.env, REPO),
+        download: false,
+        fetch: globalThis.fetch,
+        log: () => {},
+        imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
+      });
+      const ctx = { ...(await context()), data: { dataDir: resolveDataDir(undefined, process.env, REPO).dir, imageCacheDir: process.env[IMAGE_CACHE_ENV]! } };
+      const config = { ...cifar10.profiles.ci, removed: [3], curve: { points: 2, images: 50, pick: 'spread' as const } };
+      const out = cifar10.runSeed(ctx, config, 1, null);
+      const curve = out.curve!;
+      expect(new Set(curve.filter((r) => r.metric === 'iou').map((r) => `${r.against}→${r.mask}`))).toEqual(new Set(['control→without-cat']));
+      expect(expectCurvesEndAtTables(curve, out.overlap, out.weightsKept)).toBe(out.overlap.length + out.weightsKept.length);
+      // The removal mask's output layer is the control's final one, frozen: at the last step the two agree.
+      const last = Math.max(...curve.map((r) => r.step));
+      expect(curve.find((r) => r.metric === 'iou' && r.subject === 'output' && r.step === last)!.value).toBe(1);
+      // The curve images are spread over the validation list: every class is measured (a class-sorted copy's first 50 are airplanes).
+      const d = loadCifarForMasks(ctx.data);
+      const picked = spreadPick(d.valid, 50);
+      expect(new Set(Array.from(picked, (i) => d.labels[i])).size).toBe(10);
+    },
+    300_000,
+  );
 });

@@ -8,7 +8,10 @@ import type { RunOptions } from '../../experiments/runtime/run-experiments.ts';
 
 export function filesBelow(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => !d.isDirectory()).map((d) => join(d.parentPath, d.name).slice(dir.length + 1)).sort();
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => !d.isDirectory())
+    .map((d) => join(d.parentPath, d.name).slice(dir.length + 1))
+    .sort();
 }
 
 // Left out of result.json: the provenance's times (startedAt, finishedAt, derivation.at: clock readings; wallSeconds:
@@ -47,8 +50,18 @@ export function ciRuns(work: string, only: string[]) {
   const options = (name: string, over: Partial<RunOptions> = {}): RunOptions => {
     const start = performance.now();
     return {
-      profile: 'ci', only, force: false, backend: 'wasm', workers: 0, ...dirs(name), repoRoot: repo, experimentsRoot: join(repo, 'experiments'),
-      write: () => {}, tty: false, now: () => (performance.now() - start) / 1000, ...over,
+      profile: 'ci',
+      only,
+      force: false,
+      backend: 'wasm',
+      workers: 0,
+      ...dirs(name),
+      repoRoot: repo,
+      experimentsRoot: join(repo, 'experiments'),
+      write: () => {},
+      tty: false,
+      now: () => (performance.now() - start) / 1000,
+      ...over,
     };
   };
   return { dirs, options };

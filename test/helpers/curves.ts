@@ -9,13 +9,17 @@ export function expectCurvesEndAtTables(curve: CurveRow[], overlap: OverlapRow[]
   const lastStep = Math.max(...curve.map((r) => r.step));
   let compared = 0;
   for (const o of overlap) {
-    const r = curve.find((c) => c.seed === o.seed && c.variant === o.variant && c.mask === o.b && c.against === o.a && c.subject === o.layer && c.step === lastStep);
+    const r = curve.find(
+      (c) => c.seed === o.seed && c.variant === o.variant && c.mask === o.b && c.against === o.a && c.subject === o.layer && c.step === lastStep,
+    );
     if (!r) continue;
     expect(r.value).toBe(round(o.iou));
     compared++;
   }
   for (const w of weightsKept) {
-    const r = curve.find((c) => c.seed === w.seed && c.variant === w.variant && c.mask === w.mask && c.metric === 'kept' && c.subject === w.layer && c.step === lastStep);
+    const r = curve.find(
+      (c) => c.seed === w.seed && c.variant === w.variant && c.mask === w.mask && c.metric === 'kept' && c.subject === w.layer && c.step === lastStep,
+    );
     if (!r) continue;
     expect(r.value).toBe(round(w.kept / w.total));
     compared++;

@@ -49,18 +49,20 @@ export function refLossAndGrads(layers: RefLayer[], x: Float32Array, n: number, 
     dW[l] = new Float64Array(rows * oc);
     db[l] = new Float64Array(oc);
     for (let e = 0; e < n; e++) for (let c = 0; c < oc; c++) db[l][c] += dz[e * oc + c];
-    for (let r = 0; r < rows; r++) for (let c = 0; c < oc; c++) {
-      let s = 0;
-      for (let e = 0; e < n; e++) s += h[e * rows + r] * dz[e * oc + c];
-      dW[l][r * oc + c] = s;
-    }
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < oc; c++) {
+        let s = 0;
+        for (let e = 0; e < n; e++) s += h[e * rows + r] * dz[e * oc + c];
+        dW[l][r * oc + c] = s;
+      }
     if (l > 0) {
       const dh = new Float64Array(n * rows);
-      for (let e = 0; e < n; e++) for (let r = 0; r < rows; r++) {
-        let s = 0;
-        for (let c = 0; c < oc; c++) s += dz[e * oc + c] * W[r * oc + c];
-        dh[e * rows + r] = h[e * rows + r] > 0 ? s : 0;
-      }
+      for (let e = 0; e < n; e++)
+        for (let r = 0; r < rows; r++) {
+          let s = 0;
+          for (let c = 0; c < oc; c++) s += dz[e * oc + c] * W[r * oc + c];
+          dh[e * rows + r] = h[e * rows + r] > 0 ? s : 0;
+        }
       dz = dh;
     }
   }

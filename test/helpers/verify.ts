@@ -16,18 +16,34 @@ const REPO = join(import.meta.dirname, '../..');
 export function prepareShared(): (ids: string[]) => Promise<void> {
   useSharedData();
   process.env[IMAGE_CACHE_ENV] ??= join(REPO, '.cache', 'images');
-  return (ids) => ensureDatasets(datasetsFor(ids), {
-    dataDir: resolveDataDir(undefined, process.env, REPO), download: false, fetch: globalThis.fetch, log: () => {}, imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
-  });
+  return (ids) =>
+    ensureDatasets(datasetsFor(ids), {
+      dataDir: resolveDataDir(undefined, process.env, REPO),
+      download: false,
+      fetch: globalThis.fetch,
+      log: () => {},
+      imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
+    });
 }
 
 export async function verifyWithFreshness(resultsDir: string, profile: ProfileName, experiments: AnyExperiment[], cacheDir: string): Promise<VerifyReport[]> {
   const prepare = prepareShared();
   return verifyArtifacts({
-    resultsDir, profile, experiments,
+    resultsDir,
+    profile,
+    experiments,
     freshness: {
-      experimentsRoot: join(REPO, 'experiments'), cacheDir, dataDir: useSharedData(), imageCacheDir: process.env[IMAGE_CACHE_ENV]!, backend: await useBackend('wasm'), log: () => {},
-      dataReady: (id) => prepare([id]).then(() => true, () => false),
+      experimentsRoot: join(REPO, 'experiments'),
+      cacheDir,
+      dataDir: useSharedData(),
+      imageCacheDir: process.env[IMAGE_CACHE_ENV]!,
+      backend: await useBackend('wasm'),
+      log: () => {},
+      dataReady: (id) =>
+        prepare([id]).then(
+          () => true,
+          () => false,
+        ),
     },
   });
 }

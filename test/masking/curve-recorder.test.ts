@@ -43,8 +43,18 @@ describe('curve recorder', () => {
     rec.record('a', 10, la);
     rec.record('b', 10, lb);
     const [ma, mb] = [binarize(la[0]), binarize(lb[0])];
-    const inter = ma.reduce((s, v, i) => s + (v & mb[i]), 0), union = ma.reduce((s, v, i) => s + (v | mb[i]), 0);
-    expect(rec.rows.find((r) => r.metric === 'iou')).toEqual({ seed: 1, variant: 'normal', mask: 'b', step: 10, metric: 'iou', subject: 'l1', against: 'a', value: Math.round((inter / union) * 1e4) / 1e4 });
+    const inter = ma.reduce((s, v, i) => s + (v & mb[i]), 0),
+      union = ma.reduce((s, v, i) => s + (v | mb[i]), 0);
+    expect(rec.rows.find((r) => r.metric === 'iou')).toEqual({
+      seed: 1,
+      variant: 'normal',
+      mask: 'b',
+      step: 10,
+      metric: 'iou',
+      subject: 'l1',
+      against: 'a',
+      value: Math.round((inter / union) * 1e4) / 1e4,
+    });
     expect(rec.rows.filter((r) => r.metric === 'kept').map((r) => r.value)).toEqual([Math.round((5 / 9) * 1e4) / 1e4, Math.round((4 / 9) * 1e4) / 1e4]);
     expect(() => rec.record('b', 20, lb)).toThrow(/a has no checkpoint at step 20/);
   });
@@ -55,7 +65,19 @@ describe('curve recorder', () => {
       const net = uploadFrozen(active.kernels, params);
       try {
         const ctx = { kernels: active.kernels, progress: () => {}, now: () => 0 };
-        return trainMaskStages(ctx, new StageTimer(() => 0), net, CFG, 7, [{ id: 'a', sample: batch }, { id: 'b', sample: batch }], 'normal', curve);
+        return trainMaskStages(
+          ctx,
+          new StageTimer(() => 0),
+          net,
+          CFG,
+          7,
+          [
+            { id: 'a', sample: batch },
+            { id: 'b', sample: batch },
+          ],
+          'normal',
+          curve,
+        );
       } finally {
         net.dispose();
       }

@@ -55,8 +55,20 @@ describe('faithful clipping (quirk Q1)', () => {
     const wantB = SHAPES.map(([, c]) => new Float64Array(c));
     for (let k = 0; k < CFG.samples; k++) {
       const keep = SHAPES.map(([r, c], l) => Array.from(uniformNoise(sampleSeed(99, 1, 0, l, k), r * c), (u) => p * u > (1 - p) * (1 - u)));
-      const layers = SHAPES.map(([rows, cols], l) => ({ rows, cols, b: Float64Array.from(params.b[l]), W: Float64Array.from(params.W[l], (w, i) => (keep[l][i] ? w : 0)) }));
-      const ref = refLossAndGrads(layers, pass.x.subarray(k * chunk * SIZES[0], (k + 1) * chunk * SIZES[0]), chunk, pass.targets.subarray(k * chunk * 2, (k + 1) * chunk * 2), 2, 1 / (CFG.batchSize * 2));
+      const layers = SHAPES.map(([rows, cols], l) => ({
+        rows,
+        cols,
+        b: Float64Array.from(params.b[l]),
+        W: Float64Array.from(params.W[l], (w, i) => (keep[l][i] ? w : 0)),
+      }));
+      const ref = refLossAndGrads(
+        layers,
+        pass.x.subarray(k * chunk * SIZES[0], (k + 1) * chunk * SIZES[0]),
+        chunk,
+        pass.targets.subarray(k * chunk * 2, (k + 1) * chunk * 2),
+        2,
+        1 / (CFG.batchSize * 2),
+      );
       SHAPES.forEach((_, l) => {
         ref.dW[l].forEach((g, i) => (wantW[l][i] += keep[l][i] ? g : 0));
         ref.db[l].forEach((g, i) => (wantB[l][i] += g));
@@ -69,7 +81,10 @@ describe('faithful clipping (quirk Q1)', () => {
       expect(scale).toBeGreaterThan(0);
       for (let i = 0; i < b.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-5 * scale + 1e-9);
     };
-    SHAPES.forEach((_, l) => { close(got.W[l], wantW[l]); close(got.b[l], wantB[l]); });
+    SHAPES.forEach((_, l) => {
+      close(got.W[l], wantW[l]);
+      close(got.b[l], wantB[l]);
+    });
     // Not clipped (the bound is 1e9): the same logits, bit for bit.
     faithful.currentLogits().forEach((l, i) => expect(Buffer.from(l.buffer).equals(Buffer.from(clean.currentLogits()[i].buffer))).toBe(true));
     for (const x of [faithful, clean, frozen, net]) x.dispose();

@@ -92,7 +92,7 @@ describe('frozen mask logits', () => {
     net.dispose();
   });
 
-  it('a trainer restored from a checkpoint takes the steps an unbroken one takes, fixed tensors\' noise included', () => {
+  it("a trainer restored from a checkpoint takes the steps an unbroken one takes, fixed tensors' noise included", () => {
     // Fixed logits at 0 (p = ½): every step's fixed samples differ, so a resumed trainer that redrew step 1's noise would diverge.
     const fixed = params.W.map((w, l) => (l === last ? new Float32Array(w.length) : null));
     const net = uploadFrozen(active.kernels, params);
@@ -111,9 +111,12 @@ describe('frozen mask logits', () => {
 
   it('rejects a fixed list that does not match the masked tensors, and options that do not go together', () => {
     const net = uploadFrozen(active.kernels, params);
-    expect(() => new MaskTrainer(active.kernels, net, CFG, 99, { fixedLogits: { logits: [null], noiseSeed: 5 } })).toThrow(/1 fixed-logit entries for 3 masked tensors/);
-    expect(() => new MaskTrainer(active.kernels, net, CFG, 99, { fixedLogits: { logits: [null, null, null], noiseSeed: 5 }, trainValues: { frozen: [] } }))
-      .toThrow(/fixed logits and trained values do not go together/);
+    expect(() => new MaskTrainer(active.kernels, net, CFG, 99, { fixedLogits: { logits: [null], noiseSeed: 5 } })).toThrow(
+      /1 fixed-logit entries for 3 masked tensors/,
+    );
+    expect(
+      () => new MaskTrainer(active.kernels, net, CFG, 99, { fixedLogits: { logits: [null, null, null], noiseSeed: 5 }, trainValues: { frozen: [] } }),
+    ).toThrow(/fixed logits and trained values do not go together/);
     expect(() => withFixedLogits([null, pattern], [])).toThrow(/0 trained logit tensors for 1 trained places/);
     net.dispose();
   });

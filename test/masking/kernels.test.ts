@@ -35,12 +35,19 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 // Ragged shapes exercise the scalar tails of the 4-lane loops.
-const SHAPES: [number, number][] = [[37, 13], [64, 64], [1, 5], [42, 20]];
+const SHAPES: [number, number][] = [
+  [37, 13],
+  [64, 64],
+  [1, 5],
+  [42, 20],
+];
 
 describe('mask kernels agree across implementations', () => {
   it.each(SHAPES)('sigmoid %ix%i', (r, c) => {
     const l = randomTensor(js, [r, c], 1, -20, 20);
-    const a = read(simd.sigmoid(l)), b = read(js.sigmoid(l)), o = read(ops.sigmoid(l));
+    const a = read(simd.sigmoid(l)),
+      b = read(js.sigmoid(l)),
+      o = read(ops.sigmoid(l));
     expect(maxAbsDiff(a, b)).toBeLessThan(1e-6);
     expect(maxAbsDiff(o, b)).toBeLessThan(1e-6);
   });
@@ -63,7 +70,8 @@ describe('mask kernels agree across implementations', () => {
 
   it('accumulateProduct, sumSquares, transpose', () => {
     for (const [r, c] of SHAPES) {
-      const g = randomTensor(js, [r, c], 4), f = randomTensor(js, [r, c], 5);
+      const g = randomTensor(js, [r, c], 4),
+        f = randomTensor(js, [r, c], 5);
       const accs = [simd, js, ops].map((k) => ({ k, slot: { t: randomTensor(k, [r, c], 6) } }));
       for (const { k, slot } of accs) k.accumulateProduct(slot, g, f);
       const [a, b, o] = accs.map(({ slot }) => read(slot.t));
@@ -83,7 +91,8 @@ describe('mask kernels agree across implementations', () => {
     const shape = [9, 7];
     const hyper = { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
     const states = [simd, js, ops].map((k) => ({
-      k, s: { param: { t: randomTensor(k, shape, 7) }, m: { t: k.zeros(shape) }, v: { t: k.zeros(shape) }, step: 0 },
+      k,
+      s: { param: { t: randomTensor(k, shape, 7) }, m: { t: k.zeros(shape) }, v: { t: k.zeros(shape) }, step: 0 },
     }));
     for (let step = 0; step < 5; step++) {
       const g = randomTensor(js, shape, 100 + step);
@@ -108,9 +117,11 @@ describe('the hard Gumbel-sigmoid sample follows its definition', () => {
     const w = new Rng(9, 'w').fillUniform(new Float32Array(n), -1, 1);
     const seed = 777;
     const sample = simd.sampleMask(simd.sigmoid(simd.fromHost(logits, [40, 100])), simd.fromHost(w, [40, 100]), seed);
-    const m = read(sample.masked), f = read(sample.factor);
+    const m = read(sample.masked),
+      f = read(sample.factor);
     const u = uniformNoise(seed, n);
-    let kept = 0, expectedKept = 0;
+    let kept = 0,
+      expectedKept = 0;
     for (let i = 0; i < n; i++) {
       const g = Math.log(u[i]) - Math.log(1 - u[i]); // logistic = difference of two Gumbels
       const s = 1 / (1 + Math.exp(-(logits[i] + g)));
@@ -125,8 +136,14 @@ describe('the hard Gumbel-sigmoid sample follows its definition', () => {
 
   it('the noise is uniform on (0, 1) and never hits 0 or 1', () => {
     const u = uniformNoise(42, 100_000);
-    let sum = 0, min = 1, max = 0;
-    for (const x of u) { sum += x; min = Math.min(min, x); max = Math.max(max, x); }
+    let sum = 0,
+      min = 1,
+      max = 0;
+    for (const x of u) {
+      sum += x;
+      min = Math.min(min, x);
+      max = Math.max(max, x);
+    }
     expect(min).toBeGreaterThan(0);
     expect(max).toBeLessThan(1);
     expect(sum / u.length).toBeCloseTo(0.5, 2);
@@ -138,7 +155,10 @@ describe('mask sample at the edge of float32', () => {
   // With a logit far below 0 (p ≈ 1e-22, reached after ~4,600 steps of pruning at lr 1e-2) the old factor
   // pu·qu·r² overflowed to 0·∞ = NaN and stopped a 20k-step stage; s(1 − s) is 0 there.
   const HIT = 15340575;
-  it.each([[1, 'vector lanes'], [5, 'scalar tail']] as const)('u = 1 at index %i (%s): finite factor, 0 where s(1 − s) is 0', (index, _where) => {
+  it.each([
+    [1, 'vector lanes'],
+    [5, 'scalar tail'],
+  ] as const)('u = 1 at index %i (%s): finite factor, 0 where s(1 − s) is 0', (index, _where) => {
     expect(uniformNoise(HIT - index, index + 1)[index]).toBe(1);
     for (const k of [simd, js, ops]) {
       const probs = k.fromHost(new Float32Array(7).fill(1 / (1 + Math.exp(50))), [1, 7]);

@@ -47,13 +47,23 @@ describe.each(['wasm', 'cpu'] as const)('mask trainer on the seq2seq model, %s',
     const chunk = CFG.batchSize / CFG.samples;
     const expected = shapes.map(([r, c]) => new Float64Array(r * c));
     for (let k = 0; k < CFG.samples; k++) {
-      const samples = shapes.map(([r, c], l) => Array.from(uniformNoise(sampleSeed(77, 1, 0, l, k), r * c), (u) => ({
-        keep: p * u > (1 - p) * (1 - u),
-        s: 1 / (1 + Math.exp(-(CFG.logitInit + Math.log(u) - Math.log(1 - u)))),
-      })));
+      const samples = shapes.map(([r, c], l) =>
+        Array.from(uniformNoise(sampleSeed(77, 1, 0, l, k), r * c), (u) => ({
+          keep: p * u > (1 - p) * (1 - u),
+          s: 1 / (1 + Math.exp(-(CFG.logitInit + Math.log(u) - Math.log(1 - u)))),
+        })),
+      );
       const masks = samples.map((m) => Uint8Array.from(m, (x) => (x.keep ? 1 : 0)));
-      const dW = tf.tidy(() => runSeq2Seq(uploadSeq2Seq(params, masks), SIZES, SCAN_TOKENS, scanBatch(part.examples.slice(k * chunk, (k + 1) * chunk)),
-        { teacherForcing, grads: 'masked', lossScale: 1 / CFG.batchSize }, read).dMasked.map(read));
+      const dW = tf.tidy(() =>
+        runSeq2Seq(
+          uploadSeq2Seq(params, masks),
+          SIZES,
+          SCAN_TOKENS,
+          scanBatch(part.examples.slice(k * chunk, (k + 1) * chunk)),
+          { teacherForcing, grads: 'masked', lossScale: 1 / CFG.batchSize },
+          read,
+        ).dMasked.map(read),
+      );
       shapes.forEach((_, l) => {
         for (let i = 0; i < expected[l].length; i++) {
           const s = samples[l][i].s;

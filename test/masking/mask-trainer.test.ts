@@ -53,7 +53,9 @@ describe.each(['wasm', 'cpu'] as const)('mask trainer on %s', (backendName) => {
         });
       });
       const layers = shapes.map(([rows, cols], l) => ({
-        rows, cols, b: Float64Array.from(params.b[l]),
+        rows,
+        cols,
+        b: Float64Array.from(params.b[l]),
         W: Float64Array.from(params.W[l], (w, i) => (masks[l][i].keep ? w : 0)),
       }));
       const xk = pass.x.subarray(k * chunk * SIZES[0], (k + 1) * chunk * SIZES[0]);

@@ -54,9 +54,13 @@ describe('a diverged stage stops with one line', () => {
     const err = thrown(() => trainMaskStages(ctx(), new StageTimer(() => 0), net, MASK, 1, [{ id: 'add', sample }], 'normal'));
     net.dispose();
     expectOneLine(err, `add: loss is NaN at step 1 of 3 ${WHY}`);
-    expectOneLine((err as NonFiniteError).within(jobLabel({ experiment: 'add-mul', seed: 2, part: null })),
-      `add-mul seed 2 add: loss is NaN at step 1 of 3 ${WHY}`);
-    expect((err as NonFiniteError).within(jobLabel({ experiment: 'scan', seed: 1, part: 'masks' })).message).toMatch(/^scan seed 1 part masks add: loss is NaN/);
+    expectOneLine(
+      (err as NonFiniteError).within(jobLabel({ experiment: 'add-mul', seed: 2, part: null })),
+      `add-mul seed 2 add: loss is NaN at step 1 of 3 ${WHY}`,
+    );
+    expect((err as NonFiniteError).within(jobLabel({ experiment: 'scan', seed: 1, part: 'masks' })).message).toMatch(
+      /^scan seed 1 part masks add: loss is NaN/,
+    );
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -88,8 +92,17 @@ describe('a diverged stage stops with one line', () => {
     const before = tf.memory().numTensors;
     const rng = new Rng(1, 'data');
     const cfg = { steps: 20, batchSize: 16, lr, gradClip: 1, finalLrFactor: 1 };
-    const err = thrown(() => new StageTimer(() => 0).run('pretrain', cfg.steps, () =>
-      pretrainMlp(active.kernels, initMlp(SIZES, new Rng(1, 'init')), cfg, (n) => sample(rng, n), () => {})));
+    const err = thrown(() =>
+      new StageTimer(() => 0).run('pretrain', cfg.steps, () =>
+        pretrainMlp(
+          active.kernels,
+          initMlp(SIZES, new Rng(1, 'init')),
+          cfg,
+          (n) => sample(rng, n),
+          () => {},
+        ),
+      ),
+    );
     expectOneLine(err, `pretrain: ${problem} at step 2 of 20 ${WHY}`);
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -101,8 +114,10 @@ describe('a diverged stage stops with one line', () => {
     const values = shapes.map((n, j) => new Float32Array(n).fill(j === 0 ? Infinity : 0.1));
     const init = { values, logits: shapes.map((n) => new Float32Array(n).fill(3)), frozen: shapes.map((n) => new Uint8Array(n)) };
     const model = uploadFrozen(active.kernels, { sizes, W: values.filter((_, j) => j % 2 === 0), b: values.filter((_, j) => j % 2 === 1) }, 'masked');
-    const trainer = new MaskTrainer(active.kernels, model, { steps: 5, batchSize: 8, samples: 2, lr: 1e-2, beta: 1e-4, logitInit: 3, gradClip: 1 }, 1,
-      { trainValues: { frozen: init.frozen }, initialLogits: init.logits });
+    const trainer = new MaskTrainer(active.kernels, model, { steps: 5, batchSize: 8, samples: 2, lr: 1e-2, beta: 1e-4, logitInit: 3, gradClip: 1 }, 1, {
+      trainValues: { frozen: init.frozen },
+      initialLogits: init.logits,
+    });
     const rng = new Rng(2, 'batch');
     const pass: Pass = { x: rng.fillUniform(new Float32Array(8 * 12), 0, 1), targets: new Uint8Array(8).map(() => rng.int(10)), n: 8, rowOffset: 0, digits: 1 };
     const err = thrown(() => new StageTimer(() => 0).run('init2/task1', 5, () => trainer.step([pass])));

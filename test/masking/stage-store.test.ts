@@ -23,7 +23,9 @@ async function context(stages?: StageContext, kill?: { stage: string; step: numb
   const active = await useBackend('wasm');
   let t = 0;
   return {
-    kernels: active.kernels, now: () => (t += 1), ...(stages ? { stages } : {}),
+    kernels: active.kernels,
+    now: () => (t += 1),
+    ...(stages ? { stages } : {}),
     progress(stage, step) {
       if (firstSteps && !firstSteps.has(stage)) firstSteps.set(stage, step);
       if (kill && stage === kill.stage && step === kill.step) throw new Killed(`killed in ${stage} at step ${step}`);
@@ -32,18 +34,27 @@ async function context(stages?: StageContext, kill?: { stage: string; step: numb
 }
 
 const within = (store: StageStore, target: string | null, needs: string[] = [], every = 40): StageContext => ({
-  store, target, needs: (s) => needs.includes(s), checkpointDue: (step) => step % every === 0,
+  store,
+  target,
+  needs: (s) => needs.includes(s),
+  checkpointDue: (step) => step % every === 0,
 });
 
 const CASES: { e: AnyExperiment; config: unknown; part: string | null; kill: string; steps?: number }[] = [
   { e: addMul, config: addMul.profiles.ci, part: null, kill: 'mul' },
   { e: doubleAdd, config: doubleAdd.profiles.ci, part: null, kill: 'copy-weight/pair1' },
   { e: scan, config: { ...scan.profiles.ci, curve: { points: 3, examples: 8 } }, part: 'masks', kill: 'jump' },
-  { e: sharingVsWidth, config: sharingVsWidth.profiles.ci, part: 'double-add-16', kill: 'double-add 16×2/pair2', steps: sharingVsWidth.profiles.ci.tasks['double-add'].mask.steps },
+  {
+    e: sharingVsWidth,
+    config: sharingVsWidth.profiles.ci,
+    part: 'double-add-16',
+    kill: 'double-add 16×2/pair2',
+    steps: sharingVsWidth.profiles.ci.tasks['double-add'].mask.steps,
+  },
 ];
 
 describe.each(CASES)('$e.id through a stage store', ({ e, config, part, kill, steps: stageSteps }) => {
-  it('a killed stage resumes from its checkpoint; the seed comes out as a plain run\'s', async () => {
+  it("a killed stage resumes from its checkpoint; the seed comes out as a plain run's", async () => {
     const plain = e.runSeed(await context(), config, 1, part);
     const store = memoryStageStore();
     const steps = stageSteps ?? (config as { mask: { steps: number } }).mask.steps;
@@ -70,7 +81,14 @@ describe.each(CASES)('$e.id through a stage store', ({ e, config, part, kill, st
     const store = memoryStageStore();
     // Pre-training first (every stage needs it), then the others last to first.
     for (const p of [plan[0], ...plan.slice(1).reverse()]) {
-      const thrown = await (async () => { try { e.runSeed(await context(within(store, p.stage, stageNeeds(plan, p.stage))), config, 1, part); } catch (err) { return err; } return null; })();
+      const thrown = await (async () => {
+        try {
+          e.runSeed(await context(within(store, p.stage, stageNeeds(plan, p.stage))), config, 1, part);
+        } catch (err) {
+          return err;
+        }
+        return null;
+      })();
       expect(thrown).toBeInstanceOf(StageJobDone);
       expect((thrown as StageJobDone).stage).toBe(p.stage);
     }
@@ -86,7 +104,9 @@ describe('host trees', () => {
   it('keep typed arrays to the bit, views included, and refuse what would not come back', () => {
     const f = new Float32Array([0, -0, 1e-45, 3.4e38, -1.5, Math.PI]);
     const view = new Uint8Array([9, 1, 2, 3, 4]).subarray(1, 4);
-    const back = decodeHostTree<{ f: Float32Array; view: Uint8Array; n: number[]; s: string }>(encodeHostTree({ f, view, n: [1, 2.5], s: 'x', gone: undefined }));
+    const back = decodeHostTree<{ f: Float32Array; view: Uint8Array; n: number[]; s: string }>(
+      encodeHostTree({ f, view, n: [1, 2.5], s: 'x', gone: undefined }),
+    );
     expect(back.f).toBeInstanceOf(Float32Array);
     expect(new Uint8Array(back.f.buffer)).toEqual(new Uint8Array(f.buffer));
     expect(Object.is(back.f[1], -0)).toBe(true);

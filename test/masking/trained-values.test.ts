@@ -25,7 +25,13 @@ interface JointTensors {
 
 function batch(seed: number): Pass {
   const rng = new Rng(seed, 'batch');
-  return { x: rng.fillUniform(new Float32Array(CFG.batchSize * SIZES[0]), -1, 1), targets: new Uint8Array(CFG.batchSize).map(() => rng.int(10)), n: CFG.batchSize, rowOffset: 0, digits: 1 };
+  return {
+    x: rng.fillUniform(new Float32Array(CFG.batchSize * SIZES[0]), -1, 1),
+    targets: new Uint8Array(CFG.batchSize).map(() => rng.int(10)),
+    n: CFG.batchSize,
+    rowOffset: 0,
+    digits: 1,
+  };
 }
 
 function tensors(seed: number): JointTensors {
@@ -47,7 +53,11 @@ describe.each(['wasm', 'cpu'] as const)('mask trainer with trained values on %s'
 
   /** The trainer on an MLP whose biases are masked too, values and logits from `init`; dispose() frees both. */
   function trainerOf(init: JointTensors, noiseSeed: number) {
-    const model = uploadFrozen(active.kernels, { sizes: SIZES, W: init.values.filter((_, j) => j % 2 === 0), b: init.values.filter((_, j) => j % 2 === 1) }, 'masked');
+    const model = uploadFrozen(
+      active.kernels,
+      { sizes: SIZES, W: init.values.filter((_, j) => j % 2 === 0), b: init.values.filter((_, j) => j % 2 === 1) },
+      'masked',
+    );
     const trainer = new MaskTrainer(active.kernels, model, CFG, noiseSeed, { trainValues: { frozen: init.frozen }, initialLogits: init.logits });
     return { trainer, dispose: () => (trainer.dispose(), model.dispose()) };
   }
@@ -60,18 +70,30 @@ describe.each(['wasm', 'cpu'] as const)('mask trainer with trained values on %s'
     const dParams = got.valueGrads!.map((g) => Float32Array.from(g.t.dataSync()));
     const dLogits = got.grads.map((g) => Float32Array.from(g.t.dataSync()));
 
-    const shapes = layerShapes(SIZES).flatMap(([i, o]) => [[i, o], [o, 1]]);
+    const shapes = layerShapes(SIZES).flatMap(([i, o]) => [
+      [i, o],
+      [o, 1],
+    ]);
     const chunk = CFG.batchSize / CFG.samples;
     const expP = shapes.map(([r, c]) => new Float64Array(r * c));
     const expL = shapes.map(([r, c]) => new Float64Array(r * c));
     for (let k = 0; k < CFG.samples; k++) {
-      const samples = shapes.map(([r, c], j) => Array.from(uniformNoise(sampleSeed(42, 1, 0, j, k), r * c), (u, i) => {
-        const z = init.logits[j][i] + Math.log(u) - Math.log(1 - u);
-        return { keep: z > 0, s: 1 / (1 + Math.exp(-z)) };
-      }));
+      const samples = shapes.map(([r, c], j) =>
+        Array.from(uniformNoise(sampleSeed(42, 1, 0, j, k), r * c), (u, i) => {
+          const z = init.logits[j][i] + Math.log(u) - Math.log(1 - u);
+          return { keep: z > 0, s: 1 / (1 + Math.exp(-z)) };
+        }),
+      );
       const eff = shapes.map((_, j) => Float64Array.from(init.values[j], (v, i) => (samples[j][i].keep ? v : 0)));
       const layers = layerShapes(SIZES).map(([rows, cols], l) => ({ rows, cols, W: eff[2 * l], b: eff[2 * l + 1] }));
-      const ref = refLossAndGrads(layers, pass.x.subarray(k * chunk * SIZES[0], (k + 1) * chunk * SIZES[0]), chunk, pass.targets.subarray(k * chunk, (k + 1) * chunk), 1, 1 / CFG.batchSize);
+      const ref = refLossAndGrads(
+        layers,
+        pass.x.subarray(k * chunk * SIZES[0], (k + 1) * chunk * SIZES[0]),
+        chunk,
+        pass.targets.subarray(k * chunk, (k + 1) * chunk),
+        1,
+        1 / CFG.batchSize,
+      );
       const dEff = ref.dW.flatMap((dw, l) => [dw, ref.db[l]]);
       shapes.forEach((_, j) => {
         for (let i = 0; i < expP[j].length; i++) {
@@ -81,11 +103,12 @@ describe.each(['wasm', 'cpu'] as const)('mask trainer with trained values on %s'
         }
       });
     }
-    const close = (got: Float32Array[], want: Float64Array[]) => want.forEach((w, j) => {
-      const scale = Math.max(...Array.from(w, Math.abs));
-      expect(scale).toBeGreaterThan(0);
-      for (let i = 0; i < w.length; i++) expect(Math.abs(got[j][i] - w[i])).toBeLessThan(1e-5 * scale + 1e-9);
-    });
+    const close = (got: Float32Array[], want: Float64Array[]) =>
+      want.forEach((w, j) => {
+        const scale = Math.max(...Array.from(w, Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        for (let i = 0; i < w.length; i++) expect(Math.abs(got[j][i] - w[i])).toBeLessThan(1e-5 * scale + 1e-9);
+      });
     close(dParams, expP);
     close(dLogits, expL);
     init.frozen.forEach((f, j) => f.forEach((fr, i) => fr && expect(dParams[j][i] === 0).toBe(true)));
@@ -103,10 +126,12 @@ describe.each(['wasm', 'cpu'] as const)('mask trainer with trained values on %s'
     expect(tf.memory().numTensors).toBe(afterOne);
     const now = { values: trainer.currentValues() };
     let moved = 0;
-    init.values.forEach((v, j) => v.forEach((x, i) => {
-      if (init.frozen[j][i]) expect(now.values[j][i]).toBe(x);
-      else if (now.values[j][i] !== x) moved++;
-    }));
+    init.values.forEach((v, j) =>
+      v.forEach((x, i) => {
+        if (init.frozen[j][i]) expect(now.values[j][i]).toBe(x);
+        else if (now.values[j][i] !== x) moved++;
+      }),
+    );
     expect(moved).toBeGreaterThan(0);
     expect(() => trainer.state()).toThrow(/keeps no checkpoint/);
     dispose();

@@ -54,7 +54,10 @@ describe.each(['wasm', 'cpu'] as const)('CNN on %s', (backend) => {
     const h = 3e-3;
     const base = lossAndGrads(p, false).loss;
     let checked = 0;
-    for (const [kind, arrays, grads] of [['W', p.W, g.dW], ['b', p.b, g.db]] as const) {
+    for (const [kind, arrays, grads] of [
+      ['W', p.W, g.dW],
+      ['b', p.b, g.db],
+    ] as const) {
       arrays.forEach((arr, l) => {
         // Every bias, and a spread of weights per layer (the first conv has 54).
         const step = kind === 'b' ? 1 : Math.max(1, Math.floor(arr.length / 40));

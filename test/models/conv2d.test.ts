@@ -5,7 +5,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  col2im, conv3x3Backward, conv3x3Forward, globalAvgPoolBackward, globalAvgPoolForward, im2col, maxPool2Backward, maxPool2Forward, type Grid,
+  col2im,
+  conv3x3Backward,
+  conv3x3Forward,
+  globalAvgPoolBackward,
+  globalAvgPoolForward,
+  im2col,
+  maxPool2Backward,
+  maxPool2Forward,
+  type Grid,
 } from '../../experiments/models/conv2d.ts';
 import { Rng } from '../../experiments/runtime/rng.ts';
 import { useBackend } from '../helpers/backend.ts';
@@ -15,15 +23,20 @@ const read = (t: tf.Tensor) => Float32Array.from(t.dataSync());
 /** Plain-loop 3×3 convolution, padding 1, on [C, N, H, W] data; W[(k·C_in + c), o] with k = dy·3 + dx. */
 function refConv(x: Float32Array, cIn: number, g: Grid, W: Float32Array, b: Float32Array, cOut: number): Float64Array {
   const out = new Float64Array(cOut * g.n * g.h * g.w);
-  for (let o = 0; o < cOut; o++) for (let e = 0; e < g.n; e++) for (let y = 0; y < g.h; y++) for (let xx = 0; xx < g.w; xx++) {
-    let s = b[o];
-    for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) {
-      const sy = y + dy - 1, sx = xx + dx - 1;
-      if (sy < 0 || sy >= g.h || sx < 0 || sx >= g.w) continue;
-      for (let c = 0; c < cIn; c++) s += x[((c * g.n + e) * g.h + sy) * g.w + sx] * W[((dy * 3 + dx) * cIn + c) * cOut + o];
-    }
-    out[((o * g.n + e) * g.h + y) * g.w + xx] = s;
-  }
+  for (let o = 0; o < cOut; o++)
+    for (let e = 0; e < g.n; e++)
+      for (let y = 0; y < g.h; y++)
+        for (let xx = 0; xx < g.w; xx++) {
+          let s = b[o];
+          for (let dy = 0; dy < 3; dy++)
+            for (let dx = 0; dx < 3; dx++) {
+              const sy = y + dy - 1,
+                sx = xx + dx - 1;
+              if (sy < 0 || sy >= g.h || sx < 0 || sx >= g.w) continue;
+              for (let c = 0; c < cIn; c++) s += x[((c * g.n + e) * g.h + sy) * g.w + sx] * W[((dy * 3 + dx) * cIn + c) * cOut + o];
+            }
+          out[((o * g.n + e) * g.h + y) * g.w + xx] = s;
+        }
   return out;
 }
 
@@ -33,7 +46,9 @@ describe.each(['wasm', 'cpu'] as const)('CNN pieces on %s', (backend) => {
   });
 
   it('im2col convolution equals a plain-loop 3×3 convolution with zero padding', () => {
-    const g = { n: 2, h: 4, w: 6 }, cIn = 3, cOut = 5;
+    const g = { n: 2, h: 4, w: 6 },
+      cIn = 3,
+      cOut = 5;
     const rng = new Rng(1, 'conv');
     const x = rng.fillUniform(new Float32Array(cIn * g.n * g.h * g.w), -1, 1);
     const W = rng.fillUniform(new Float32Array(9 * cIn * cOut), -1, 1);
@@ -47,7 +62,8 @@ describe.each(['wasm', 'cpu'] as const)('CNN pieces on %s', (backend) => {
   });
 
   it('col2im is the adjoint of im2col: ⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩', () => {
-    const g = { n: 2, h: 3, w: 5 }, c = 2;
+    const g = { n: 2, h: 3, w: 5 },
+      c = 2;
     const rng = new Rng(2, 'adjoint');
     const x = rng.fillUniform(new Float32Array(c * g.n * g.h * g.w), -1, 1);
     const y = rng.fillUniform(new Float32Array(9 * c * g.n * g.h * g.w), -1, 1);
@@ -59,13 +75,16 @@ describe.each(['wasm', 'cpu'] as const)('CNN pieces on %s', (backend) => {
   });
 
   it('gradients of conv → ReLU → max pool → conv → ReLU → global average pool match finite differences', () => {
-    const g1 = { n: 2, h: 4, w: 4 }, g2 = { n: 2, h: 2, w: 2 };
+    const g1 = { n: 2, h: 4, w: 4 },
+      g2 = { n: 2, h: 2, w: 2 };
     const [c0, c1, c2] = [2, 3, 4];
     const rng = new Rng(3, 'net');
     const x = rng.fillUniform(new Float32Array(c0 * 32), -1, 1);
     const params = {
-      W1: rng.fillUniform(new Float32Array(9 * c0 * c1), -0.5, 0.5), b1: rng.fillUniform(new Float32Array(c1), -0.1, 0.1),
-      W2: rng.fillUniform(new Float32Array(9 * c1 * c2), -0.5, 0.5), b2: rng.fillUniform(new Float32Array(c2), -0.1, 0.1),
+      W1: rng.fillUniform(new Float32Array(9 * c0 * c1), -0.5, 0.5),
+      b1: rng.fillUniform(new Float32Array(c1), -0.1, 0.1),
+      W2: rng.fillUniform(new Float32Array(9 * c1 * c2), -0.5, 0.5),
+      b2: rng.fillUniform(new Float32Array(c2), -0.1, 0.1),
     };
     const target = rng.fillUniform(new Float32Array(c2 * g1.n), -1, 1);
     const weights = (W: Float32Array, b: Float32Array, cin: number, cout: number) => {
@@ -77,7 +96,8 @@ describe.each(['wasm', 'cpu'] as const)('CNN pieces on %s', (backend) => {
     const run = (withGrads: boolean) => {
       const result: { loss: number; grads: Grads | null } = { loss: 0, grads: null };
       tf.tidy(() => {
-        const w1 = weights(params.W1, params.b1, c0, c1), w2 = weights(params.W2, params.b2, c1, c2);
+        const w1 = weights(params.W1, params.b1, c0, c1),
+          w2 = weights(params.W2, params.b2, c1, c2);
         const c1f = conv3x3Forward(tf.tensor(x, [c0, 32]), g1, w1);
         const a1 = tf.relu(c1f.z);
         const p1 = maxPool2Forward(a1, g1);

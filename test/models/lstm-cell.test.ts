@@ -6,14 +6,31 @@ import { lstmStepBackward, lstmStepForward, weightGradient, type LstmState, type
 import { Rng } from '../../experiments/runtime/rng.ts';
 import { useBackend } from '../helpers/backend.ts';
 
-const IN = 3, H = 4, C = 2, T = 4;
+const IN = 3,
+  H = 4,
+  C = 2,
+  T = 4;
 
-interface Params { W: Float32Array; b: Float32Array; xs: Float32Array[]; h0: Float32Array; c0: Float32Array; readout: Float32Array[] }
+interface Params {
+  W: Float32Array;
+  b: Float32Array;
+  xs: Float32Array[];
+  h0: Float32Array;
+  c0: Float32Array;
+  readout: Float32Array[];
+}
 
 function params(): Params {
   const rng = new Rng(5, 'lstm');
   const u = (n: number, s = 0.8) => rng.fillUniform(new Float32Array(n), -s, s);
-  return { W: u((IN + H) * 4 * H), b: u(4 * H), xs: Array.from({ length: T }, () => u(IN * C, 1)), h0: u(H * C, 0.5), c0: u(H * C, 0.5), readout: Array.from({ length: T }, () => u(H * C, 1)) };
+  return {
+    W: u((IN + H) * 4 * H),
+    b: u(4 * H),
+    xs: Array.from({ length: T }, () => u(IN * C, 1)),
+    h0: u(H * C, 0.5),
+    c0: u(H * C, 0.5),
+    readout: Array.from({ length: T }, () => u(H * C, 1)),
+  };
 }
 
 /** Loss = Σ_t ⟨readout_t, h_t⟩ + ⟨readout_0, c_T⟩; returns it and, if asked, all gradients. */
@@ -43,8 +60,19 @@ function run(p: Params, withGrads: boolean) {
       dh = g.dhPrev;
       dc = g.dcPrev;
     }
-    const { dW, db } = weightGradient(caches.map((c) => c.xh), dzs, true);
-    return { loss, dW: Float32Array.from(dW.dataSync()), db: Float32Array.from(db!.dataSync()), dxs, dh0: Float32Array.from(dh.dataSync()), dc0: Float32Array.from(dc.dataSync()) };
+    const { dW, db } = weightGradient(
+      caches.map((c) => c.xh),
+      dzs,
+      true,
+    );
+    return {
+      loss,
+      dW: Float32Array.from(dW.dataSync()),
+      db: Float32Array.from(db!.dataSync()),
+      dxs,
+      dh0: Float32Array.from(dh.dataSync()),
+      dc0: Float32Array.from(dc.dataSync()),
+    };
   });
 }
 
@@ -55,9 +83,18 @@ describe.each(['wasm', 'cpu'] as const)('LSTM step on %s', (name) => {
 
   it('backward through 4 steps matches finite differences for W, b, x_t, h0 and c0', () => {
     const p = params();
-    const g = run(p, true) as Required<ReturnType<typeof run>> & { dW: Float32Array; db: Float32Array; dxs: Float32Array[]; dh0: Float32Array; dc0: Float32Array };
+    const g = run(p, true) as Required<ReturnType<typeof run>> & {
+      dW: Float32Array;
+      db: Float32Array;
+      dxs: Float32Array[];
+      dh0: Float32Array;
+      dc0: Float32Array;
+    };
     const checks: [string, Float32Array, Float32Array][] = [
-      ['W', p.W, g.dW], ['b', p.b, g.db], ['h0', p.h0, g.dh0], ['c0', p.c0, g.dc0],
+      ['W', p.W, g.dW],
+      ['b', p.b, g.db],
+      ['h0', p.h0, g.dh0],
+      ['c0', p.c0, g.dc0],
       ...p.xs.map((x, t) => [`x${t}`, x, g.dxs[t]] as [string, Float32Array, Float32Array]),
     ];
     const h = 1e-2;

@@ -18,12 +18,22 @@ describe('LSTM point-wise kernel', () => {
     expect(lstmPointwise().name).toBe('wasm-simd');
   });
 
-  it.each([[5, 3], [8, 16], [1, 1], [7, 9]])('H=%i, n=%i: forward and backward agree with tfjs ops', (H, n) => {
+  it.each([
+    [5, 3],
+    [8, 16],
+    [1, 1],
+    [7, 9],
+  ])('H=%i, n=%i: forward and backward agree with tfjs ops', (H, n) => {
     const fast = lstmPointwise();
-    const z = rand([4 * H, n], 1, 6), cPrev = rand([H, n], 2), dh = rand([H, n], 3), dc = rand([H, n], 4);
-    const a = fast.forward(z, cPrev), b = tfOpsLstmPointwise.forward(z, cPrev);
+    const z = rand([4 * H, n], 1, 6),
+      cPrev = rand([H, n], 2),
+      dh = rand([H, n], 3),
+      dc = rand([H, n], 4);
+    const a = fast.forward(z, cPrev),
+      b = tfOpsLstmPointwise.forward(z, cPrev);
     for (const k of ['act', 'c', 'h', 'tc'] as const) expect(diff(a[k], b[k]), k).toBeLessThan(2e-6 * 6);
-    const ga = fast.backward(a.act, a.tc, cPrev, dh, dc), gb = tfOpsLstmPointwise.backward(b.act, b.tc, cPrev, dh, dc);
+    const ga = fast.backward(a.act, a.tc, cPrev, dh, dc),
+      gb = tfOpsLstmPointwise.backward(b.act, b.tc, cPrev, dh, dc);
     expect(diff(ga.dz, gb.dz)).toBeLessThan(1e-5);
     expect(diff(ga.dcPrev, gb.dcPrev)).toBeLessThan(1e-5);
   });

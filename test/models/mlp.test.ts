@@ -53,7 +53,10 @@ describe.each(['wasm', 'cpu'] as const)('MLP on %s', (name) => {
     });
     const h = 1e-2;
     let checked = 0;
-    for (const [kind, arrays, analytic] of [['W', p.W, grads.dW], ['b', p.b, grads.db]] as const) {
+    for (const [kind, arrays, analytic] of [
+      ['W', p.W, grads.dW],
+      ['b', p.b, grads.db],
+    ] as const) {
       arrays.forEach((arr, l) => {
         for (let i = 0; i < arr.length; i++) {
           const orig = arr[i];
@@ -78,8 +81,13 @@ describe.each(['wasm', 'cpu'] as const)('MLP on %s', (name) => {
     const rng = new Rng(3, 'data');
     const fixed = data();
     const start = loss(init, fixed).value;
-    const result = pretrainMlp(active.kernels, init, { steps: 200, batchSize: N, lr: 1e-2, gradClip: 1, finalLrFactor: 1 },
-      () => [fixed], () => {});
+    const result = pretrainMlp(
+      active.kernels,
+      init,
+      { steps: 200, batchSize: N, lr: 1e-2, gradClip: 1, finalLrFactor: 1 },
+      () => [fixed],
+      () => {},
+    );
     expect(loss(result.params, fixed).value).toBeLessThan(start * 0.5);
     expect(tf.memory().numTensors).toBe(before);
     void rng;

@@ -13,7 +13,6 @@ import { useBackend } from '../helpers/backend.ts';
 
 const SIZES = { inVocab: INPUT_WORDS.length + 1, outVocab: OUTPUT_ACTIONS.length + 1, embedding: 8, hidden: 24, layers: 1 };
 
-
 describe('seq2seq pre-training', () => {
   let active: ActiveBackend;
   beforeAll(async () => {
@@ -29,8 +28,15 @@ describe('seq2seq pre-training', () => {
     const init = initSeq2Seq(SIZES, new Rng(2, 'init'));
     const accuracy = (p: Seq2SeqHostParams) => tf.tidy(() => scanAccuracy(uploadSeq2Seq(p), SIZES, data, (t) => Float32Array.from(t.dataSync())));
     const start = accuracy(init);
-    const r = pretrainSeq2Seq(active.kernels, init, SCAN_TOKENS, { steps: 300, batchSize: 16, lr: 1e-2, gradClip: 5, teacherForcing: 0.5, finalLrFactor: 1 },
-      (n) => scanBatch(Array.from({ length: n }, () => data[rng.int(data.length)])), new Rng(1, 'tf'), (_, loss) => losses.push(loss));
+    const r = pretrainSeq2Seq(
+      active.kernels,
+      init,
+      SCAN_TOKENS,
+      { steps: 300, batchSize: 16, lr: 1e-2, gradClip: 5, teacherForcing: 0.5, finalLrFactor: 1 },
+      (n) => scanBatch(Array.from({ length: n }, () => data[rng.int(data.length)])),
+      new Rng(1, 'tf'),
+      (_, loss) => losses.push(loss),
+    );
     expect(tf.memory().numTensors).toBe(before);
     const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
     expect(mean(losses.slice(-30))).toBeLessThan(0.3 * mean(losses.slice(0, 30)));

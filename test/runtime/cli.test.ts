@@ -41,7 +41,9 @@ function expectOneLine(r: ReturnType<typeof run>, message: RegExp): void {
 /** Every file below `dir` (folders alone do not count as written). */
 function filesBelow(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => !d.isDirectory()).map((d) => join(d.parentPath, d.name));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => !d.isDirectory())
+    .map((d) => join(d.parentPath, d.name));
 }
 
 describe('experiments CLI: flags', () => {
@@ -72,8 +74,22 @@ describe('experiments CLI: flags', () => {
   });
 
   it.skipIf(backendInstalled('node'))('--backend node without @tensorflow/tfjs-node installed → one line saying so, before any worker starts', () => {
-    const r = run('experiments/cli/experiments.ts', ['--profile', 'ci', '--only', 'add-mul', '--backend', 'node', '--results-dir', results, '--cache-dir', join(results, 'cache')]);
-    expectOneLine(r, /^error: --backend node: @tensorflow\/tfjs-node is not installed \(its install downloads libtensorflow; see README "Backends and GPUs"\)$/);
+    const r = run('experiments/cli/experiments.ts', [
+      '--profile',
+      'ci',
+      '--only',
+      'add-mul',
+      '--backend',
+      'node',
+      '--results-dir',
+      results,
+      '--cache-dir',
+      join(results, 'cache'),
+    ]);
+    expectOneLine(
+      r,
+      /^error: --backend node: @tensorflow\/tfjs-node is not installed \(its install downloads libtensorflow; see README "Backends and GPUs"\)$/,
+    );
     expect(readdirSync(results)).toEqual([]);
   });
 
@@ -111,7 +127,9 @@ describe('experiments CLI: results and cache folders, checked before any job sta
     mkdirSync(join(root, 'results'));
     mkdirSync(join(root, 'cache'));
     const r = run('experiments/cli/experiments.ts', [...ci, '--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')], {
-      NODE_OPTIONS: `--import ${FAIL_WRITES}`, FAIL_WRITES_UNDER: join(root, which), FAIL_WRITES_CODE: code,
+      NODE_OPTIONS: `--import ${FAIL_WRITES}`,
+      FAIL_WRITES_UNDER: join(root, which),
+      FAIL_WRITES_CODE: code,
     });
     expectOneLine(r, message);
     expect(r.stdout).not.toMatch(/running \d+ jobs/);
@@ -129,13 +147,18 @@ describe('experiments CLI: results and cache folders, checked before any job sta
     const started = run('experiments/cli/experiments.ts', [...ci, ...dirs, '--yes'], { MODULARITY_CONFIRM_SECONDS: '0' });
     expect(started.status, started.stderr).toBe(0);
     expect(started.stdout).toMatch(/running 2 jobs/);
-    expectOneLine(run('experiments/cli/experiments.ts', [...ci, ...dirs], { MODULARITY_CONFIRM_SECONDS: 'soon' }), /^error: MODULARITY_CONFIRM_SECONDS: "soon" is not a non-negative whole number of seconds$/);
+    expectOneLine(
+      run('experiments/cli/experiments.ts', [...ci, ...dirs], { MODULARITY_CONFIRM_SECONDS: 'soon' }),
+      /^error: MODULARITY_CONFIRM_SECONDS: "soon" is not a non-negative whole number of seconds$/,
+    );
   });
 
   it('a (nearly) full disk, named with its free space', () => {
     const root = temp('cli-full');
     // No test can fill a disk: a threshold above any disk's free space stands in for it.
-    const r = run('experiments/cli/experiments.ts', [...ci, '--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')], { MODULARITY_MIN_FREE_MB: '1000000000' });
+    const r = run('experiments/cli/experiments.ts', [...ci, '--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')], {
+      MODULARITY_MIN_FREE_MB: '1000000000',
+    });
     expectOneLine(r, /--results-dir: ".*results" has only \d+ MiB free \(a run needs at least 1000000000 MiB; MODULARITY_MIN_FREE_MB sets the threshold\)/);
     expect(readdirSync(root)).toEqual([]);
   });
@@ -147,7 +170,11 @@ describe('experiments CLI: results and cache folders, checked before any job sta
   ])('a write to the %s folder failing with ENOSPC during the run (--workers %s)', (which, workers, message) => {
     const root = temp('cli-enospc');
     const r = run('experiments/cli/experiments.ts', [...ci, '--workers', workers, '--results-dir', join(root, 'results'), '--cache-dir', join(root, 'cache')], {
-      NODE_OPTIONS: `--import ${FAIL_WRITES}`, FAIL_WRITES_UNDER: join(root, which), FAIL_WRITES_CODE: 'ENOSPC', FAIL_WRITES_OPS: 'write', FAIL_WRITES_AFTER_PREFLIGHT: '1',
+      NODE_OPTIONS: `--import ${FAIL_WRITES}`,
+      FAIL_WRITES_UNDER: join(root, which),
+      FAIL_WRITES_CODE: 'ENOSPC',
+      FAIL_WRITES_OPS: 'write',
+      FAIL_WRITES_AFTER_PREFLIGHT: '1',
     });
     expectOneLine(r, message);
     expect(filesBelow(join(root, which))).toEqual([]);
@@ -157,8 +184,14 @@ describe('experiments CLI: results and cache folders, checked before any job sta
     const root = temp('cli-verify');
     const file = join(root, 'a-file');
     writeFileSync(file, 'x');
-    expectOneLine(run('experiments/cli/verify.ts', [...ci, '--rerun', '--results-dir', file, '--cache-dir', join(root, 'cache')]), /--results-dir: ".*a-file" is a file, not a folder/);
-    expectOneLine(run('experiments/cli/verify.ts', [...ci, '--workers', '-1', '--rerun', '--results-dir', root]), /--workers: "-1" is not a non-negative integer/);
+    expectOneLine(
+      run('experiments/cli/verify.ts', [...ci, '--rerun', '--results-dir', file, '--cache-dir', join(root, 'cache')]),
+      /--results-dir: ".*a-file" is a file, not a folder/,
+    );
+    expectOneLine(
+      run('experiments/cli/verify.ts', [...ci, '--workers', '-1', '--rerun', '--results-dir', root]),
+      /--workers: "-1" is not a non-negative integer/,
+    );
     expect(readdirSync(root)).toEqual(['a-file']);
   });
 });
@@ -181,35 +214,70 @@ describe('experiments CLI: broken dataset files, refused before any job starts',
   const plain = (f: string) => new Uint8Array(gunzipSync(readFileSync(join(mnist, `${f}.gz`))));
 
   it.skipIf(!hasMnist).each([
-    ['a truncated images file', () => ['t10k-images-idx3-ubyte.gz', 't10k-images-idx3-ubyte', plain('t10k-images-idx3-ubyte').subarray(0, 5_000_000)] as const,
-      /t10k-images-idx3-ubyte: truncated IDX data \(4999984 bytes, dimensions 10000×28×28 need 7840000\)/],
-    ['a truncated gzipped images file', () => ['train-images-idx3-ubyte.gz', 'train-images-idx3-ubyte.gz', readFileSync(join(mnist, 'train-images-idx3-ubyte.gz')).subarray(0, 4_000_000)] as const,
-      /train-images-idx3-ubyte\.gz: corrupt or truncated gzip data \(unexpected end of file\)/],
-    ['a label ≥ 10', () => {
-      const labels = plain('train-labels-idx1-ubyte');
-      labels[8 + 1000] = 12;
-      return ['train-labels-idx1-ubyte.gz', 'train-labels-idx1-ubyte', labels] as const;
-    }, /train-labels-idx1-ubyte: label 12 at record 1000 is not a class \(expected 0-9\)/],
-    ['a wrong magic', () => {
-      const labels = plain('t10k-labels-idx1-ubyte');
-      labels[0] = 0x1f; // e.g. the start of a gzip wrapper lost its second byte
-      return ['t10k-labels-idx1-ubyte.gz', 't10k-labels-idx1-ubyte', labels] as const;
-    }, /t10k-labels-idx1-ubyte: not an IDX file \(magic starts 0x1f 0x00, expected 00 00\)/],
-    ['a labels file with the images file\'s rank', () => {
-      const labels = plain('t10k-labels-idx1-ubyte');
-      labels[3] = 3;
-      return ['t10k-labels-idx1-ubyte.gz', 't10k-labels-idx1-ubyte', labels] as const;
-    }, /t10k-labels-idx1-ubyte: IDX magic 00 00 08 03 declares 3 dimensions, expected 1/],
-    ['fewer labels than images', () => {
-      const labels = plain('t10k-labels-idx1-ubyte').slice(0, 8 + 9999);
-      new DataView(labels.buffer).setUint32(4, 9999, false);
-      return ['t10k-labels-idx1-ubyte.gz', 't10k-labels-idx1-ubyte', labels] as const;
-    }, /t10k-labels-idx1-ubyte: 9999 labels for the 10000 images of .*t10k-images-idx3-ubyte\.gz/],
+    [
+      'a truncated images file',
+      () => ['t10k-images-idx3-ubyte.gz', 't10k-images-idx3-ubyte', plain('t10k-images-idx3-ubyte').subarray(0, 5_000_000)] as const,
+      /t10k-images-idx3-ubyte: truncated IDX data \(4999984 bytes, dimensions 10000×28×28 need 7840000\)/,
+    ],
+    [
+      'a truncated gzipped images file',
+      () =>
+        ['train-images-idx3-ubyte.gz', 'train-images-idx3-ubyte.gz', readFileSync(join(mnist, 'train-images-idx3-ubyte.gz')).subarray(0, 4_000_000)] as const,
+      /train-images-idx3-ubyte\.gz: corrupt or truncated gzip data \(unexpected end of file\)/,
+    ],
+    [
+      'a label ≥ 10',
+      () => {
+        const labels = plain('train-labels-idx1-ubyte');
+        labels[8 + 1000] = 12;
+        return ['train-labels-idx1-ubyte.gz', 'train-labels-idx1-ubyte', labels] as const;
+      },
+      /train-labels-idx1-ubyte: label 12 at record 1000 is not a class \(expected 0-9\)/,
+    ],
+    [
+      'a wrong magic',
+      () => {
+        const labels = plain('t10k-labels-idx1-ubyte');
+        labels[0] = 0x1f; // e.g. the start of a gzip wrapper lost its second byte
+        return ['t10k-labels-idx1-ubyte.gz', 't10k-labels-idx1-ubyte', labels] as const;
+      },
+      /t10k-labels-idx1-ubyte: not an IDX file \(magic starts 0x1f 0x00, expected 00 00\)/,
+    ],
+    [
+      "a labels file with the images file's rank",
+      () => {
+        const labels = plain('t10k-labels-idx1-ubyte');
+        labels[3] = 3;
+        return ['t10k-labels-idx1-ubyte.gz', 't10k-labels-idx1-ubyte', labels] as const;
+      },
+      /t10k-labels-idx1-ubyte: IDX magic 00 00 08 03 declares 3 dimensions, expected 1/,
+    ],
+    [
+      'fewer labels than images',
+      () => {
+        const labels = plain('t10k-labels-idx1-ubyte').slice(0, 8 + 9999);
+        new DataView(labels.buffer).setUint32(4, 9999, false);
+        return ['t10k-labels-idx1-ubyte.gz', 't10k-labels-idx1-ubyte', labels] as const;
+      },
+      /t10k-labels-idx1-ubyte: 9999 labels for the 10000 images of .*t10k-images-idx3-ubyte\.gz/,
+    ],
   ])('MNIST with %s', (_what, make, message) => {
     const [replace, name, bytes] = make();
     const data = mnistWith(replace, name, bytes);
     const out = temp('cli-out');
-    const r = run('experiments/cli/experiments.ts', ['--profile', 'ci', '--only', 'permuted-mnist', '--offline', '--data-dir', data, '--results-dir', join(out, 'results'), '--cache-dir', join(out, 'cache')]);
+    const r = run('experiments/cli/experiments.ts', [
+      '--profile',
+      'ci',
+      '--only',
+      'permuted-mnist',
+      '--offline',
+      '--data-dir',
+      data,
+      '--results-dir',
+      join(out, 'results'),
+      '--cache-dir',
+      join(out, 'cache'),
+    ]);
     expectOneLine(r, message);
     expect(r.stderr).toContain(join(data, 'mnist'));
     expect(r.stdout).not.toMatch(/running \d+ jobs/);
@@ -235,7 +303,19 @@ describe('experiments CLI: broken dataset files, refused before any job starts',
     }
     expect(filesBelow(copy)).toHaveLength(20);
     const out = temp('cli-out');
-    const r = run('experiments/cli/experiments.ts', ['--profile', 'ci', '--only', 'cifar10', '--offline', '--data-dir', data, '--results-dir', join(out, 'results'), '--cache-dir', join(out, 'cache')]);
+    const r = run('experiments/cli/experiments.ts', [
+      '--profile',
+      'ci',
+      '--only',
+      'cifar10',
+      '--offline',
+      '--data-dir',
+      data,
+      '--results-dir',
+      join(out, 'results'),
+      '--cache-dir',
+      join(out, 'cache'),
+    ]);
     expectOneLine(r, /cifar-10-jpeg-q75: train\/cat\/0000\.jpg: corrupt JPEG data \(/);
     expect(readdirSync(out)).toEqual([]);
   });
@@ -266,19 +346,32 @@ describe('experiments CLI: export and merge refuse bad input in one line, writin
     seed: 1,
     pretrain: [{ seed: 1, variant: 'normal', evalSet: '+', accuracy: 0.9, steps: 10, finalLoss: 0.25 }],
     accuracy: [{ seed: 1, variant: 'normal', column: 'unmasked', evalSet: '+', accuracy: 0.9 }],
-    weightsKept: [], overlap: [], confusion: [], histograms: [],
+    weightsKept: [],
+    overlap: [],
+    confusion: [],
+    histograms: [],
     masks: [{ variant: 'normal', mask: 'add', layer: 'layer1', shape: [2, 4], packed: new Uint8Array([0b10110001]), kept: 4 }],
     stages: [{ stage: 'pretrain', seconds: 1.5, steps: 10 }],
   };
   const key = 'ab'.repeat(32);
-  const bundle = (job: string, seed = 1) => JSON.stringify({ format: 'modularity-job-bundle', version: 1, entries: [{ experiment: 'add-mul', profile: 'ci', key, seed, part: null, job }] });
-  const merge = (root: string, ...files: string[]) => run('experiments/cli/experiments.ts', ['merge', ...files.map((f) => join(root, f)), '--cache-dir', join(root, 'cache')]);
+  const bundle = (job: string, seed = 1) =>
+    JSON.stringify({ format: 'modularity-job-bundle', version: 1, entries: [{ experiment: 'add-mul', profile: 'ci', key, seed, part: null, job }] });
+  const merge = (root: string, ...files: string[]) =>
+    run('experiments/cli/experiments.ts', ['merge', ...files.map((f) => join(root, f)), '--cache-dir', join(root, 'cache')]);
 
   it.each([
     ['plain text', 'hello', /x\.json: not a job bundle \(not JSON: /],
     ['JSON of another shape', '{"entries":[]}', /x\.json: not a job bundle \(expected \{"format":"modularity-job-bundle"/],
-    ['a bad digest', bundle(encodeJobResult({ backend, output }).replace('"accuracy":0.9', '"accuracy":0.8')), /x\.json: entry 1 \(add-mul#1\): its output does not match its digest \(nothing merged\)$/],
-    ['a seed the profile does not run', bundle(encodeJobResult({ backend, output: { ...output, seed: 9 } }), 9), /x\.json: entry 1 \(add-mul#9\): not a job of add-mul on profile ci/],
+    [
+      'a bad digest',
+      bundle(encodeJobResult({ backend, output }).replace('"accuracy":0.9', '"accuracy":0.8')),
+      /x\.json: entry 1 \(add-mul#1\): its output does not match its digest \(nothing merged\)$/,
+    ],
+    [
+      'a seed the profile does not run',
+      bundle(encodeJobResult({ backend, output: { ...output, seed: 9 } }), 9),
+      /x\.json: entry 1 \(add-mul#9\): not a job of add-mul on profile ci/,
+    ],
   ])('merge: %s', (_what, text, message) => {
     const root = temp('cli-merge');
     writeFileSync(join(root, 'x.json'), text);
@@ -289,7 +382,10 @@ describe('experiments CLI: export and merge refuse bad input in one line, writin
   it('merge: a file that is not there; export without --to', () => {
     const root = temp('cli-merge');
     expectOneLine(merge(root, 'missing.json'), /missing\.json: cannot be read \(ENOENT\) \(nothing merged\)$/);
-    expectOneLine(run('experiments/cli/experiments.ts', ['export', '--profile', 'ci', '--cache-dir', join(root, 'cache')]), /^error: export: --to FILE is required/);
+    expectOneLine(
+      run('experiments/cli/experiments.ts', ['export', '--profile', 'ci', '--cache-dir', join(root, 'cache')]),
+      /^error: export: --to FILE is required/,
+    );
     expect(readdirSync(root)).toEqual([]);
   });
 

@@ -49,8 +49,14 @@ describe('data digest', () => {
 
 describe('numerics fingerprint', () => {
   const output = {
-    seed: 1, pretrain: [{ seed: 1, variant: 'normal', evalSet: '+', accuracy: 1, steps: 10, finalLoss: 0.125 }], accuracy: [], weightsKept: [], overlap: [], confusion: [],
-    histograms: [{ mask: 'control', counts: [3, 4] }], masks: [{ variant: 'normal', mask: 'control', layer: 'layer1', shape: [2, 4], packed: Uint8Array.of(0b1011), kept: 3 }],
+    seed: 1,
+    pretrain: [{ seed: 1, variant: 'normal', evalSet: '+', accuracy: 1, steps: 10, finalLoss: 0.125 }],
+    accuracy: [],
+    weightsKept: [],
+    overlap: [],
+    confusion: [],
+    histograms: [{ mask: 'control', counts: [3, 4] }],
+    masks: [{ variant: 'normal', mask: 'control', layer: 'layer1', shape: [2, 4], packed: Uint8Array.of(0b1011), kept: 3 }],
     stages: [{ stage: 'pretrain', seconds: 1.5, steps: 10 }],
   };
   it('ignores wall-clock times', () => {

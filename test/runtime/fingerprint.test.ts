@@ -11,7 +11,12 @@ import { useBackend } from '../helpers/backend.ts';
 /** The same kernels, but the first Adam update's first parameter moves one ulp further. */
 function oneUlpOff(base: Kernels): Kernels {
   let done = false;
-  const bound = new Proxy(base, { get: (t, k) => { const v = Reflect.get(t, k); return typeof v === 'function' ? v.bind(t) : v; } });
+  const bound = new Proxy(base, {
+    get: (t, k) => {
+      const v = Reflect.get(t, k);
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
   return Object.assign(Object.create(bound) as Kernels, {
     adam(...args: Parameters<Kernels['adam']>) {
       base.adam(...args);

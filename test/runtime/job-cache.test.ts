@@ -20,7 +20,9 @@ function output(): SeedOutput {
     seed: 1,
     pretrain: [{ seed: 1, variant: 'normal', evalSet: '+', accuracy: 0.9, steps: 10, finalLoss: 0.25 }],
     accuracy: [{ seed: 1, variant: 'normal', column: 'unmasked', evalSet: '+', accuracy: 0.9 }],
-    weightsKept: [], overlap: [], confusion: [],
+    weightsKept: [],
+    overlap: [],
+    confusion: [],
     histograms: [{ mask: 'add', counts: [3, 0, 5] }],
     masks: [{ variant: 'normal', mask: 'add', layer: 'layer1', shape: [2, 4], packed: new Uint8Array([0b10110001]), kept: 4 }],
     stages: [{ stage: 'pretrain', seconds: 1.5, steps: 10 }],
@@ -37,9 +39,27 @@ describe('job cache', () => {
   });
 
   it.each([
-    ['a NaN loss', (o: SeedOutput) => { o.pretrain[0].finalLoss = NaN; }, 'output.pretrain[0].finalLoss is NaN'],
-    ['an infinite accuracy', (o: SeedOutput) => { o.accuracy[0].accuracy = Infinity; }, 'output.accuracy[0].accuracy is Infinity'],
-    ['a −Infinity stage time', (o: SeedOutput) => { o.stages[0].seconds = -Infinity; }, 'output.stages[0].seconds is -Infinity'],
+    [
+      'a NaN loss',
+      (o: SeedOutput) => {
+        o.pretrain[0].finalLoss = NaN;
+      },
+      'output.pretrain[0].finalLoss is NaN',
+    ],
+    [
+      'an infinite accuracy',
+      (o: SeedOutput) => {
+        o.accuracy[0].accuracy = Infinity;
+      },
+      'output.accuracy[0].accuracy is Infinity',
+    ],
+    [
+      'a −Infinity stage time',
+      (o: SeedOutput) => {
+        o.stages[0].seconds = -Infinity;
+      },
+      'output.stages[0].seconds is -Infinity',
+    ],
   ])('refuses %s in one line and writes nothing', (_, poison, found) => {
     const dir = mkdtempSync(join(tmpdir(), 'jobs-'));
     const o = output();
@@ -66,9 +86,24 @@ describe('job cache', () => {
     writeJobResult(join(dir, 'good.json'), { backend, output: output() });
     const good = JSON.parse(readFileSync(join(dir, 'good.json'), 'utf8')) as { output: Record<string, unknown> };
     const variants: [string, (o: Record<string, unknown>) => void][] = [
-      ['nan.json', (o) => { (o.pretrain as { finalLoss: unknown }[])[0].finalLoss = null; }],
-      ['range.json', (o) => { (o.accuracy as { accuracy: unknown }[])[0].accuracy = 1.5; }],
-      ['missing.json', (o) => { delete o.accuracy; }],
+      [
+        'nan.json',
+        (o) => {
+          (o.pretrain as { finalLoss: unknown }[])[0].finalLoss = null;
+        },
+      ],
+      [
+        'range.json',
+        (o) => {
+          (o.accuracy as { accuracy: unknown }[])[0].accuracy = 1.5;
+        },
+      ],
+      [
+        'missing.json',
+        (o) => {
+          delete o.accuracy;
+        },
+      ],
     ];
     for (const [name, change] of variants) {
       const copy = structuredClone(good);
@@ -84,8 +119,10 @@ describe('worker pool', () => {
   it("surfaces a job's UserError as its one-line message (a UserError: the CLI prints it and exits 2)", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pool-'));
     const job = { id: 'nope#1', experiment: 'nope', profile: 'ci' as const, seed: 1, part: null, outFile: join(dir, 'x.json'), cost: 1 };
-    const err = await runJobsInWorkers([job], 1, 'cpu', { progress: () => {}, log: () => {}, jobStarted: () => {}, jobDone: () => {} })
-      .then(() => null, (e: Error) => e);
+    const err = await runJobsInWorkers([job], 1, 'cpu', { progress: () => {}, log: () => {}, jobStarted: () => {}, jobDone: () => {} }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err).toBeInstanceOf(UserError);
     expect(err!.message).toMatch(/^job nope#1: unknown experiment "nope" \(known: add-mul/);
     expect(err!.message).not.toContain('\n');

@@ -21,7 +21,15 @@ describe('job costs', () => {
 });
 
 describe('the estimate a long run is confirmed with', () => {
-  const job = (experiment: string, cost: number) => ({ id: `${experiment}#${cost}`, experiment, profile: 'quick' as const, seed: 1, part: null, outFile: '', cost });
+  const job = (experiment: string, cost: number) => ({
+    id: `${experiment}#${cost}`,
+    experiment,
+    profile: 'quick' as const,
+    seed: 1,
+    part: null,
+    outFile: '',
+    cost,
+  });
   it('uses the rate the previous artifact measured, else the reference rate, shared by the workers', () => {
     const config = addMul.profiles.quick;
     const cost = jobsOf(addMul, config).reduce((a, j) => a + j.cost, 0);
@@ -30,7 +38,10 @@ describe('the estimate a long run is confirmed with', () => {
     expect(rate).toBeCloseTo(1200 / cost, 12);
     expect(measuredRate(addMul, null)).toBeNull();
     const jobs = [job('add-mul', 1000), job('add-mul', 1000), job('scan', 500)];
-    const rates = new Map([['add-mul', rate], ['scan', null]]);
+    const rates = new Map([
+      ['add-mul', rate],
+      ['scan', null],
+    ]);
     expect(estimateJobSeconds(jobs, rates, 2)).toBeCloseTo((2000 * rate + 500 * REFERENCE_SECONDS_PER_COST) / 2, 9);
     expect(estimateJobSeconds(jobs, rates, 0)).toBeCloseTo(2000 * rate + 500 * REFERENCE_SECONDS_PER_COST, 9);
   });

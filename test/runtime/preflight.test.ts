@@ -39,11 +39,19 @@ describe('checkOutputDir', () => {
     writeFileSync(file, 'x');
     expect(message(() => checkOutputDir('--cache-dir', file, 0))).toBe(`--cache-dir: "${file}" is a file, not a folder`);
     expect(message(() => checkOutputDir('--cache-dir', join(file, 'a'), 0))).toBe(`--cache-dir: "${join(file, 'a')}" cannot be created: ${file} is a file`);
-    const ro = { writeProbe: () => { throw errno('EROFS'); } };
+    const ro = {
+      writeProbe: () => {
+        throw errno('EROFS');
+      },
+    };
     expect(message(() => checkOutputDir('--results-dir', root, 0, ro))).toBe(`--results-dir: "${root}" is not writable (EROFS)`);
-    expect(message(() => checkOutputDir('--results-dir', join(root, 'new'), 0, ro))).toBe(`--results-dir: "${join(root, 'new')}" cannot be created: ${root} is not writable (EROFS)`);
+    expect(message(() => checkOutputDir('--results-dir', join(root, 'new'), 0, ro))).toBe(
+      `--results-dir: "${join(root, 'new')}" cannot be created: ${root} is not writable (EROFS)`,
+    );
     const full = { statfs: () => ({ bavail: 3n, bsize: 4096n }) };
-    expect(message(() => checkOutputDir('--results-dir', root, 64 * MIB, full))).toBe(`--results-dir: "${root}" has only 0.0 MiB free (a run needs at least 64 MiB; MODULARITY_MIN_FREE_MB sets the threshold)`);
+    expect(message(() => checkOutputDir('--results-dir', root, 64 * MIB, full))).toBe(
+      `--results-dir: "${root}" has only 0.0 MiB free (a run needs at least 64 MiB; MODULARITY_MIN_FREE_MB sets the threshold)`,
+    );
     const some = { statfs: () => ({ bavail: 5000, bsize: 4096 }) };
     expect(message(() => checkOutputDirs({ resultsDir: root, cacheDir: root, env: {} }, some))).toMatch(/has only 20 MiB free/);
     checkOutputDirs({ resultsDir: root, cacheDir: root, env: { MODULARITY_MIN_FREE_MB: '0' } }, some);
@@ -59,8 +67,12 @@ describe('checkOutputDir', () => {
 
 describe('checkBackend', () => {
   it('names a backend package that is not installed', () => {
-    const missing = () => { throw new Error("Cannot find module '@tensorflow/tfjs-node'"); };
-    expect(message(() => checkBackend('node', missing))).toBe('--backend node: @tensorflow/tfjs-node is not installed (its install downloads libtensorflow; see README "Backends and GPUs")');
+    const missing = () => {
+      throw new Error("Cannot find module '@tensorflow/tfjs-node'");
+    };
+    expect(message(() => checkBackend('node', missing))).toBe(
+      '--backend node: @tensorflow/tfjs-node is not installed (its install downloads libtensorflow; see README "Backends and GPUs")',
+    );
     expect(message(() => checkBackend('node-gpu', missing))).toMatch(/^--backend node-gpu: @tensorflow\/tfjs-node-gpu is not installed/);
     checkBackend('auto', missing);
     checkBackend('wasm');
@@ -69,7 +81,9 @@ describe('checkBackend', () => {
 
 describe('asUserError', () => {
   it('turns a full disk, a read-only or forbidden path into one line naming the path; leaves bugs alone', () => {
-    expect(asUserError(withPath(errno('ENOSPC', { syscall: 'write' }), '/r/ci/x.json'))?.message).toBe('/r/ci/x.json: no space left on the device (ENOSPC on write)');
+    expect(asUserError(withPath(errno('ENOSPC', { syscall: 'write' }), '/r/ci/x.json'))?.message).toBe(
+      '/r/ci/x.json: no space left on the device (ENOSPC on write)',
+    );
     expect(asUserError(errno('EROFS', { syscall: 'mkdir', path: '/r' }))?.message).toBe('/r: read-only file system (EROFS on mkdir)');
     expect(asUserError(errno('EACCES', { syscall: 'open', path: '/c/j' }), '/other')?.message).toBe('/c/j: permission denied (EACCES on open)');
     const user = new UserError('bad');

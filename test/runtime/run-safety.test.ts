@@ -29,19 +29,23 @@ function killBetweenRenames(target: string, content: string): void {
 }
 
 describe('a kill between the two renames of an artifact replacement', () => {
-  it.each([1, 2, 3])('trial %i: the next start puts the complete new artifact in place and removes the leftovers', (trial) => {
-    const parent = mkdtempSync(join(tmpdir(), 'heal-'));
-    const target = join(parent, 'add-mul');
-    replaceDirectory(target, (s) => writeFileSync(join(s, 'result.json'), 'old'));
-    killBetweenRenames(target, `new ${trial}`);
-    expect(existsSync(target)).toBe(false); // what the kill leaves: no artifact, two hidden copies
-    expect(readdirSync(parent).length).toBe(2);
-    const lines = healResults(parent);
-    expect(readFileSync(join(target, 'result.json'), 'utf8')).toBe(`new ${trial}`);
-    expect(readdirSync(parent)).toEqual(['add-mul']);
-    expect(readdirSync(target)).toEqual(['result.json']);
-    expect(lines[0]).toMatch(/^recovered .*add-mul from its complete new version/);
-  }, 30_000);
+  it.each([1, 2, 3])(
+    'trial %i: the next start puts the complete new artifact in place and removes the leftovers',
+    (trial) => {
+      const parent = mkdtempSync(join(tmpdir(), 'heal-'));
+      const target = join(parent, 'add-mul');
+      replaceDirectory(target, (s) => writeFileSync(join(s, 'result.json'), 'old'));
+      killBetweenRenames(target, `new ${trial}`);
+      expect(existsSync(target)).toBe(false); // what the kill leaves: no artifact, two hidden copies
+      expect(readdirSync(parent).length).toBe(2);
+      const lines = healResults(parent);
+      expect(readFileSync(join(target, 'result.json'), 'utf8')).toBe(`new ${trial}`);
+      expect(readdirSync(parent)).toEqual(['add-mul']);
+      expect(readdirSync(target)).toEqual(['result.json']);
+      expect(lines[0]).toMatch(/^recovered .*add-mul from its complete new version/);
+    },
+    30_000,
+  );
 
   it('without a complete new copy the previous artifact comes back', () => {
     const parent = mkdtempSync(join(tmpdir(), 'heal-'));
@@ -69,7 +73,11 @@ describe('two runs on the same folders', () => {
     const results = join(root, 'results');
     const lock = acquireRunLock([results]);
     try {
-      const r = spawnSync(TSX, [join(REPO, 'experiments/cli/experiments.ts'), '--profile', 'ci', '--only', 'add-mul', '--results-dir', results, '--cache-dir', join(root, 'cache')], { encoding: 'utf8', cwd: REPO });
+      const r = spawnSync(
+        TSX,
+        [join(REPO, 'experiments/cli/experiments.ts'), '--profile', 'ci', '--only', 'add-mul', '--results-dir', results, '--cache-dir', join(root, 'cache')],
+        { encoding: 'utf8', cwd: REPO },
+      );
       expect(r.status).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(new RegExp(`another run \\(pid ${process.pid}.*is using ${results}`));
@@ -91,8 +99,15 @@ describe('two runs on the same folders', () => {
 
 describe('job-cache entries are checked before reuse', () => {
   const output = {
-    seed: 1, pretrain: [], accuracy: [{ seed: 1, variant: 'normal', column: 'Full', evalSet: '+', accuracy: 0.5 }], weightsKept: [], overlap: [], confusion: [],
-    histograms: [], masks: [], stages: [{ stage: 'pretrain', seconds: 1, steps: 10 }],
+    seed: 1,
+    pretrain: [],
+    accuracy: [{ seed: 1, variant: 'normal', column: 'Full', evalSet: '+', accuracy: 0.5 }],
+    weightsKept: [],
+    overlap: [],
+    confusion: [],
+    histograms: [],
+    masks: [],
+    stages: [{ stage: 'pretrain', seconds: 1, steps: 10 }],
   };
   const backend = { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', kernels: 'wasm-simd' as const, skipped: [] };
   it.each([

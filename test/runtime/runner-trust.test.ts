@@ -15,9 +15,19 @@ const REPO = join(import.meta.dirname, '../..');
 function options(over: Partial<RunOptions>): RunOptions {
   const start = performance.now();
   return {
-    profile: 'ci', only: ['add-mul'], force: false, backend: 'wasm', workers: 0,
-    resultsDir: '', cacheDir: '', repoRoot: REPO, experimentsRoot: join(REPO, 'experiments'),
-    write: () => {}, tty: false, now: () => (performance.now() - start) / 1000, ...over,
+    profile: 'ci',
+    only: ['add-mul'],
+    force: false,
+    backend: 'wasm',
+    workers: 0,
+    resultsDir: '',
+    cacheDir: '',
+    repoRoot: REPO,
+    experimentsRoot: join(REPO, 'experiments'),
+    write: () => {},
+    tty: false,
+    now: () => (performance.now() - start) / 1000,
+    ...over,
   };
 }
 
@@ -30,13 +40,21 @@ describe('the runner trusts only what it can check', () => {
     await runExperiments(options({ resultsDir, cacheDir: join(work, 'cache') }));
   }, 120_000);
 
-  it('an edited finding is re-derived from the artifact\'s own tables, without retraining', async () => {
+  it("an edited finding is re-derived from the artifact's own tables, without retraining", async () => {
     const a = read();
     const f = a.findings.find((x) => x.verdict === 'fails')!;
     Object.assign(f, { holds: true, verdict: 'holds' });
     writeFileSync(file, JSON.stringify(a));
     let log = '';
-    const r = await runExperiments(options({ resultsDir, cacheDir: join(work, 'cache'), write: (t) => { log += t; } }));
+    const r = await runExperiments(
+      options({
+        resultsDir,
+        cacheDir: join(work, 'cache'),
+        write: (t) => {
+          log += t;
+        },
+      }),
+    );
     expect(r.outcomes[0].status).toBe('rederived');
     expect(log).not.toMatch(/running \d+ jobs/);
     expect(log).toMatch(new RegExp(`finding "${f.id}": stored verdict "holds", recomputed "fails"`));
@@ -48,7 +66,15 @@ describe('the runner trusts only what it can check', () => {
     a.tables.accuracy[0].accuracy = a.tables.accuracy[0].accuracy === 1 ? 0.5 : 1;
     writeFileSync(file, JSON.stringify(a));
     let log = '';
-    const r = await runExperiments(options({ resultsDir, cacheDir: join(work, 'cache'), write: (t) => { log += t; } }));
+    const r = await runExperiments(
+      options({
+        resultsDir,
+        cacheDir: join(work, 'cache'),
+        write: (t) => {
+          log += t;
+        },
+      }),
+    );
     expect(r.outcomes[0].status).toBe('ran');
     expect(log).toMatch(/stale — the artifact does not match its own content \(result\.json "tables" does not match its manifest digest/);
     expect(read().tables.accuracy[0]).not.toEqual(a.tables.accuracy[0]);

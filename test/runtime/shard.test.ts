@@ -21,9 +21,17 @@ const ONLY = ['add-mul', 'double-add'];
 const work = mkdtempSync(join(tmpdir(), 'shard-'));
 const { dirs, options } = ciRuns(work, ONLY);
 
-const exportOf = (name: string, to: string) => exportJobs({
-  profile: 'ci', only: ONLY, backend: 'wasm', cacheDir: dirs(name).cacheDir, dataDir: null, experimentsRoot: join(REPO, 'experiments'), to, log: () => {},
-});
+const exportOf = (name: string, to: string) =>
+  exportJobs({
+    profile: 'ci',
+    only: ONLY,
+    backend: 'wasm',
+    cacheDir: dirs(name).cacheDir,
+    dataDir: null,
+    experimentsRoot: join(REPO, 'experiments'),
+    to,
+    log: () => {},
+  });
 
 describe('the shard split', () => {
   it.each(['ci', 'quick', 'paper'] as const)('%s: every job of the profile in exactly one shard, dealt in turn', (profile) => {
@@ -54,11 +62,17 @@ describe('two shards, exported, merged, assembled = one unsharded run', () => {
     shards.push(await runExperiments(options('b', { shard: { index: 2, count: 2 } })));
     exported = [await exportOf('a', join(work, 'a.json')), await exportOf('b', join(work, 'b.json'))];
     mergeBundles([join(work, 'a.json'), join(work, 'b.json')], dirs('c').cacheDir, () => {});
-    merged = await runExperiments(options('c', { write: (t) => { mergedLog += t; } }));
+    merged = await runExperiments(
+      options('c', {
+        write: (t) => {
+          mergedLog += t;
+        },
+      }),
+    );
     await runExperiments(options('d'));
   }, 300_000);
 
-  it('each shard runs its own jobs, reports the other\'s as left, and writes no artifact', () => {
+  it("each shard runs its own jobs, reports the other's as left, and writes no artifact", () => {
     const all = ONLY.flatMap((id) => [1, 2].map((seed) => jobId(id, seed, null)));
     const owner = shardAssignment('ci', 2);
     for (const [k, s] of shards.entries()) {
@@ -81,7 +95,7 @@ describe('two shards, exported, merged, assembled = one unsharded run', () => {
     expect(merged.outcomes.map((o) => [o.id, o.status, o.reusedSeeds])).toEqual(ONLY.map((id) => [id, 'ran', [1, 2]]));
   });
 
-  it.each(ONLY)('%s: tables, masks.bin and images byte-identical to the unsharded run\'s', (id) => {
+  it.each(ONLY)("%s: tables, masks.bin and images byte-identical to the unsharded run's", (id) => {
     expect(filesBelow(join(dirs('d').resultsDir, 'ci', id)).filter((f) => f.endsWith('.png')).length).toBeGreaterThan(0);
     expectSameArtifact(dirs('c').resultsDir, dirs('d').resultsDir, 'ci', id);
   });
@@ -96,12 +110,13 @@ describe('two shards, exported, merged, assembled = one unsharded run', () => {
     bundle.entries[1].job = bundle.entries[1].job.replace(/"accuracy":(\d)/, (_, d) => `"accuracy":${d === '0' ? 1 : 0}`);
     writeFileSync(join(work, 'bad.json'), JSON.stringify(bundle));
     const target = join(work, 'e', 'cache');
-    expect(() => mergeBundles([join(work, 'b.json'), join(work, 'bad.json')], target, () => {}))
-      .toThrow(/bad\.json: entry 2 \(double-add#\d\): its output does not match its digest \(nothing merged\)$/);
+    expect(() => mergeBundles([join(work, 'b.json'), join(work, 'bad.json')], target, () => {})).toThrow(
+      /bad\.json: entry 2 \(double-add#\d\): its output does not match its digest \(nothing merged\)$/,
+    );
     expect(existsSync(join(work, 'e'))).toBe(false);
   });
 
-  it('export and merge take the cache folder\'s run lock', async () => {
+  it("export and merge take the cache folder's run lock", async () => {
     const lock = acquireRunLock([dirs('c').cacheDir]);
     try {
       expect(() => mergeBundles([join(work, 'a.json')], dirs('c').cacheDir, () => {})).toThrow(/another run \(pid \d+/);

@@ -30,11 +30,28 @@ describe('stage jobs on two workers = whole seeds in one process', () => {
   let againLog = '';
   beforeAll(async () => {
     await runExperiments(options('whole'));
-    await runExperiments(options('staged', { stageJobs: true, workers: 2, write: (t) => { staged += t; } }));
-    again = await runExperiments(options('staged', { stageJobs: true, workers: 2, force: true, write: (t) => { againLog += t; } }));
+    await runExperiments(
+      options('staged', {
+        stageJobs: true,
+        workers: 2,
+        write: (t) => {
+          staged += t;
+        },
+      }),
+    );
+    again = await runExperiments(
+      options('staged', {
+        stageJobs: true,
+        workers: 2,
+        force: true,
+        write: (t) => {
+          againLog += t;
+        },
+      }),
+    );
   }, 600_000);
 
-  it('runs each stage as a job, then each seed\'s job', () => {
+  it("runs each stage as a job, then each seed's job", () => {
     // add-mul: 2 seeds × (pretrain + 3 masks + the seed); double-add: 2 × (1 + 5 + 1); SCAN: 2 × (1 + 4 + 1 masks, 3 baselines).
     expect(staged).toMatch(/running 42 jobs on 2 worker processes/);
     for (const id of ['add-mul#1@pretrain', 'add-mul#1@mul', 'double-add#2@copy-weight/pair1', 'scan#1/masks@jump', 'scan#1/masks', 'scan#2/scratch-jump']) {
@@ -44,7 +61,7 @@ describe('stage jobs on two workers = whole seeds in one process', () => {
     expect(staged.indexOf('done add-mul#1@mul')).toBeLessThan(staged.indexOf('done add-mul#1 in'));
   });
 
-  it.each(ONLY)('%s: artifact byte-identical to the whole-seed run\'s', (id) => {
+  it.each(ONLY)("%s: artifact byte-identical to the whole-seed run's", (id) => {
     expectSameArtifact(dirs('staged').resultsDir, dirs('whole').resultsDir, 'ci', id, true);
   });
 
@@ -75,12 +92,42 @@ describe('unfinished work carried in a bundle: finished stages and a checkpoint'
     const active = await useBackend('wasm');
     let t = 0;
     const stages = { store, target: null, needs: () => false, checkpointDue: (step: number) => step % 50 === 0 };
-    expect(() => addMul.runSeed({ kernels: active.kernels, now: () => (t += 1), stages, progress(stage, step) { if (stage === 'mul' && step === 120) throw new Error('stopped'); } }, addMul.profiles.ci, 1, null)).toThrow('stopped');
+    expect(() =>
+      addMul.runSeed(
+        {
+          kernels: active.kernels,
+          now: () => (t += 1),
+          stages,
+          progress(stage, step) {
+            if (stage === 'mul' && step === 120) throw new Error('stopped');
+          },
+        },
+        addMul.profiles.ci,
+        1,
+        null,
+      ),
+    ).toThrow('stopped');
     writeFileSync(join(dir, stageFileName('mul', 'checkpoint')), stageFileText(decodeHostTree(store.files.get('mul.checkpoint')!)));
     const bundle = join(work, 'partial.json.gz');
-    await exportJobs({ profile: 'ci', only: ONLY, backend: 'wasm', cacheDir: dirs('partial').cacheDir, dataDir: null, experimentsRoot: join(REPO, 'experiments'), to: bundle, log: () => {} });
+    await exportJobs({
+      profile: 'ci',
+      only: ONLY,
+      backend: 'wasm',
+      cacheDir: dirs('partial').cacheDir,
+      dataDir: null,
+      experimentsRoot: join(REPO, 'experiments'),
+      to: bundle,
+      log: () => {},
+    });
     merged = mergeBundles([bundle], dirs('moved').cacheDir, () => {});
-    await runExperiments(options('moved', { stageJobs: true, write: (x) => { moved += x; } }));
+    await runExperiments(
+      options('moved', {
+        stageJobs: true,
+        write: (x) => {
+          moved += x;
+        },
+      }),
+    );
   }, 600_000);
 
   it('the bundle carries every finished stage and the checkpoint, gzipped', () => {
@@ -106,7 +153,7 @@ describe('unfinished work carried in a bundle: finished stages and a checkpoint'
 });
 
 describe('stage plans and the order of jobs', () => {
-  it('every experiment\'s plan, on every profile, names each stage once and only earlier stages as needs', () => {
+  it("every experiment's plan, on every profile, names each stage once and only earlier stages as needs", () => {
     for (const e of EXPERIMENTS) {
       for (const [profile, config] of Object.entries(e.profiles)) {
         const seeds = (config as { seeds: number[] }).seeds;

@@ -30,7 +30,16 @@ describe.sequential('site build', () => {
   it('builds from the fixtures under a base path, and every page passes the browser check', { timeout: 300_000 }, async () => {
     const site = await buildSite({ name: 'fixtures', profile: 'quick', resultsDir: 'test/fixtures/results', base: '/modular/' });
     console.log(`[site build] fixtures built in ${site.seconds.toFixed(1)} s`);
-    expect(await findPages(site.distDir)).toEqual(['', 'experiments/add-mul/', 'experiments/cifar10/', 'experiments/double-add/', 'experiments/permuted-mnist/', 'experiments/scan/', 'experiments/unwritten/', 'method/']);
+    expect(await findPages(site.distDir)).toEqual([
+      '',
+      'experiments/add-mul/',
+      'experiments/cifar10/',
+      'experiments/double-add/',
+      'experiments/permuted-mnist/',
+      'experiments/scan/',
+      'experiments/unwritten/',
+      'method/',
+    ]);
     for (const file of ['add-mul/result.json', 'add-mul/masks.bin', 'double-add/images/normal-seed1-layer1.png']) {
       expect(existsSync(path.join(site.distDir, 'results/quick', file)), file).toBe(true);
     }
@@ -57,7 +66,11 @@ describe.sequential('site build', () => {
 
     // The paper's headline claims are counted apart from the checks, on the home page and on each page; n/a is
     // neither reproduced nor failed, and is never shown as ✓.
-    const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+    const text = (html: string) =>
+      html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/&#39;/g, "'")
+        .replace(/\s+/g, ' ');
     expect(text(home)).toContain(
       "13 of 19 of the paper's headline claims reproduce in the quick profile (5 not reproduced, 3 of them not expected at this scale; 1 not applicable).",
     );
@@ -66,7 +79,9 @@ describe.sequential('site build', () => {
     const scanCard = home.match(/<section class="card" data-experiment="scan">([\s\S]*?)<\/section>/)?.[1] ?? '';
     expect(text(scanCard)).toContain('✓ 2 of 4 headline claims reproduced ✗ 1 not reproduced (not expected at this scale) — 1 not applicable');
     expect(text(scanCard)).toContain('Checks, counted apart: 4 of 4 hold');
-    expect(scanCard).toMatch(/<li data-verdict="n\/a">\s*<span class="mark-na" role="img" aria-label="not applicable">\s*—\s*<\/span>\s*After masking, turn-left/);
+    expect(scanCard).toMatch(
+      /<li data-verdict="n\/a">\s*<span class="mark-na" role="img" aria-label="not applicable">\s*—\s*<\/span>\s*After masking, turn-left/,
+    );
     const scanText = text(readFileSync(path.join(site.distDir, 'experiments/scan/index.html'), 'utf8'));
     expect(scanText).toContain(
       "2 of 4 of the paper's headline claims reproduce in the quick profile (1 not reproduced, not expected at this scale; 1 not applicable). Apart from those: 4 of 4 checks hold. 3 of 8 expectations were declared after a run had shown the outcome.",
@@ -86,7 +101,16 @@ describe.sequential('site build', () => {
     expect(text(row('pretrained-solves-iid'))).toContain('Expectation declared before the run (2026-11-26)');
     expect(row('pretrained-solves-iid')).toContain('<span class="verdict ok">✓ holds</span>');
     // Claims first, then the checks, each group headed.
-    expect([...scanPage.matchAll(/<tr id="finding-[^"]+" data-kind="(\w+)"/g)].map((m) => m[1])).toEqual(['claim', 'claim', 'claim', 'claim', 'check', 'check', 'check', 'check']);
+    expect([...scanPage.matchAll(/<tr id="finding-[^"]+" data-kind="(\w+)"/g)].map((m) => m[1])).toEqual([
+      'claim',
+      'claim',
+      'claim',
+      'claim',
+      'check',
+      'check',
+      'check',
+      'check',
+    ]);
     const verdicts = [...scanPage.matchAll(/data-finding="([^"]+)"/g)].map((m) => m[1]);
     expect(verdicts.sort()).toEqual(scan.findings.map((f) => f.id).sort());
     expect(scanPage).not.toContain('has no finding');
@@ -133,7 +157,13 @@ describe.sequential('site build', () => {
       expect(cells.map((c, j) => (c.includes('key') ? j : -1)).filter((j) => j >= 0)).toEqual([i + 1]);
     });
     expect([...c10Page.matchAll(/data-chart="([^"]+)"/g)].map((m) => m[1])).toEqual([
-      'relative-drop', 'confusion-difference', 'weights-kept', 'sharing', 'sharing', 'mask-pictures', 'histogram',
+      'relative-drop',
+      'confusion-difference',
+      'weights-kept',
+      'sharing',
+      'sharing',
+      'mask-pictures',
+      'histogram',
     ]);
     expect(c10Page).toMatch(/<table class="accuracy-table destinations-table">/);
     expect(site.log).not.toMatch(/\[site\] cifar10:/);
@@ -196,7 +226,9 @@ describe.sequential('site build', () => {
       expect(section.querySelector('figure[data-chart="curves"] svg'), id).not.toBeNull();
       expect(home.querySelector(`[data-experiment="${id}"] [data-tally="companion"]`)?.textContent, id).toMatch(/in the long profile/);
     }
-    expect(pages).toEqual(expect.arrayContaining(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/permuted-mnist/', 'experiments/scan/', 'method/']));
+    expect(pages).toEqual(
+      expect.arrayContaining(['', 'experiments/add-mul/', 'experiments/double-add/', 'experiments/permuted-mnist/', 'experiments/scan/', 'method/']),
+    );
     expect(await siteSecurityProblems(site.distDir, CONTENT_SECURITY_POLICY)).toEqual([]);
     if (!hasChromium) return;
     const reports = await checkSite({ distDir: site.distDir, base: '/', screenshotsDir: path.join(repoRoot, 'test-output/screenshots/published') });
@@ -222,7 +254,9 @@ describe.sequential('site build', () => {
       (e: Error) => e.message,
     );
     expect(failed, 'the build went through').toBeDefined();
-    expect(failed).toMatch(/^artifact test-output\/tampered-results\/quick\/add-mul fails its manifest check: result\.json "tables" does not match its manifest digest \(edited by hand\?\)\. Restore the folder or rerun the experiment\.$/m);
+    expect(failed).toMatch(
+      /^artifact test-output\/tampered-results\/quick\/add-mul fails its manifest check: result\.json "tables" does not match its manifest digest \(edited by hand\?\)\. Restore the folder or rerun the experiment\.$/m,
+    );
     expect(existsSync(path.join(repoRoot, 'test-output/site-build/tampered/dist/index.html'))).toBe(false);
   });
 

@@ -55,12 +55,15 @@ const withoutA2 = [
   [0.1, 0.8, 0.1],
   [0.0, 0.22, 0.78],
 ];
-const twoSeeds = handMade(['without-a'], [
-  ...confusionRows(1, CONTROL, control),
-  ...confusionRows(1, 'without-a', withoutA1),
-  ...confusionRows(2, CONTROL, control),
-  ...confusionRows(2, 'without-a', withoutA2),
-]);
+const twoSeeds = handMade(
+  ['without-a'],
+  [
+    ...confusionRows(1, CONTROL, control),
+    ...confusionRows(1, 'without-a', withoutA1),
+    ...confusionRows(2, CONTROL, control),
+    ...confusionRows(2, 'without-a', withoutA2),
+  ],
+);
 
 describe('CIFAR-10 conventions agree with the writer', () => {
   const config = writer.profiles.quick;
@@ -77,7 +80,7 @@ describe('CIFAR-10 conventions agree with the writer', () => {
     expect(removedClasses({ masks })).toEqual(config.removed.map((c) => CIFAR_CLASSES[c]));
   });
 
-  it('the overall accuracy rows\' eval set, and the class order of the confusion table', () => {
+  it("the overall accuracy rows' eval set, and the class order of the confusion table", () => {
     expect(ALL_CLASSES).toBe(ALL_IMAGES);
     const fixture = loadFixture('cifar10');
     expect(classesOf(fixture)).toEqual([...CIFAR_CLASSES]);
@@ -85,7 +88,7 @@ describe('CIFAR-10 conventions agree with the writer', () => {
     expect(classesOf({ tables: { ...fixture.tables, confusion: undefined } })).toEqual([...CIFAR_CLASSES]);
   });
 
-  it('per seed, the relative drop, the ratio and the largest gainer equal the writer\'s removalMetrics on the fixture', () => {
+  it("per seed, the relative drop, the ratio and the largest gainer equal the writer's removalMetrics on the fixture", () => {
     const fixture = loadFixture('cifar10');
     const summaries = removalSummaries(fixture);
     expect(summaries.map((s) => s.removed)).toEqual([...CIFAR_CLASSES]);
@@ -112,7 +115,7 @@ describe('removal summaries on hand-made tables', () => {
     expect(a.relDrop.undefinedSeeds).toEqual([]);
   });
 
-  it('largest other / target: the worst other class\'s relative drop as % of the removed class\'s, naming that class', () => {
+  it("largest other / target: the worst other class's relative drop as % of the removed class's, naming that class", () => {
     // Seed 1: b drops 5% against a's 50%; seed 2: c drops 2.5% against 25%.
     expect(a.seeds.map((s) => s.otherOverTarget)).toEqual([expect.closeTo(10, 10), expect.closeTo(10, 10)]);
     expect(a.seeds.map((s) => s.worstOther)).toEqual(['b', 'c']);
@@ -121,20 +124,23 @@ describe('removal summaries on hand-made tables', () => {
     expect(a.seeds.map((s) => s.goesTo)).toEqual(['b', 'c']);
   });
 
-  it('a class the control never got right has no relative drop: left out and named, as the writer\'s finding does', () => {
+  it("a class the control never got right has no relative drop: left out and named, as the writer's finding does", () => {
     const neverRight = [
       [0.8, 0.1, 0.1],
       [0.1, 0.8, 0.1],
       [0.5, 0.5, 0.0],
     ];
-    const artifact = handMade(['without-c', 'without-b'], [
-      ...[1, 2].flatMap((seed) => [
-        ...confusionRows(seed, CONTROL, seed === 1 ? neverRight : control),
-        ...confusionRows(seed, 'without-c', seed === 1 ? neverRight : withoutA2),
-        // b does not drop in either seed: its ratio is undefined, its relative drop 0.
-        ...confusionRows(seed, 'without-b', seed === 1 ? neverRight : control),
-      ]),
-    ]);
+    const artifact = handMade(
+      ['without-c', 'without-b'],
+      [
+        ...[1, 2].flatMap((seed) => [
+          ...confusionRows(seed, CONTROL, seed === 1 ? neverRight : control),
+          ...confusionRows(seed, 'without-c', seed === 1 ? neverRight : withoutA2),
+          // b does not drop in either seed: its ratio is undefined, its relative drop 0.
+          ...confusionRows(seed, 'without-b', seed === 1 ? neverRight : control),
+        ]),
+      ],
+    );
     const [c, b] = removalSummaries(artifact);
     expect(c.relDrop.undefinedSeeds).toEqual([1]);
     expect(c.relDrop.n).toBe(1);
@@ -151,7 +157,7 @@ describe('confusion differences and destinations on hand-made tables', () => {
   const [{ removed, cells }] = confusionDifferences(twoSeeds);
   const cell = (t: string, p: string) => cells.find((x) => x.trueClass === t && x.predicted === p)!;
 
-  it('one cell per (true, predicted) pair in percentage points, mean ± std over seeds, with the control\'s value', () => {
+  it("one cell per (true, predicted) pair in percentage points, mean ± std over seeds, with the control's value", () => {
     expect(removed).toBe('a');
     expect(cells).toHaveLength(9);
     expect(cell('a', 'a').values).toEqual([expect.closeTo(-40, 10), expect.closeTo(-20, 10)]);
@@ -172,7 +178,7 @@ describe('confusion differences and destinations on hand-made tables', () => {
     ]);
   });
 
-  it('the fixture\'s removed classes go to their partner (cat → dog, automobile → truck) in every seed', () => {
+  it("the fixture's removed classes go to their partner (cat → dog, automobile → truck) in every seed", () => {
     const fixture = loadFixture('cifar10');
     const top = Object.fromEntries(removedClassDestinations(fixture).map((d) => [d.removed, d.destinations[0]]));
     expect(top.cat.predicted).toBe('dog');

@@ -82,7 +82,7 @@ describe('relative-drop chart', () => {
     });
   });
 
-  it('the paper\'s 10% is a dashed rule in the ratio panel only, and the fixture\'s bird bar stands above it', () => {
+  it("the paper's 10% is a dashed rule in the ratio panel only, and the fixture's bird bar stands above it", () => {
     const [drop, ratio] = panels.map((p) => p.querySelector('svg')!);
     expect(drop.querySelector(`g[aria-label="rule"][stroke="${limitColor}"]`)).toBeNull();
     const rule = ratio.querySelector(`g[aria-label="rule"][stroke="${limitColor}"]`)!;
@@ -120,7 +120,7 @@ describe('confusion-difference chart', () => {
     }
   });
 
-  it('each cell\'s tooltip is the mean ± std of the difference in points, and its colour the bin of that mean', () => {
+  it("each cell's tooltip is the mean ± std of the difference in points, and its colour the bin of that mean", () => {
     const binOf = (v: number) => DIFFERENCE_THRESHOLDS.filter((t) => t <= v).length;
     const colourOfBin = new Map<number, string>();
     panels.forEach((p, k) => {
@@ -145,7 +145,7 @@ describe('confusion-difference chart', () => {
     expect(colourOfBin.get(DIFFERENCE_THRESHOLDS.length / 2)).toBe('#f2f2f2');
   });
 
-  it('the removed class\'s row is outlined across the matrix and its name bold; changes of a point or more are written in', () => {
+  it("the removed class's row is outlined across the matrix and its name bold; changes of a point or more are written in", () => {
     panels.forEach((p, k) => {
       const c = classes[k];
       const cells = [...p.querySelectorAll('g[aria-label="cell"] rect')].filter((r) => r.querySelector('title'));

@@ -25,13 +25,15 @@ export function pageSecurityProblems(html: string, csp: string): string[] {
   else {
     if (policies[0].getAttribute('content') !== csp) problems.push(`Content-Security-Policy is "${policies[0].getAttribute('content')}"`);
     const first = [...(head?.children ?? [])].slice(0, 2);
-    if (!first[0]?.hasAttribute('charset') || first[1] !== policies[0]) problems.push('the Content-Security-Policy <meta> is not right after <meta charset> at the top of <head>');
+    if (!first[0]?.hasAttribute('charset') || first[1] !== policies[0])
+      problems.push('the Content-Security-Policy <meta> is not right after <meta charset> at the top of <head>');
   }
   for (const tag of FORBIDDEN) {
     const found = document.querySelectorAll(tag).length;
     if (found) problems.push(`${found} <${tag}> element(s)`);
   }
-  if ([...document.querySelectorAll('meta')].some((m) => m.getAttribute('http-equiv')?.toLowerCase() === 'refresh')) problems.push('a <meta http-equiv="refresh">');
+  if ([...document.querySelectorAll('meta')].some((m) => m.getAttribute('http-equiv')?.toLowerCase() === 'refresh'))
+    problems.push('a <meta http-equiv="refresh">');
   for (const el of document.querySelectorAll('*')) {
     const tag = el.tagName.toLowerCase();
     for (const attr of [...el.attributes]) {

@@ -59,7 +59,12 @@ function usedAndOwn(masks: Map<string, Uint8Array>, seed: number, variant: strin
 describe('permuted-MNIST conventions agree with the writer', () => {
   it('variants name the new-weight init, in the config order; tasks are T1 … Tn', () => {
     const masks = writer.masks(config);
-    expect(masks.map((m) => m.variant).filter((v, i, all) => all.indexOf(v) === i).map(newInitOf)).toEqual(config.newInits);
+    expect(
+      masks
+        .map((m) => m.variant)
+        .filter((v, i, all) => all.indexOf(v) === i)
+        .map(newInitOf),
+    ).toEqual(config.newInits);
     for (const v of config.newInits) {
       expect(masks.filter((m) => newInitOf(m.variant) === v).map((m) => taskNumber(m.label))).toEqual(Array.from({ length: config.tasks }, (_, p) => p + 1));
     }
@@ -82,7 +87,7 @@ describe('permuted-MNIST conventions agree with the writer', () => {
     expect(defaultSharingLayers(fixture)).toEqual(hiddenLayers);
   });
 
-  it('panel headings give the init as a keep probability beside the old weights\' init', () => {
+  it("panel headings give the init as a keep probability beside the old weights' init", () => {
     expect(variantHeading('new-init -1', 2)).toBe("new-init -1: new weights' mask logits start at −1 (keep probability 0.27), old weights' at 2 (0.88)");
     expect(variantHeading('normal', 2)).toBe('normal');
   });
@@ -94,7 +99,9 @@ describe('sharing bars against masks.bin', () => {
 
   it('one bar per variant, later task and hidden layer, in the writer order', () => {
     const later = Array.from({ length: config.tasks - 1 }, (_, p) => `T${p + 2}`);
-    expect(bars.map((b) => `${b.variant}|${b.task}|${b.layer}`)).toEqual(variants.flatMap((v) => later.flatMap((t) => hiddenLayers.map((l) => `${v}|${t}|${l}`))));
+    expect(bars.map((b) => `${b.variant}|${b.task}|${b.layer}`)).toEqual(
+      variants.flatMap((v) => later.flatMap((t) => hiddenLayers.map((l) => `${v}|${t}|${l}`))),
+    );
   });
 
   it('mean ± std of |m ∧ U| / |m| and the used share |U| / N equal what the masks give', () => {
@@ -117,7 +124,11 @@ describe('sharing bars against masks.bin', () => {
   });
 
   it('layers and variants can be chosen; the first layer is drawn only when asked for', () => {
-    expect(sharingBars(fixture, { layers: ['layer1', 'layer4'] }).map((b) => b.layer).filter((l, i, a) => a.indexOf(l) === i)).toEqual(['layer1', 'layer4']);
+    expect(
+      sharingBars(fixture, { layers: ['layer1', 'layer4'] })
+        .map((b) => b.layer)
+        .filter((l, i, a) => a.indexOf(l) === i),
+    ).toEqual(['layer1', 'layer4']);
     expect(new Set(sharingBars(fixture, { variants: ['new-init 0'] }).map((b) => b.variant))).toEqual(new Set(['new-init 0']));
   });
 });
@@ -147,7 +158,9 @@ describe('transfer sharing chart', () => {
         hiddenLayers.map((layer) => {
           const rows = fixture.tables.overlap.filter((r) => r.variant === variant && r.a === task && r.layer === layer);
           const shared = rows.map((r) => r.sharedOfA);
-          const kept = rows.map((r) => fixture.tables.weightsKept.find((k) => k.seed === r.seed && k.variant === variant && k.mask === task && k.layer === layer)!);
+          const kept = rows.map((r) =>
+            fixture.tables.weightsKept.find((k) => k.seed === r.seed && k.variant === variant && k.mask === task && k.layer === layer)!,
+          );
           const used = rows.map((r, j) => (r.union - kept[j].kept + r.intersection) / kept[j].total);
           const empty = kept.filter((k) => k.kept === 0).length;
           const emptyNote = empty > 0 ? `; ${empty} of ${rows.length} seeds kept no weight here (stored as 0)` : '';
@@ -184,7 +197,9 @@ describe('transfer sharing chart', () => {
     expect(doc.querySelectorAll('g[aria-label="dot"] circle').length).toBe(rows.length - 1);
     expect(doc.querySelectorAll('g[aria-label="dot"] path').length).toBe(1);
     for (const p of panels) {
-      const bold = [...p.querySelectorAll('g[aria-label="text"][font-weight="bold"] text, g[aria-label="text"] g[font-weight="bold"] text')].map((t) => t.textContent);
+      const bold = [...p.querySelectorAll('g[aria-label="text"][font-weight="bold"] text, g[aria-label="text"] g[font-weight="bold"] text')].map(
+        (t) => t.textContent,
+      );
       const all = [...p.querySelectorAll('g[aria-label="text"] text')].map((t) => t.textContent);
       expect(bold).toEqual(['T2', 'T4']);
       expect([...all].sort()).toEqual(['T2', 'T3', 'T4', 'T5']);
@@ -210,7 +225,9 @@ describe('task accuracy grid', () => {
     expect(grid.rows.map((r) => r.variant)).toEqual(variants);
     for (const r of grid.rows) {
       r.cells.forEach((c, i) => {
-        const values = fixture.tables.accuracy.filter((a) => a.variant === r.variant && a.column === grid.tasks[i] && a.evalSet === grid.tasks[i]).map((a) => a.accuracy);
+        const values = fixture.tables.accuracy
+          .filter((a) => a.variant === r.variant && a.column === grid.tasks[i] && a.evalSet === grid.tasks[i])
+          .map((a) => a.accuracy);
         expect(c!.mean).toBeCloseTo(mean(values), 12);
         expect(c!.std).toBeCloseTo(sampleStd(values), 12);
         expect(c!.n).toBe(config.seeds.length);
@@ -218,7 +235,7 @@ describe('task accuracy grid', () => {
     }
   });
 
-  it('the worst task is the number the writer\'s finding reads', () => {
+  it("the worst task is the number the writer's finding reads", () => {
     const evidence = Object.assign({}, ...fixture.findings.filter((f) => f.id.startsWith('tasks-learned')).map((f) => f.evidence));
     for (const r of grid.rows) expect(r.worstTask).toBeCloseTo(evidence[`worst task, ${r.variant}`], 4);
   });
@@ -232,7 +249,7 @@ describe('weights kept grouped by task', () => {
     matchGolden('permuted-mnist.weights-kept-by-task', html);
   });
 
-  it('groups are the tasks, bars the layers in the sharing chart\'s layer colours, tooltips the counts', () => {
+  it("groups are the tasks, bars the layers in the sharing chart's layer colours, tooltips the counts", () => {
     const panels = [...doc.querySelectorAll('.chart-panel')];
     expect(panels.map((p) => p.querySelector('.chart-panel-title')?.textContent)).toEqual(variants.map((v) => `Variant: ${v}`));
     for (const p of panels) {
@@ -245,7 +262,11 @@ describe('weights kept grouped by task', () => {
     expect(first).toContain(`T1, ${layerLabel('layer1')}: ${Math.round(mean(rows.map((r) => r.kept))).toLocaleString('en-US')} ± `);
     // Layer 2 has one colour here and in the sharing chart.
     const fillOf = (d: Document, layer: string) =>
-      new Set([...d.querySelectorAll('g[aria-label="bar"] rect')].filter((r) => r.querySelector('title')?.textContent?.includes(`, ${layerLabel(layer)}:`)).map((r) => r.getAttribute('fill')));
+      new Set(
+        [...d.querySelectorAll('g[aria-label="bar"] rect')]
+          .filter((r) => r.querySelector('title')?.textContent?.includes(`, ${layerLabel(layer)}:`))
+          .map((r) => r.getAttribute('fill')),
+      );
     const sharing = parse(transferSharingChart(fixture, createDocument()));
     expect(fillOf(doc, 'layer2').size).toBe(1);
     expect(fillOf(doc, 'layer2')).toEqual(fillOf(sharing, 'layer2'));

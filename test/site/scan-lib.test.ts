@@ -48,7 +48,10 @@ describe('SCAN conventions agree with the writer', () => {
 
   it('Lake & Baroni reference values are the ones the writer records as text', () => {
     const ref = writer.references.find((r) => r.source.startsWith('Lake & Baroni'))!;
-    const names = ref.quantity.split(':')[1].split('/').map((s) => s.trim().replace(' ', '_'));
+    const names = ref.quantity
+      .split(':')[1]
+      .split('/')
+      .map((s) => s.trim().replace(' ', '_'));
     const values = ref.value.split('/').map((s) => Number(s.replace(/[≈%\s]/g, '')) / 100);
     expect(Object.fromEntries(names.map((n, i) => [n, values[i]]))).toEqual(LAKE_BARONI_2018.accuracy);
   });
@@ -107,7 +110,9 @@ describe('SCAN table labels', () => {
   it('emphasises exactly the cells the split chart draws', () => {
     const cells = fixture.tables.accuracy.filter((r) => r.seed === 1 && isSplitChartCell(fixture, r.column, r.evalSet));
     expect(cells.map((r) => `${r.column}@${r.evalSet}`).sort()).toEqual(
-      splitBars(fixture).map((b) => `${b.column}@${b.evalSet}`).sort(),
+      splitBars(fixture)
+        .map((b) => `${b.column}@${b.evalSet}`)
+        .sort(),
     );
   });
 });

@@ -22,7 +22,8 @@ describe('site environment', () => {
 
   it('astro build with SITE_PROFILE=bogus: one line, exit 2, nothing written', () => {
     const r = spawnSync('npx', ['astro', 'build'], {
-      cwd: REPO, encoding: 'utf8',
+      cwd: REPO,
+      encoding: 'utf8',
       env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', SITE_PROFILE: 'bogus', SITE_OUT_DIR: join(out, 'dist'), SITE_CACHE_DIR: join(out, 'cache') },
     });
     expect(r.stderr.trim()).toBe('error: SITE_PROFILE: "bogus" is not a profile (expected ci, quick, long, paper)');

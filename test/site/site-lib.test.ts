@@ -110,7 +110,11 @@ describe('verdict', () => {
 
   it('says whether a claim reproduced, and keeps the measured reason apart from the short note', () => {
     expect(verdict({ ...claim, verdict: 'holds' })).toEqual({
-      kind: 'ok', label: '✓ reproduced', type: 'headline claim', note: undefined, reason: undefined,
+      kind: 'ok',
+      label: '✓ reproduced',
+      type: 'headline claim',
+      note: undefined,
+      reason: undefined,
       declared: { relative: 'before-run', date: '2026-11-26', text: 'Expectation declared before the run (2026-11-26)', reason: undefined },
     });
     expect(verdict({ ...claim, verdict: 'fails' })).toMatchObject({ kind: 'bad', label: '✗ not reproduced' });
@@ -134,7 +138,10 @@ describe('verdict', () => {
 
   it('dates the declaration, and gives the reason only when it came after the run', () => {
     expect(verdict({ ...claim, verdict: 'holds', declared: after }).declared).toEqual({
-      relative: 'after-run', date: '2026-12-01', text: 'Expectation declared after a run had shown the outcome (2026-12-01)', reason: 'the premise was added after the run',
+      relative: 'after-run',
+      date: '2026-12-01',
+      text: 'Expectation declared after a run had shown the outcome (2026-12-01)',
+      reason: 'the premise was added after the run',
     });
     expect(verdict({ ...claim, verdict: 'holds', declared: { ...before, reason: 'stray' } }).declared.reason).toBeUndefined();
   });

@@ -42,7 +42,8 @@ describe('grouping', () => {
 
 describe('normalizeSvg', () => {
   it('renumbers Plot clip ids per chart and rounds coordinates inside tags only', () => {
-    const html = '<clipPath id="plot-clip-17"></clipPath><g clip-path="url(#plot-clip-17)" transform="translate(1.23456,2)"><title>0.123456</title></g><clipPath id="plot-clip-18">';
+    const html =
+      '<clipPath id="plot-clip-17"></clipPath><g clip-path="url(#plot-clip-17)" transform="translate(1.23456,2)"><title>0.123456</title></g><clipPath id="plot-clip-18">';
     expect(normalizeSvg(html)).toBe(
       '<clipPath id="plot-clip-1"></clipPath><g clip-path="url(#plot-clip-1)" transform="translate(1.23,2)"><title>0.123456</title></g><clipPath id="plot-clip-2">',
     );

@@ -74,7 +74,9 @@ export function findCifarBatchesDir(dir: string): string | null {
 export function loadCifarBinaryDir(dir: string): ImageDataset {
   const batches = findCifarBatchesDir(dir);
   if (!batches) {
-    throw new UserError(`no CIFAR-10 binary batches in ${dir} or ${join(dir, CIFAR10_BATCHES_DIR)} (expected ${CIFAR10_TRAIN_BATCHES.join(', ')}, ${CIFAR10_TEST_BATCH})`);
+    throw new UserError(
+      `no CIFAR-10 binary batches in ${dir} or ${join(dir, CIFAR10_BATCHES_DIR)} (expected ${CIFAR10_TRAIN_BATCHES.join(', ')}, ${CIFAR10_TEST_BATCH})`,
+    );
   }
   const read = (name: string) => readCifarBinaryFile(batchFile(batches, name)!);
   const trainBatches = CIFAR10_TRAIN_BATCHES.map(read);

@@ -40,7 +40,8 @@ export function loadCifarForMasks(paths: DataPaths): CifarForMasks {
   const mean: number[] = [];
   const std: number[] = [];
   for (let c = 0; c < 3; c++) {
-    let sum = 0, sumSq = 0;
+    let sum = 0,
+      sumSq = 0;
     for (let e = 0; e < n; e++) {
       const base = e * CIFAR_IMAGE_BYTES + c * plane;
       for (let i = 0; i < plane; i++) {
@@ -56,7 +57,15 @@ export function loadCifarForMasks(paths: DataPaths): CifarForMasks {
   const rng = new Rng(0xc1cafa52, 'cifar10-split');
   const isTrain = Array.from({ length: n }, () => rng.uniform() > 0.2);
   const pick = (want: boolean) => Int32Array.from(isTrain.flatMap((t, i) => (t === want ? [i] : [])));
-  return { images, labels, train: pick(true), valid: pick(false), mean, std, variant: `${d.variant}, training images split 80/20 (seeded) into train and validation` };
+  return {
+    images,
+    labels,
+    train: pick(true),
+    valid: pick(false),
+    mean,
+    std,
+    variant: `${d.variant}, training images split 80/20 (seeded) into train and validation`,
+  };
 }
 
 /** The given images, normalised, as a batch for the CNN. */
@@ -86,7 +95,10 @@ export function trainIndicesWithout(d: CifarForMasks, removed: number | null): I
 
 /** A batch of n training images drawn with replacement from `pool`. */
 export function sampleCifarBatch(d: CifarForMasks, pool: Int32Array, rng: Rng, n: number): ImageBatch {
-  return cifarBatch(d, Array.from({ length: n }, () => pool[rng.int(pool.length)]));
+  return cifarBatch(
+    d,
+    Array.from({ length: n }, () => pool[rng.int(pool.length)]),
+  );
 }
 
 export const CIFAR_CLASSES = CIFAR10_CLASSES;

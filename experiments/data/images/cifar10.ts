@@ -64,7 +64,9 @@ export function findCifar10(dataDir: string, choice: Cifar10Choice, lookedFor: s
       if (!existsSync(b) || !statSync(b).isDirectory()) continue;
       // Archives before extracted folders, then by name, so the choice does not depend on readdir order.
       const rank = (name: string) => (JPEG_COPY.exec(name)![2] ? 0 : 1);
-      const names = readdirSync(b).filter((n) => JPEG_COPY.test(n)).sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : 1));
+      const names = readdirSync(b)
+        .filter((n) => JPEG_COPY.test(n))
+        .sort((x, y) => rank(x) - rank(y) || (x < y ? -1 : 1));
       if (names.length) return { choice, path: join(b, names[0]) };
     }
     return null;
@@ -83,7 +85,11 @@ function findOrThrow(dataDir: string, choice: Cifar10Choice): Cifar10Found {
   const lookedFor: string[] = [];
   const found = findCifar10(dataDir, choice, lookedFor);
   if (!found) {
-    throw datasetMissingError(`CIFAR-10${choice === 'auto' ? '' : ` (${choice})`}`, lookedFor, 'download it on a machine that is online, or point the data directory at a copy');
+    throw datasetMissingError(
+      `CIFAR-10${choice === 'auto' ? '' : ` (${choice})`}`,
+      lookedFor,
+      'download it on a machine that is online, or point the data directory at a copy',
+    );
   }
   return found;
 }
@@ -102,7 +108,8 @@ export function jpegVariant(path: string, limits: Partial<Record<SplitName, numb
     // JPEG has no checksum: a flipped byte can decode into a different picture unnoticed. The known
     // distribution of the q75 copy is named as such only when its archive's bytes are that copy's.
     const known = KNOWN_JPEG_ARCHIVES[basename(path)];
-    if (!statSync(path).isFile() || known === undefined) return `CIFAR-10 (JPEG q${q} re-encoding), not checked against a known copy (${statSync(path).isFile() ? 'an archive of unknown name' : 'an extracted folder'})`;
+    if (!statSync(path).isFile() || known === undefined)
+      return `CIFAR-10 (JPEG q${q} re-encoding), not checked against a known copy (${statSync(path).isFile() ? 'an archive of unknown name' : 'an extracted folder'})`;
     const digest = createHash('sha256').update(readFileSync(path)).digest('hex');
     if (digest !== known) return `CIFAR-10 (JPEG q${q} re-encoding), a copy whose bytes differ from the known one (sha256 ${digest.slice(0, 12)}…)`;
     return `CIFAR-10 (JPEG q${q} re-encoding)`;
@@ -123,9 +130,20 @@ export async function loadCifar10(dataDir: string, opts: Cifar10Options = {}): P
   const limits = opts.limitPerClass ?? {};
   if (found.choice === 'jpeg') {
     const r = await loadImageFolder(found.path, {
-      classes: CIFAR10_CLASSES, side: CIFAR_SIDE, cacheDir: opts.cacheDir, limitPerClass: limits, concurrency: opts.concurrency, onProgress: opts.onProgress,
+      classes: CIFAR10_CLASSES,
+      side: CIFAR_SIDE,
+      cacheDir: opts.cacheDir,
+      limitPerClass: limits,
+      concurrency: opts.concurrency,
+      onProgress: opts.onProgress,
     });
-    return { train: r.train, test: r.test, variant: jpegVariant(found.path, limits, { train: r.train.n, test: r.test.n }), source: found.path, fromCache: r.fromCache };
+    return {
+      train: r.train,
+      test: r.test,
+      variant: jpegVariant(found.path, limits, { train: r.train.n, test: r.test.n }),
+      source: found.path,
+      fromCache: r.fromCache,
+    };
   }
   return { ...loadBinary(found, limits), fromCache: false };
 }

@@ -32,7 +32,9 @@ export interface DataPaths {
 
 /** The data paths of a run: its data directory (null: as the environment or the default says) and its image cache (default: in its cache folder). */
 export function dataPaths(
-  o: { dataDir: string | null; cacheDir: string; imageCacheDir?: string }, env: Readonly<Record<string, string | undefined>>, cwd: string,
+  o: { dataDir: string | null; cacheDir: string; imageCacheDir?: string },
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
 ): DataPaths {
   return { dataDir: o.dataDir ?? resolveDataDir(undefined, env, cwd).dir, imageCacheDir: o.imageCacheDir ?? join(o.cacheDir, 'images') };
 }

@@ -108,10 +108,16 @@ function selectSplit(files: ImageFile[], split: SplitName, opts: ImageFolderOpti
   const unknown = [...byClass.keys()].filter((c) => !opts.classes.includes(c));
   if (unknown.length) throw new UserError(`${source}: unexpected class folder(s) ${split}/${unknown.sort().join(', ')} (expected ${opts.classes.join(', ')})`);
   const missing = opts.classes.filter((c) => !byClass.has(c));
-  if (missing.length) throw new UserError(`${source}: no images in ${missing.map((c) => `${split}/${c}/`).join(', ')} (expected the layout ${split}/<class>/<image>.jpg)`);
+  if (missing.length)
+    throw new UserError(`${source}: no images in ${missing.map((c) => `${split}/${c}/`).join(', ')} (expected the layout ${split}/<class>/<image>.jpg)`);
   const limit = opts.limitPerClass?.[split] ?? Infinity;
   // Code-unit order, not localeCompare: the order must not depend on the machine's locale.
-  return opts.classes.flatMap((c) => byClass.get(c)!.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).slice(0, limit));
+  return opts.classes.flatMap((c) =>
+    byClass
+      .get(c)!
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .slice(0, limit),
+  );
 }
 
 function listArchive(path: string): ImageFile[] {
@@ -136,7 +142,9 @@ function listDirectory(dir: string): ImageFile[] {
     const splitDir = join(dir, split);
     let classes: string[];
     try {
-      classes = readdirSync(splitDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+      classes = readdirSync(splitDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name);
     } catch {
       throw new UserError(`no ${split}/ folder in ${dir} (expected the layout ${split}/<class>/<image>.jpg)`);
     }

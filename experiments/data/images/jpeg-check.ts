@@ -82,7 +82,10 @@ class BitReader {
   /** Where the marker that ends the data starts, once reached. */
   markerAt = -1;
 
-  constructor(private readonly bytes: Uint8Array, public pos: number) {}
+  constructor(
+    private readonly bytes: Uint8Array,
+    public pos: number,
+  ) {}
 
   private fill(): void {
     while (this.n <= 24) {
@@ -202,7 +205,7 @@ function check(bytes: Uint8Array): string | null {
       if (comps.some((c) => c.h < 1 || c.h > 4 || c.v < 1 || c.v > 4)) throw new Corrupt('bad sampling factors');
       frame = { height: (seg[1] << 8) | seg[2], width: (seg[3] << 8) | seg[4], comps };
       if (frame.width === 0 || frame.height === 0) return null; // height from a DNL marker: not checked
-    } else if ((marker >= 0xc2 && marker <= 0xcf) && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+    } else if (marker >= 0xc2 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       return null; // progressive, lossless, hierarchical or arithmetic-coded: not checked
     } else if (marker === 0xc4) {
       for (let at = 0; at < seg.length;) {
@@ -237,8 +240,14 @@ function check(bytes: Uint8Array): string | null {
 
 /** Decodes one scan's blocks; returns the offset of the marker after it. */
 function scan(
-  bytes: Uint8Array, start: number, seg: Uint8Array, frame: { width: number; height: number; comps: Component[] },
-  dcTables: (Huffman | undefined)[], acTables: (Huffman | undefined)[], quant: (Int32Array | undefined)[], restartInterval: number,
+  bytes: Uint8Array,
+  start: number,
+  seg: Uint8Array,
+  frame: { width: number; height: number; comps: Component[] },
+  dcTables: (Huffman | undefined)[],
+  acTables: (Huffman | undefined)[],
+  quant: (Int32Array | undefined)[],
+  restartInterval: number,
 ): number {
   const ns = seg[0];
   if (seg[1 + 2 * ns] !== 0 || seg[2 + 2 * ns] !== 63 || seg[3 + 2 * ns] !== 0) throw new Corrupt('a sequential frame with a progressive scan');
@@ -260,19 +269,16 @@ function scan(
   }
   // Interleaved: MCUs of h×v blocks per component; one component alone: its own block grid.
   const single = ns === 1;
-  const mcusX = single
-    ? Math.ceil(Math.ceil((frame.width * members[0].comp.h) / hmax) / 8)
-    : Math.ceil(frame.width / (8 * hmax));
-  const mcusY = single
-    ? Math.ceil(Math.ceil((frame.height * members[0].comp.v) / vmax) / 8)
-    : Math.ceil(frame.height / (8 * vmax));
+  const mcusX = single ? Math.ceil(Math.ceil((frame.width * members[0].comp.h) / hmax) / 8) : Math.ceil(frame.width / (8 * hmax));
+  const mcusY = single ? Math.ceil(Math.ceil((frame.height * members[0].comp.v) / vmax) / 8) : Math.ceil(frame.height / (8 * vmax));
   const total = mcusX * mcusY;
   const reader = new BitReader(bytes, start);
   let nextRst = 0;
   for (let mcu = 0; mcu < total; mcu++) {
     if (restartInterval > 0 && mcu > 0 && mcu % restartInterval === 0) {
       const at = reader.finishSegment();
-      if (at < 0 || bytes[at] !== 0xff || bytes[at + 1] !== (0xd0 | nextRst)) throw new Corrupt(`restart marker ${nextRst} missing after block group ${mcu / restartInterval}`);
+      if (at < 0 || bytes[at] !== 0xff || bytes[at + 1] !== (0xd0 | nextRst))
+        throw new Corrupt(`restart marker ${nextRst} missing after block group ${mcu / restartInterval}`);
       nextRst = (nextRst + 1) & 7;
       reader.restart(at + 2);
       for (const m of members) m.pred = 0;

@@ -53,9 +53,10 @@ export function loadMnist(dir: string): ImageDataset {
   };
   const train = split(MNIST_FILES.trainImages, MNIST_FILES.trainLabels);
   const test = split(MNIST_FILES.testImages, MNIST_FILES.testLabels);
-  const variant = mismatched.length === 0
-    ? MNIST_VARIANT
-    : `MNIST-layout IDX files, not the official ones (${count(train.n)} train / ${count(test.n)} test; MD5 differs for ${mismatched.join(', ')})`;
+  const variant =
+    mismatched.length === 0
+      ? MNIST_VARIANT
+      : `MNIST-layout IDX files, not the official ones (${count(train.n)} train / ${count(test.n)} test; MD5 differs for ${mismatched.join(', ')})`;
   return { train, test, variant, source: dir };
 }
 

@@ -81,7 +81,11 @@ export async function ensureMnist(dataDir: string, opts: EnsureOptions): Promise
   const found = findMnistDir(dataDir);
   if (found) return found;
   if (!opts.download) {
-    throw datasetMissingError('MNIST', mnistCandidates(dataDir).map((d) => join(d, `${MNIST_FILES.trainImages}[.gz] and the other three IDX files`)), opts.howToGet ?? DEFAULT_HOW);
+    throw datasetMissingError(
+      'MNIST',
+      mnistCandidates(dataDir).map((d) => join(d, `${MNIST_FILES.trainImages}[.gz] and the other three IDX files`)),
+      opts.howToGet ?? DEFAULT_HOW,
+    );
   }
   return downloadMnist(dataDir, opts);
 }

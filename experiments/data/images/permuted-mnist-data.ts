@@ -25,11 +25,16 @@ export interface PermutedMnist {
 export function loadPermutedMnist(paths: DataPaths): PermutedMnist {
   const dir = findMnistDir(paths.dataDir);
   if (!dir) {
-    throw datasetMissingError('MNIST', mnistCandidates(paths.dataDir), `data directory ${paths.dataDir}; run \`npm run data -- download mnist\` on a machine that is online, or point MODULARITY_DATA_DIR (or --data-dir) at a folder holding the four IDX files`);
+    throw datasetMissingError(
+      'MNIST',
+      mnistCandidates(paths.dataDir),
+      `data directory ${paths.dataDir}; run \`npm run data -- download mnist\` on a machine that is online, or point MODULARITY_DATA_DIR (or --data-dir) at a folder holding the four IDX files`,
+    );
   }
   const data = loadMnist(dir);
   const { images, labels, n } = data.train;
-  let sum = 0, sumSq = 0;
+  let sum = 0,
+    sumSq = 0;
   for (let i = 0; i < images.length; i++) {
     sum += images[i];
     sumSq += images[i] * images[i];
@@ -65,7 +70,11 @@ export function permutedPass(data: PermutedMnist, perm: Int32Array, indices: Arr
 
 /** A training batch of task p, sampled with replacement. */
 export function permutedBatch(data: PermutedMnist, perm: Int32Array, rng: Rng, n: number): Pass {
-  return permutedPass(data, perm, Array.from({ length: n }, () => data.train[rng.int(data.train.length)]));
+  return permutedPass(
+    data,
+    perm,
+    Array.from({ length: n }, () => data.train[rng.int(data.train.length)]),
+  );
 }
 
 export { MNIST_CLASSES };

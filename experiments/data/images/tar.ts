@@ -46,7 +46,8 @@ export function parseTarRecords(input: Uint8Array, what: string): TarRecord[] {
     const size = readSize(header, at, what);
     const type = String.fromCharCode(header[156] || 0x30);
     const dataStart = at + BLOCK;
-    if (dataStart + size > bytes.length) throw new UserError(`${what}: truncated tar archive (entry at byte ${at} needs ${size} bytes, ${bytes.length - dataStart} remain)`);
+    if (dataStart + size > bytes.length)
+      throw new UserError(`${what}: truncated tar archive (entry at byte ${at} needs ${size} bytes, ${bytes.length - dataStart} remain)`);
     const data = bytes.subarray(dataStart, dataStart + size);
     at = dataStart + Math.ceil(size / BLOCK) * BLOCK;
     if (type === 'L') {
@@ -147,7 +148,11 @@ export function extractTar(records: TarRecord[], destDir: string, what: string):
 }
 
 const ENTRY_KINDS: Record<string, string> = {
-  '1': 'a hard link', '2': 'a symbolic link', '3': 'a character device', '4': 'a block device', '6': 'a FIFO',
+  '1': 'a hard link',
+  '2': 'a symbolic link',
+  '3': 'a character device',
+  '4': 'a block device',
+  '6': 'a FIFO',
 };
 
 /** lstat, so that a dangling symlink counts as existing too. */

@@ -10,12 +10,16 @@ export function formatScanLine(e: ScanExample): string {
 
 /** Parses a file in the official format; a malformed line is a one-line error naming it. */
 export function parseScanFile(text: string, name: string): ScanExample[] {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).map((line, i) => {
-    const m = /^IN: (.+?) OUT: (.+)$/.exec(line);
-    if (!m) throw new UserError(`${name}:${i + 1}: not an "IN: … OUT: …" line`);
-    const actions = m[2].trim().split(/\s+/);
-    const bad = actions.find((a) => !ACTIONS.has(a));
-    if (bad) throw new UserError(`${name}:${i + 1}: unknown action "${bad}"`);
-    return { command: m[1].trim(), actions: actions as Action[] };
-  });
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line, i) => {
+      const m = /^IN: (.+?) OUT: (.+)$/.exec(line);
+      if (!m) throw new UserError(`${name}:${i + 1}: not an "IN: … OUT: …" line`);
+      const actions = m[2].trim().split(/\s+/);
+      const bad = actions.find((a) => !ACTIONS.has(a));
+      if (bad) throw new UserError(`${name}:${i + 1}: unknown action "${bad}"`);
+      return { command: m[1].trim(), actions: actions as Action[] };
+    });
 }

@@ -31,8 +31,11 @@ class JsKernels extends HeapKernelsBase implements Kernels {
     const maskedT = this.mem.alloc([cols, rows]);
     const factor = this.mem.alloc([rows, cols]);
     const u = uniformNoise(seed, weights.size);
-    const p = this.mem.view(probs), w = this.mem.view(weights);
-    const out = this.mem.view(masked), outT = this.mem.view(maskedT), f = this.mem.view(factor);
+    const p = this.mem.view(probs),
+      w = this.mem.view(weights);
+    const out = this.mem.view(masked),
+      outT = this.mem.view(maskedT),
+      f = this.mem.view(factor);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const i = r * cols + c;
@@ -50,7 +53,9 @@ class JsKernels extends HeapKernelsBase implements Kernels {
   }
 
   accumulateProduct(acc: Slot, grad: tf.Tensor, factor: tf.Tensor): void {
-    const a = this.mem.view(acc.t), g = this.mem.view(grad), f = this.mem.view(factor);
+    const a = this.mem.view(acc.t),
+      g = this.mem.view(grad),
+      f = this.mem.view(factor);
     for (let i = 0; i < a.length; i++) a[i] += g[i] * f[i];
   }
 
@@ -65,20 +70,23 @@ class JsKernels extends HeapKernelsBase implements Kernels {
     state.step += 1;
     const c1 = 1 - h.beta1 ** state.step;
     const c2 = 1 - h.beta2 ** state.step;
-    const p = this.mem.view(state.param.t), m = this.mem.view(state.m.t), v = this.mem.view(state.v.t);
+    const p = this.mem.view(state.param.t),
+      m = this.mem.view(state.m.t),
+      v = this.mem.view(state.v.t);
     const g = this.mem.view(grad);
     for (let i = 0; i < p.length; i++) {
       const gi = (g[i] + shift) * scale;
       m[i] = h.beta1 * m[i] + (1 - h.beta1) * gi;
       v[i] = h.beta2 * v[i] + (1 - h.beta2) * gi * gi;
-      p[i] -= (h.lr / c1) * m[i] / (Math.sqrt(v[i] / c2) + h.eps);
+      p[i] -= ((h.lr / c1) * m[i]) / (Math.sqrt(v[i] / c2) + h.eps);
     }
   }
 
   transpose(src: tf.Tensor): tf.Tensor {
     const [rows, cols] = src.shape;
     const dst = this.mem.alloc([cols, rows]);
-    const s = this.mem.view(src), d = this.mem.view(dst);
+    const s = this.mem.view(src),
+      d = this.mem.view(dst);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) d[c * rows + r] = s[r * cols + c];
     return dst;
   }

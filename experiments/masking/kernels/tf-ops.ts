@@ -56,7 +56,10 @@ class TfOpsKernels implements Kernels {
   }
 
   accumulateProduct(acc: Slot, grad: tf.Tensor, factor: tf.Tensor): void {
-    replace(acc, tf.tidy(() => tf.add(acc.t, tf.mul(grad, factor))));
+    replace(
+      acc,
+      tf.tidy(() => tf.add(acc.t, tf.mul(grad, factor))),
+    );
   }
 
   sumSquares(grad: tf.Tensor, shift: number): number {

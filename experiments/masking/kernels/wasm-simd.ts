@@ -15,8 +15,21 @@ interface MaskKernelExports {
   sampleMask(n: number, probs: number, weights: number, masked: number, factor: number, seed: number): void;
   accumulateProduct(n: number, grad: number, factor: number, acc: number): void;
   sumSquares(n: number, grad: number, shift: number): number;
-  adam(n: number, param: number, grad: number, m: number, v: number, lr: number, beta1: number, beta2: number,
-    c1: number, c2: number, eps: number, shift: number, scale: number): void;
+  adam(
+    n: number,
+    param: number,
+    grad: number,
+    m: number,
+    v: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    shift: number,
+    scale: number,
+  ): void;
   transpose(rows: number, cols: number, src: number, dst: number): void;
 }
 
@@ -30,7 +43,10 @@ export function createWasmSimdKernels(): Kernels {
 
 class WasmSimdKernels extends HeapKernelsBase implements Kernels {
   readonly name = 'wasm-simd' as const;
-  constructor(mem: HeapMemory, private readonly k: MaskKernelExports) {
+  constructor(
+    mem: HeapMemory,
+    private readonly k: MaskKernelExports,
+  ) {
     super(mem);
   }
 
@@ -66,8 +82,7 @@ class WasmSimdKernels extends HeapKernelsBase implements Kernels {
     state.step += 1;
     const c1 = 1 - h.beta1 ** state.step;
     const c2 = 1 - h.beta2 ** state.step;
-    this.k.adam(grad.size, this.at(state.param.t), this.at(grad), this.at(state.m.t), this.at(state.v.t),
-      h.lr, h.beta1, h.beta2, c1, c2, h.eps, shift, scale);
+    this.k.adam(grad.size, this.at(state.param.t), this.at(grad), this.at(state.m.t), this.at(state.v.t), h.lr, h.beta1, h.beta2, c1, c2, h.eps, shift, scale);
   }
 
   transpose(src: tf.Tensor): tf.Tensor {

@@ -32,7 +32,10 @@ export const tfOpsLstmPointwise: LstmPointwise = {
   name: 'tf-ops',
   forward(z, cPrev) {
     const [zi, zf, zg, zo] = gates(z, cPrev.shape[0]);
-    const i = tf.sigmoid(zi), f = tf.sigmoid(zf), g = tf.tanh(zg), o = tf.sigmoid(zo);
+    const i = tf.sigmoid(zi),
+      f = tf.sigmoid(zf),
+      g = tf.tanh(zg),
+      o = tf.sigmoid(zo);
     const c = tf.add(tf.mul(f, cPrev), tf.mul(i, g));
     const tc = tf.tanh(c);
     return { act: tf.concat([i, f, g, o], 0), c, h: tf.mul(o, tc), tc };
@@ -41,12 +44,15 @@ export const tfOpsLstmPointwise: LstmPointwise = {
     const [i, f, g, o] = gates(act, cPrev.shape[0]);
     const one = tf.scalar(1);
     const dcT = tf.add(dc, tf.mul(tf.mul(dh, o), tf.sub(one, tf.square(tc))));
-    const dz = tf.concat([
-      tf.mul(tf.mul(dcT, g), tf.mul(i, tf.sub(one, i))),
-      tf.mul(tf.mul(dcT, cPrev), tf.mul(f, tf.sub(one, f))),
-      tf.mul(tf.mul(dcT, i), tf.sub(one, tf.square(g))),
-      tf.mul(tf.mul(dh, tc), tf.mul(o, tf.sub(one, o))),
-    ], 0);
+    const dz = tf.concat(
+      [
+        tf.mul(tf.mul(dcT, g), tf.mul(i, tf.sub(one, i))),
+        tf.mul(tf.mul(dcT, cPrev), tf.mul(f, tf.sub(one, f))),
+        tf.mul(tf.mul(dcT, i), tf.sub(one, tf.square(g))),
+        tf.mul(tf.mul(dh, tc), tf.mul(o, tf.sub(one, o))),
+      ],
+      0,
+    );
     return { dz, dcPrev: tf.mul(dcT, f) };
   },
 };
@@ -65,13 +71,17 @@ function createWasmSimd(): LstmPointwise {
     name: 'wasm-simd',
     forward(z, cPrev) {
       const [H, n] = cPrev.shape;
-      const act = mem.alloc([4 * H, n]), c = mem.alloc([H, n]), h = mem.alloc([H, n]), tc = mem.alloc([H, n]);
+      const act = mem.alloc([4 * H, n]),
+        c = mem.alloc([H, n]),
+        h = mem.alloc([H, n]),
+        tc = mem.alloc([H, n]);
       k.forward(H * n, at(z), at(cPrev), at(act), at(c), at(h), at(tc));
       return { act, c, h, tc };
     },
     backward(act, tc, cPrev, dh, dc) {
       const [H, n] = cPrev.shape;
-      const dz = mem.alloc([4 * H, n]), dcPrev = mem.alloc([H, n]);
+      const dz = mem.alloc([4 * H, n]),
+        dcPrev = mem.alloc([H, n]);
       k.backward(H * n, at(act), at(tc), at(cPrev), at(dh), at(dc), at(dz), at(dcPrev));
       return { dz, dcPrev };
     },

@@ -14,17 +14,22 @@ export interface AccuracyChartOptions {
   variants?: string[];
 }
 
-export function accuracyChart(
-  artifact: Pick<ResultArtifact, 'tables'>,
-  document: Document,
-  options: AccuracyChartOptions = {},
-): string {
+export function accuracyChart(artifact: Pick<ResultArtifact, 'tables'>, document: Document, options: AccuracyChartOptions = {}): string {
   const rows = artifact.tables.accuracy;
   const variants = variantsOf(rows).filter((v) => !options.variants || options.variants.includes(v));
   // Same colour per eval set in every panel.
   const evalSets = orderOfAppearance(rows, (r) => r.evalSet);
   return variants
-    .map((variant) => panel(variantTitle(variant, variants), variantPlot(rows.filter((r) => r.variant === variant), evalSets, document)))
+    .map((variant) =>
+      panel(
+        variantTitle(variant, variants),
+        variantPlot(
+          rows.filter((r) => r.variant === variant),
+          evalSets,
+          document,
+        ),
+      ),
+    )
     .join('');
 }
 

@@ -90,8 +90,14 @@ function heatmap(cells: DifferenceCell[], removed: string, name: string, classes
     marks: [
       Plot.cell(cells, { x: 'predicted', y: 'trueClass', fill: 'mean', inset: 0.5, title: (d) => differenceCellTitle(d, name) }),
       // Dark bins (|change| ≥ 10 points) take white numbers; two marks, since a fill channel would go through the colour scale.
-      Plot.text(cells.filter((d) => Math.abs(d.mean) < 10), { x: 'predicted', y: 'trueClass', text: (d) => cellText(d.mean), fontSize: 8.5, fill: 'black' }),
-      Plot.text(cells.filter((d) => Math.abs(d.mean) >= 10), { x: 'predicted', y: 'trueClass', text: (d) => cellText(d.mean), fontSize: 8.5, fill: 'white' }),
+      Plot.text(
+        cells.filter((d) => Math.abs(d.mean) < 10),
+        { x: 'predicted', y: 'trueClass', text: (d) => cellText(d.mean), fontSize: 8.5, fill: 'black' },
+      ),
+      Plot.text(
+        cells.filter((d) => Math.abs(d.mean) >= 10),
+        { x: 'predicted', y: 'trueClass', text: (d) => cellText(d.mean), fontSize: 8.5, fill: 'white' },
+      ),
       // The removed class's row: outlined across the matrix, its name bold (two axes: fontWeight is not a channel).
       Plot.cell([removed], { y: (d) => d, fill: 'none', stroke: highlightColor, strokeWidth: 2 }),
       Plot.axisY(others, { label: '↓ True', labelAnchor: 'top', tickSize: 0 }),

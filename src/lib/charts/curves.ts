@@ -13,7 +13,18 @@ export function curveChart(artifact: Pick<ResultArtifact, 'tables' | 'layers' | 
   const preset = curvePreset(artifact.experiment, artifact);
   if (!preset) return '';
   const panels = orderOfAppearance(preset.points, (p) => p.panel);
-  return panels.map((title) => panel(title, panelPlot(preset.points.filter((p) => p.panel === title), preset.paperSteps, document))).join('');
+  return panels
+    .map((title) =>
+      panel(
+        title,
+        panelPlot(
+          preset.points.filter((p) => p.panel === title),
+          preset.paperSteps,
+          document,
+        ),
+      ),
+    )
+    .join('');
 }
 
 /** The chart's caption: how often the stages were measured and how their length compares with the paper's, from the artifact. */
@@ -23,9 +34,12 @@ export function curveCaption(artifact: Pick<ResultArtifact, 'tables' | 'layers' 
   const ours = preset ? Math.max(...preset.points.map((p) => p.step)) : 0;
   const paper = preset?.paperSteps ?? 0;
   const n = (x: number) => x.toLocaleString('en-US');
-  const length = paper > ours ? `the paper's stages are ${n(paper)} steps, longer than ours (${n(ours)}): the red note at each panel's right edge`
-    : paper < ours ? `the dashed red rule marks the paper's ${n(paper)}-step stage`
-      : `our stages are as long as the paper's (${n(paper)} steps)`;
+  const length =
+    paper > ours
+      ? `the paper's stages are ${n(paper)} steps, longer than ours (${n(ours)}): the red note at each panel's right edge`
+      : paper < ours
+        ? `the dashed red rule marks the paper's ${n(paper)}-step stage`
+        : `our stages are as long as the paper's (${n(paper)} steps)`;
   return `The quantities behind the headline claims, measured ${points ? `${points} times` : 'several times'} per mask stage (and at its start) on fixed subsets of the evaluation sets, with the binary mask of that step (logit > 0). Thick line: mean over seeds; faint lines: single seeds. A quantity still moving when the stage ends says the stage was too short to decide the claim; ${length}.`;
 }
 
@@ -51,9 +65,23 @@ function panelPlot(points: CurvePoint[], paperSteps: number, document: Document)
     marks: [
       Plot.line(perSeed, { x: 'step', y: 'value', z: 'line', stroke: 'series', strokeOpacity: 0.2, strokeWidth: 1 }),
       Plot.line(means, { x: 'step', y: 'mean', stroke: 'series', strokeWidth: 2 }),
-      Plot.dot(means, { x: 'step', y: 'mean', fill: 'series', r: 2, title: (d) => `${d.series}, step ${d.step}: ${(100 * d.mean).toFixed(1)}% (mean of ${d.n} seeds)` }),
+      Plot.dot(means, {
+        x: 'step',
+        y: 'mean',
+        fill: 'series',
+        r: 2,
+        title: (d) => `${d.series}, step ${d.step}: ${(100 * d.mean).toFixed(1)}% (mean of ${d.n} seeds)`,
+      }),
       ...(beyond
-        ? [Plot.text([`the paper's stage: ${paperSteps.toLocaleString('en-US')} steps →`], { frameAnchor: 'right', dx: 145, textAnchor: 'end', fill: '#d62728', lineWidth: 10 })]
+        ? [
+            Plot.text([`the paper's stage: ${paperSteps.toLocaleString('en-US')} steps →`], {
+              frameAnchor: 'right',
+              dx: 145,
+              textAnchor: 'end',
+              fill: '#d62728',
+              lineWidth: 10,
+            }),
+          ]
         : [Plot.ruleX([paperSteps], { stroke: '#d62728', strokeDasharray: '2,3' })]),
       Plot.ruleY([0]),
     ],

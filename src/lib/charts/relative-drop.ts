@@ -65,10 +65,19 @@ export function relativeDropChart(artifact: Artifact, document: Document): strin
     limit: PAPER_OTHER_OVER_TARGET_LIMIT,
   });
   return (
-    panel(`Relative drop of the removed class's accuracy (${seedsNote(summaries.map((s) => s.relDrop))})`, undefinedNote(summaries.map((s) => s.relDrop), 'the control mask never got the class right') + drop) +
+    panel(
+      `Relative drop of the removed class's accuracy (${seedsNote(summaries.map((s) => s.relDrop))})`,
+      undefinedNote(
+        summaries.map((s) => s.relDrop),
+        'the control mask never got the class right',
+      ) + drop,
+    ) +
     panel(
       `Largest relative drop of any other class, as % of the removed class's drop (${seedsNote(summaries.map((s) => s.otherOverTarget))})`,
-      undefinedNote(summaries.map((s) => s.otherOverTarget), 'the removed class did not drop, or its drop is undefined') + other,
+      undefinedNote(
+        summaries.map((s) => s.otherOverTarget),
+        'the removed class did not drop, or its drop is undefined',
+      ) + other,
     )
   );
 }
@@ -90,7 +99,9 @@ interface PanelSpec {
 
 function barPanel(summaries: RemovalSummary[], classes: string[], document: Document, spec: PanelSpec): string {
   const bars = summaries.filter((s) => spec.value(s).n > 0).map((s) => ({ ...s, mean: spec.value(s).mean, std: spec.value(s).std }));
-  const seeds = summaries.flatMap((d) => d.seeds.filter((s) => !Number.isNaN(spec.seedValue(s))).map((s) => ({ d, s, removed: d.removed, value: spec.seedValue(s) })));
+  const seeds = summaries.flatMap((d) =>
+    d.seeds.filter((s) => !Number.isNaN(spec.seedValue(s))).map((s) => ({ d, s, removed: d.removed, value: spec.seedValue(s) })),
+  );
   const values = [...bars.flatMap((b) => [b.mean, b.mean + (Number.isFinite(b.std) ? b.std : 0)]), ...seeds.map((s) => s.value), 0];
   // The limit stays in view with some room above it, so "below the rule" is visible even when every bar is tiny.
   const top = Math.max(...values, spec.limit !== undefined ? spec.limit * 1.2 : 1);

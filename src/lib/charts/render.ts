@@ -54,9 +54,7 @@ export function normalizeSvg(html: string): string {
     return ids.get(match)!;
   });
   // Only inside tags: text (titles, labels) keeps its exact digits.
-  return renumbered.replace(/<[^>]+>/g, (tag) =>
-    tag.replace(/-?\d+\.\d{3,}(e-?\d+)?/g, (n) => String(Number(Number(n).toFixed(2)))),
-  );
+  return renumbered.replace(/<[^>]+>/g, (tag) => tag.replace(/-?\d+\.\d{3,}(e-?\d+)?/g, (n) => String(Number(Number(n).toFixed(2)))));
 }
 
 /** A titled panel (one per variant, pair, ...) around a rendered plot. */

@@ -145,7 +145,12 @@ export function scanSplitChart(artifact: Artifact, document: Document): string {
         contextBars.flatMap((b) => b.rows.map((r) => ({ ...r, label: b.label }))),
         { x: 'label', y: (d) => d.accuracy * 100, r: 2.5, fill: 'white', stroke: 'black', title: (d) => `seed ${d.seed}: ${(d.accuracy * 100).toFixed(1)}%` },
       ),
-      Plot.text(contextBars, { x: 'label', y: (d) => Math.max(d.mean + (Number.isFinite(d.std) ? d.std : 0), ...d.values) * 100, text: (d) => short(d.mean), dy: -8 }),
+      Plot.text(contextBars, {
+        x: 'label',
+        y: (d) => Math.max(d.mean + (Number.isFinite(d.std) ? d.std : 0), ...d.values) * 100,
+        text: (d) => short(d.mean),
+        dy: -8,
+      }),
       Plot.ruleY([0]),
       Plot.text([`context: ${ref.label} test set`], { frameAnchor: 'bottom', dy: marginBottom - 8, fontWeight: 'bold' }),
     ],

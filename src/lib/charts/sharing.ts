@@ -24,12 +24,20 @@ const metrics = ['IoU', 'IoMin', 'IoU by chance'] as const;
 const metricValue = (r: OverlapRow, m: (typeof metrics)[number]) => (m === 'IoU' ? r.iou : m === 'IoMin' ? r.iomin : r.chanceIou);
 
 export function sharingChart(artifact: Artifact, document: Document, options: SharingChartOptions = {}): string {
-  const rows = artifact.tables.overlap.filter(
-    (r) => !options.pairs || options.pairs.some(([a, b]) => r.a === a && r.b === b),
-  );
+  const rows = artifact.tables.overlap.filter((r) => !options.pairs || options.pairs.some(([a, b]) => r.a === a && r.b === b));
   const variants = variantsOf(rows).filter((v) => !options.variants || options.variants.includes(v));
   return variants
-    .map((variant) => panel(variantTitle(variant, variants), variantPlot(artifact, rows.filter((r) => r.variant === variant), variant, document)))
+    .map((variant) =>
+      panel(
+        variantTitle(variant, variants),
+        variantPlot(
+          artifact,
+          rows.filter((r) => r.variant === variant),
+          variant,
+          document,
+        ),
+      ),
+    )
     .join('');
 }
 

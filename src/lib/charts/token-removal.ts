@@ -67,7 +67,14 @@ export function tokenRemovalChart(artifact: Artifact, document: Document, option
       }),
       Plot.ruleY(
         summary.filter((d) => Number.isFinite(d.std)),
-        { fx: 'panel', y: 'token', x1: (d) => Math.max(0, d.mean - d.std) * 100, x2: (d) => Math.min(1, d.mean + d.std) * 100, stroke: 'black', strokeWidth: 2 },
+        {
+          fx: 'panel',
+          y: 'token',
+          x1: (d) => Math.max(0, d.mean - d.std) * 100,
+          x2: (d) => Math.min(1, d.mean + d.std) * 100,
+          stroke: 'black',
+          strokeWidth: 2,
+        },
       ),
       Plot.dot(
         rows.map((r) => ({ ...r, panel: panelOf(r.mask) })),
@@ -83,8 +90,14 @@ export function tokenRemovalChart(artifact: Artifact, document: Document, option
       ),
       Plot.ruleX([0]),
       // Two axes, so the highlighted tokens' names can be bold (fontWeight is a constant, not a channel).
-      Plot.axisY(tokens.filter((t) => !highlight.has(t)), { label: null, tickSize: 0 }),
-      Plot.axisY(tokens.filter((t) => highlight.has(t)), { label: null, tickSize: 0, fontWeight: 'bold', fill: highlightColor }),
+      Plot.axisY(
+        tokens.filter((t) => !highlight.has(t)),
+        { label: null, tickSize: 0 },
+      ),
+      Plot.axisY(
+        tokens.filter((t) => highlight.has(t)),
+        { label: null, tickSize: 0, fontWeight: 'bold', fill: highlightColor },
+      ),
       Plot.axisFx({ anchor: 'top', label: null, fontWeight: 'bold' }),
     ],
   });

@@ -49,7 +49,15 @@ export function transferSharingChart(artifact: Artifact, document: Document, opt
   const hasEmpty = bars.some((b) => b.emptySeeds.length > 0);
   const hasPaperTasks = bars.some((b) => b.paper);
   const panels = variants.map((variant) =>
-    panel(variantHeading(variant, usedInit), variantPlot(bars.filter((b) => b.variant === variant), layers, colors, document)),
+    panel(
+      variantHeading(variant, usedInit),
+      variantPlot(
+        bars.filter((b) => b.variant === variant),
+        layers,
+        colors,
+        document,
+      ),
+    ),
   );
   return withLegendTitle(withKeys(serialize(legend), hasEmpty, hasPaperTasks), 'Layer') + panels.join('');
 }
@@ -90,16 +98,36 @@ function variantPlot(bars: SharingBar[], layers: string[], colors: Map<string, s
       ),
       Plot.dot(
         seeds.filter((s) => !s.empty),
-        { fx: 'task', x: 'layerLabel', y: 'sharedOfA', r: 2.5, fill: 'white', stroke: 'black', title: (d) => `seed ${d.seed}: ${d.intersection} of the task's weights on used ones (${d.sharedOfA.toFixed(3)})` },
+        {
+          fx: 'task',
+          x: 'layerLabel',
+          y: 'sharedOfA',
+          r: 2.5,
+          fill: 'white',
+          stroke: 'black',
+          title: (d) => `seed ${d.seed}: ${d.intersection} of the task's weights on used ones (${d.sharedOfA.toFixed(3)})`,
+        },
       ),
       Plot.dot(
         seeds.filter((s) => s.empty),
-        { fx: 'task', x: 'layerLabel', y: 'sharedOfA', r: 4, symbol: 'times', stroke: emptyStroke, strokeWidth: 2, title: (d) => `seed ${d.seed}: the mask keeps no weight of this layer (stored as 0)` },
+        {
+          fx: 'task',
+          x: 'layerLabel',
+          y: 'sharedOfA',
+          r: 4,
+          symbol: 'times',
+          stroke: emptyStroke,
+          strokeWidth: 2,
+          title: (d) => `seed ${d.seed}: the mask keeps no weight of this layer (stored as 0)`,
+        },
       ),
       Plot.ruleY([0]),
       // Task names as text in their own facet (a facet axis restricted to some ticks
       // still labels every facet), bold for the tasks the paper's figure plots.
-      Plot.text(tasks.filter((t) => !paperTasks.includes(t)), { fx: (t) => t, text: (t) => t, frameAnchor: 'bottom', dy: 20 }),
+      Plot.text(
+        tasks.filter((t) => !paperTasks.includes(t)),
+        { fx: (t) => t, text: (t) => t, frameAnchor: 'bottom', dy: 20 },
+      ),
       Plot.text(paperTasks, { fx: (t) => t, text: (t) => t, frameAnchor: 'bottom', dy: 20, fontWeight: 'bold' }),
     ],
   });
@@ -117,7 +145,12 @@ function withKeys(legendHtml: string, hasEmpty: boolean, hasPaperTasks: boolean)
       'share of the layer earlier tasks used (a random mask shares this much)',
     ),
     ...(hasEmpty
-      ? [key(`<svg width="15" height="15"><path d="M3,3L12,12M3,12L12,3" stroke="${emptyStroke}" stroke-width="2" /></svg>`, 'seed whose mask keeps nothing of the layer')]
+      ? [
+          key(
+            `<svg width="15" height="15"><path d="M3,3L12,12M3,12L12,3" stroke="${emptyStroke}" stroke-width="2" /></svg>`,
+            'seed whose mask keeps nothing of the layer',
+          ),
+        ]
       : []),
     ...(hasPaperTasks ? [`<span class="${swatch}-swatch"><strong>T2, T4, …</strong>&nbsp;in bold: tasks in the paper's figure</span>`] : []),
   ];

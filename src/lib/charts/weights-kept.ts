@@ -44,7 +44,18 @@ export function weightsKeptChart(artifact: Artifact, document: Document, options
         })(orderOfAppearance(rows, (r) => maskLabel(artifact as ResultArtifact, r.mask, r.variant)));
   return variants
     .map((variant) =>
-      panel(variantTitle(variant, variants), variantPlot(artifact, rows.filter((r) => r.variant === variant), variant, colors, document, options.measure ?? 'count', groupBy)),
+      panel(
+        variantTitle(variant, variants),
+        variantPlot(
+          artifact,
+          rows.filter((r) => r.variant === variant),
+          variant,
+          colors,
+          document,
+          options.measure ?? 'count',
+          groupBy,
+        ),
+      ),
     )
     .join('');
 }

@@ -33,8 +33,14 @@ export function widthSweepChart(artifact: Pick<ResultArtifact, 'tables'>, docume
   const points = sweepPoints(artifact.tables).filter((p) => p.task === options.task);
   if (points.length === 0) return '';
   const panels = PANELS[options.task];
-  const series = (p: (typeof points)[number], label: string, q: SweepQuantity, measure: string) =>
-    ({ panel: label, width: p.width, seed: p.seed, value: quantityOf(p, q), measure, solved: p.pretrainMin >= 0.95 });
+  const series = (p: (typeof points)[number], label: string, q: SweepQuantity, measure: string) => ({
+    panel: label,
+    width: p.width,
+    seed: p.seed,
+    value: quantityOf(p, q),
+    measure,
+    solved: p.pretrainMin >= 0.95,
+  });
   const rows = panels.flatMap(({ q, label }) => points.map((p) => series(p, label, q, 'measured')));
   const chance = points.map((p) => series(p, panels.find((x) => x.q === 'hiddenIou')!.label, 'hiddenChanceIou', 'chance level'));
   const means = groupSummary([...rows, ...chance], ['panel', 'measure', 'width'], (r) => r.value);
@@ -54,12 +60,27 @@ export function widthSweepChart(artifact: Pick<ResultArtifact, 'tables'>, docume
     color: { domain: ['measured', 'chance level'], range: ['#1f77b4', '#7f7f7f'], legend: true },
     marks: [
       Plot.ruleX([PAPER_WIDTH], { stroke: '#d62728', strokeDasharray: '2,3' }),
-      Plot.text(panels.map((p) => p.label), { fx: (d) => d, x: PAPER_WIDTH, frameAnchor: 'top', dy: 6, dx: -4, textAnchor: 'end', text: () => 'paper', fill: '#d62728' }),
-      Plot.line(means.filter((d) => d.measure === 'measured'), { fx: 'panel', x: 'width', y: 'mean', stroke: 'measure', strokeWidth: 1.5 }),
-      Plot.line(means.filter((d) => d.measure === 'chance level'), { fx: 'panel', x: 'width', y: 'mean', stroke: 'measure', strokeDasharray: '5,3', strokeWidth: 1.5 }),
+      Plot.text(
+        panels.map((p) => p.label),
+        { fx: (d) => d, x: PAPER_WIDTH, frameAnchor: 'top', dy: 6, dx: -4, textAnchor: 'end', text: () => 'paper', fill: '#d62728' },
+      ),
+      Plot.line(
+        means.filter((d) => d.measure === 'measured'),
+        { fx: 'panel', x: 'width', y: 'mean', stroke: 'measure', strokeWidth: 1.5 },
+      ),
+      Plot.line(
+        means.filter((d) => d.measure === 'chance level'),
+        { fx: 'panel', x: 'width', y: 'mean', stroke: 'measure', strokeDasharray: '5,3', strokeWidth: 1.5 },
+      ),
       // Seeds: filled where the pre-trained network solves the task, hollow where it does not.
-      Plot.dot(rows.filter((d) => d.solved), { fx: 'panel', x: 'width', y: 'value', fill: 'measure', r: 3.5, title: dotTitle }),
-      Plot.dot(rows.filter((d) => !d.solved), { fx: 'panel', x: 'width', y: 'value', stroke: 'measure', fill: 'white', r: 3.5, title: dotTitle }),
+      Plot.dot(
+        rows.filter((d) => d.solved),
+        { fx: 'panel', x: 'width', y: 'value', fill: 'measure', r: 3.5, title: dotTitle },
+      ),
+      Plot.dot(
+        rows.filter((d) => !d.solved),
+        { fx: 'panel', x: 'width', y: 'value', stroke: 'measure', fill: 'white', r: 3.5, title: dotTitle },
+      ),
       Plot.ruleY([0]),
       Plot.axisFx({ anchor: 'top', label: null, lineWidth: 22 }),
     ],

@@ -8,9 +8,13 @@ import { listRawFiles, servedTypes } from '../../lib/raw-files.ts';
 import { siteConfig } from '../../lib/site-config.ts';
 
 export const getStaticPaths: GetStaticPaths = async () => {
-  const profiles = [{ profile: siteConfig.profile, dir: siteConfig.profileDir }, ...(siteConfig.companion && existsSync(siteConfig.companion.dir) ? [siteConfig.companion] : [])];
-  const all = await Promise.all(profiles.map(async ({ profile, dir }) =>
-    (await listRawFiles(dir)).map((file) => ({ params: { path: `${profile}/${file}` }, props: { dir, file } }))));
+  const profiles = [
+    { profile: siteConfig.profile, dir: siteConfig.profileDir },
+    ...(siteConfig.companion && existsSync(siteConfig.companion.dir) ? [siteConfig.companion] : []),
+  ];
+  const all = await Promise.all(
+    profiles.map(async ({ profile, dir }) => (await listRawFiles(dir)).map((file) => ({ params: { path: `${profile}/${file}` }, props: { dir, file } }))),
+  );
   return all.flat();
 };
 

@@ -102,15 +102,17 @@ describe('downloadFile', () => {
     await downloadFile({ urls: [`${empty.url}/m/f.bin`, `${good.url}/m/f.bin`], dest, checksum: { md5, of: 'file' }, fetch });
     expect(bytesOf(dest)).toEqual(body);
     const dest2 = join(tempDir('dl'), 'f.bin');
-    await expect(downloadFile({ urls: [`${empty.url}/a`, `${empty.url}/b`], dest: dest2, checksum: { md5, of: 'file' }, fetch }))
-      .rejects.toThrow(`download of f.bin failed: ${empty.url}/a: HTTP 404; ${empty.url}/b: HTTP 404`);
+    await expect(downloadFile({ urls: [`${empty.url}/a`, `${empty.url}/b`], dest: dest2, checksum: { md5, of: 'file' }, fetch })).rejects.toThrow(
+      `download of f.bin failed: ${empty.url}/a: HTTP 404; ${empty.url}/b: HTTP 404`,
+    );
   });
 
   it('gives up on a connection that stalls', async () => {
     const s = await serve({ files: { '/f.bin': body }, stallFirstAfter: 1000 });
     const dest = join(tempDir('dl'), 'f.bin');
-    await expect(downloadFile({ urls: [`${s.url}/f.bin`], dest, checksum: { md5, of: 'file' }, fetch, idleTimeoutMs: 300 }))
-      .rejects.toThrow(/no data for 0\.3 s/);
+    await expect(downloadFile({ urls: [`${s.url}/f.bin`], dest, checksum: { md5, of: 'file' }, fetch, idleTimeoutMs: 300 })).rejects.toThrow(
+      /no data for 0\.3 s/,
+    );
     expect(statSync(`${dest}.part`).size).toBe(1000);
   });
 });
@@ -123,20 +125,26 @@ describe('use, download or fail', () => {
     expect((err as Error).message).toBe(
       `MNIST not found: looked for ${data}/mnist/train-images-idx3-ubyte[.gz] and the other three IDX files, ${data}/train-images-idx3-ubyte[.gz] and the other three IDX files; point MODULARITY_DATA_DIR (or the data-directory flag) at a copy, or allow downloading on a machine that is online`,
     );
-    await expect(ensureCifar10(data, 'auto', { download: false, fetch, howToGet: 'pass --data-dir' })).rejects.toThrow(/^CIFAR-10 not found: looked for .*; pass --data-dir$/);
+    await expect(ensureCifar10(data, 'auto', { download: false, fetch, howToGet: 'pass --data-dir' })).rejects.toThrow(
+      /^CIFAR-10 not found: looked for .*; pass --data-dir$/,
+    );
     await expect(ensureCifar10(data, 'jpeg', { download: true, fetch })).rejects.toThrow(/CIFAR-10 \(jpeg\) not found: .*this variant cannot be downloaded/);
   });
 
   it('downloads MNIST files only where missing, and refuses a CIFAR-10 tarball with the wrong checksum', async () => {
     const s = await serve({ files: { '/cifar-10-binary.tar.gz': gzipSync(body) } });
     const data = tempDir('data');
-    await expect(downloadCifar10Binary(data, { fetch, cifar10Url: `${s.url}/cifar-10-binary.tar.gz` }))
-      .rejects.toThrow(/cifar-10-binary\.tar\.gz failed: .*MD5 [0-9a-f]{32} of the file, expected c32a1d4ab5d03f1284b67883e8d87530/);
+    await expect(downloadCifar10Binary(data, { fetch, cifar10Url: `${s.url}/cifar-10-binary.tar.gz` })).rejects.toThrow(
+      /cifar-10-binary\.tar\.gz failed: .*MD5 [0-9a-f]{32} of the file, expected c32a1d4ab5d03f1284b67883e8d87530/,
+    );
     expect(existsSync(join(data, 'cifar10', 'cifar-10-binary.tar.gz'))).toBe(false);
     // MNIST present: ensureMnist asks nothing of the network.
     mkdirSync(join(data, 'mnist'));
-    for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) writeFileSync(join(data, 'mnist', f), '');
-    const noFetch = (() => { throw new Error('no network expected'); }) as unknown as typeof fetch;
+    for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'])
+      writeFileSync(join(data, 'mnist', f), '');
+    const noFetch = (() => {
+      throw new Error('no network expected');
+    }) as unknown as typeof fetch;
     expect(await ensureMnist(data, { download: true, fetch: noFetch })).toBe(join(data, 'mnist'));
   });
 });

@@ -66,7 +66,10 @@ function writeMnist(dir: string, nTrain: number, nTest: number, opts: { gzip: bo
     'train-images-idx3-ubyte': encodeIdx([nTrain, 28, 28], patternBytes(nTrain * 784, 2)),
     'train-labels-idx1-ubyte': encodeIdx([nTrain], opts.labels ?? Uint8Array.from({ length: nTrain }, (_, i) => i % 10)),
     't10k-images-idx3-ubyte': encodeIdx([nTest, 28, 28], patternBytes(nTest * 784, 3)),
-    't10k-labels-idx1-ubyte': encodeIdx([nTest], Uint8Array.from({ length: nTest }, (_, i) => (i * 3) % 10)),
+    't10k-labels-idx1-ubyte': encodeIdx(
+      [nTest],
+      Uint8Array.from({ length: nTest }, (_, i) => (i * 3) % 10),
+    ),
   };
   for (const [name, bytes] of Object.entries(files)) {
     if (opts.gzip) writeFileSync(join(dir, `${name}.gz`), gzipSync(bytes));
@@ -86,7 +89,9 @@ describe('MNIST loader', () => {
       expect(m.test.images).toEqual(patternBytes(5 * 784, 3));
       expect([...m.train.labels]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
       expect(m.variant).not.toBe(MNIST_VARIANT);
-      expect(m.variant).toBe('MNIST-layout IDX files, not the official ones (12 train / 5 test; MD5 differs for train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte)');
+      expect(m.variant).toBe(
+        'MNIST-layout IDX files, not the official ones (12 train / 5 test; MD5 differs for train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte)',
+      );
     }
   });
 

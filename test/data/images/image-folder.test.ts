@@ -120,9 +120,11 @@ describe('image-folder loader', () => {
     const wrong = tempDir('image-folder-bad');
     const big = await encodeImage(new Uint8Array(33 * 33 * 3), 33, 'png');
     const tiny = await encodeImage(new Uint8Array(32 * 32 * 3), 32, 'png');
-    const withClasses = (extra: { name: string; data: Uint8Array }[]) => CIFAR10_CLASSES.flatMap((c) => [
-      { name: `train/${c}/0.png`, data: tiny }, { name: `test/${c}/0.png`, data: tiny },
-    ]).concat(extra);
+    const withClasses = (extra: { name: string; data: Uint8Array }[]) =>
+      CIFAR10_CLASSES.flatMap((c) => [
+        { name: `train/${c}/0.png`, data: tiny },
+        { name: `test/${c}/0.png`, data: tiny },
+      ]).concat(extra);
     writeFileSync(join(wrong, 'size.tar'), encodeTar(withClasses([{ name: 'train/cat/1.png', data: big }])));
     await expect(loadImageFolder(join(wrong, 'size.tar'), opts)).rejects.toThrow(/train\/cat\/1\.png: image is 33×33, expected 32×32/);
     writeFileSync(join(wrong, 'class.tar'), encodeTar(withClasses([{ name: 'test/kitten/1.png', data: tiny }])));
@@ -149,7 +151,7 @@ describe('loadCifar10', () => {
     expect(full.variant).toBe(`JPEG images in CIFAR-10's folder layout, not the full set (${full.train.n} train / ${full.test.n} test, named q75)`);
     expect(full.train.images).toEqual(png.expected.train.images);
     const limited = await loadCifar10(data, { limitPerClass: { train: 2, test: 1 } });
-    expect(limited.variant).toBe('JPEG images in CIFAR-10\'s folder layout (named q75), first 2 train / 1 test images per class');
+    expect(limited.variant).toBe("JPEG images in CIFAR-10's folder layout (named q75), first 2 train / 1 test images per class");
     expect(limited.train.n).toBe(20);
   });
 
@@ -161,7 +163,8 @@ describe('loadCifar10', () => {
     mkdirSync(batches, { recursive: true });
     const labels = Uint8Array.from({ length: 10_000 }, (_, i) => i % 10);
     const records = encodeCifarRecords(labels, new Uint8Array(10_000 * 3072));
-    for (const name of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) writeFileSync(join(batches, `${name}.bin`), records);
+    for (const name of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch'])
+      writeFileSync(join(batches, `${name}.bin`), records);
     expect(findCifar10(data, 'auto')?.choice).toBe('official');
     const official = await loadCifar10(data, { limitPerClass: { test: 3 } });
     expect(official.variant).toBe(`${CIFAR10_BINARY_VARIANT}, first 3 test images per class`);
@@ -169,7 +172,9 @@ describe('loadCifar10', () => {
     expect([...official.test.labels]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect((await loadCifar10(data, { variant: 'jpeg' })).variant).toMatch(/^JPEG images in CIFAR-10's folder layout, not the full set/);
 
-    await expect(loadCifar10(data, { variant: 'lossless-subset' })).rejects.toThrow(/CIFAR-10 \(lossless-subset\) not found: looked for .*lossless_train_4000\.bin\.gz/);
+    await expect(loadCifar10(data, { variant: 'lossless-subset' })).rejects.toThrow(
+      /CIFAR-10 \(lossless-subset\) not found: looked for .*lossless_train_4000\.bin\.gz/,
+    );
     const subset = encodeCifarRecords(Uint8Array.of(3, 1, 4), patternBytes(3 * 3072, 8));
     writeFileSync(join(data, 'cifar10', 'lossless_train_4000.bin.gz'), gzipSync(subset));
     writeFileSync(join(data, 'cifar10', 'lossless_test_1000.bin.gz'), gzipSync(subset.subarray(0, 3073)));
@@ -180,17 +185,18 @@ describe('loadCifar10', () => {
   });
 });
 
-
 afterAll(removeTempDirs);
 
-describe('the JPEG copy\'s name', () => {
+describe("the JPEG copy's name", () => {
   const full = { train: 50_000, test: 10_000 };
   it('is CIFAR-10 (JPEG q75 re-encoding) only for the full set, and says so when the archive is not the known copy', () => {
     const dir = tempDir('jpeg-name');
     const archive = join(dir, 'cifar-10-jpeg-q75.tar.gz');
     writeFileSync(archive, 'not the known bytes');
-    expect(jpegVariant(archive, {}, full)).toMatch(/^CIFAR-10 \(JPEG q75 re-encoding\), a copy whose bytes differ from the known one \(sha256 [0-9a-f]{12}…\)$/);
-    expect(jpegVariant(archive, {}, { train: 30, test: 0 })).toBe('JPEG images in CIFAR-10\'s folder layout, not the full set (30 train / 0 test, named q75)');
+    expect(jpegVariant(archive, {}, full)).toMatch(
+      /^CIFAR-10 \(JPEG q75 re-encoding\), a copy whose bytes differ from the known one \(sha256 [0-9a-f]{12}…\)$/,
+    );
+    expect(jpegVariant(archive, {}, { train: 30, test: 0 })).toBe("JPEG images in CIFAR-10's folder layout, not the full set (30 train / 0 test, named q75)");
     const folder = join(dir, 'cifar-10-jpeg-q75');
     mkdirSync(folder);
     expect(jpegVariant(folder, {}, full)).toBe('CIFAR-10 (JPEG q75 re-encoding), not checked against a known copy (an extracted folder)');

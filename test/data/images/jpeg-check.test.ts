@@ -42,17 +42,26 @@ async function made(rgb: Uint8Array, w: number, h: number, opts: sharp.JpegOptio
 describe('jpegProblem', () => {
   it('passes valid files: sizes, qualities, subsampling, optimised tables, greyscale, extreme content', async () => {
     const problems: string[] = [];
-    for (const [w, h] of [[32, 32], [33, 17], [100, 60], [1, 1]]) {
+    for (const [w, h] of [
+      [32, 32],
+      [33, 17],
+      [100, 60],
+      [1, 1],
+    ]) {
       const contents = {
         noise: patternBytes(w * h * 3, w + h),
         smooth: w === h ? smoothRgb(w, 3) : patternBytes(w * h * 3, 5).map((v, i) => (i % 3) * 40 + (v >> 4)),
         black: new Uint8Array(w * h * 3),
         white: new Uint8Array(w * h * 3).fill(255),
-        checker: Uint8Array.from({ length: w * h * 3 }, (_, i) => (((i / 3) | 0) % w + (((i / 3) | 0) / w | 0)) % 2 ? 255 : 0),
+        checker: Uint8Array.from({ length: w * h * 3 }, (_, i) => (((((i / 3) | 0) % w) + ((((i / 3) | 0) / w) | 0)) % 2 ? 255 : 0)),
       };
       for (const [kind, rgb] of Object.entries(contents)) {
         const settings: sharp.JpegOptions[] = [
-          { quality: 100, chromaSubsampling: '4:4:4' }, { quality: 100 }, { quality: 75 }, { quality: 1 }, { quality: 90, optimiseCoding: true },
+          { quality: 100, chromaSubsampling: '4:4:4' },
+          { quality: 100 },
+          { quality: 75 },
+          { quality: 1 },
+          { quality: 90, optimiseCoding: true },
           { quality: 90, trellisQuantisation: true, overshootDeringing: true },
         ];
         for (const opts of settings) {
@@ -68,7 +77,15 @@ describe('jpegProblem', () => {
 
   it('leaves progressive files and other formats to the decoder', async () => {
     expect(jpegProblem(await made(patternBytes(32 * 32 * 3, 1), 32, 32, { quality: 75, progressive: true }))).toBeNull();
-    expect(jpegProblem(new Uint8Array(await sharp(patternBytes(48, 1), { raw: { width: 4, height: 4, channels: 3 } }).png().toBuffer()))).toBeNull();
+    expect(
+      jpegProblem(
+        new Uint8Array(
+          await sharp(patternBytes(48, 1), { raw: { width: 4, height: 4, channels: 3 } })
+            .png()
+            .toBuffer(),
+        ),
+      ),
+    ).toBeNull();
   });
 
   it('finds truncation, data after the last block and a missing end marker', async () => {
@@ -96,7 +113,9 @@ describe('jpegProblem', () => {
   // redundancy) is undetectable in any JPEG: these rates are what the check is known to do, not a promise.
   it.skipIf(!hasCopy)('rejects most bursts of flipped bytes in real CIFAR-10 JPEGs, far more than the decoder does', async () => {
     const files = readTarFile(JPEG_COPY).filter((e, i) => e.name.endsWith('.jpg') && i % 600 === 1);
-    let checked = 0, decoder = 0, trials = 0;
+    let checked = 0,
+      decoder = 0,
+      trials = 0;
     for (const e of files) {
       for (const at of [0.1, 0.3, 0.5, 0.7, 0.9]) {
         const bad = flipped(e.data, at, 16);

@@ -68,7 +68,10 @@ describe.skipIf(!hasCifar)('real CIFAR-10', () => {
     const test = ranks(lossless.test.labels);
     const jpeg = await loadCifar10(DATA, { variant: 'jpeg', limitPerClass: { train: train.perClass, test: test.perClass } });
     expect(jpeg.variant).toBe(`JPEG images in CIFAR-10's folder layout (named q75), first ${train.perClass} train / ${test.perClass} test images per class`);
-    for (const [split, r] of [['train', train], ['test', test]] as const) {
+    for (const [split, r] of [
+      ['train', train],
+      ['test', test],
+    ] as const) {
       const a = lossless[split];
       const b = jpeg[split];
       const per = r.perClass;

@@ -60,7 +60,10 @@ function snapshot(root: string, rel = ''): Record<string, string> {
 }
 
 async function refusal(run: () => Promise<unknown>): Promise<string> {
-  const err = await run().then(() => null, (e: unknown) => e);
+  const err = await run().then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(UserError);
   const message = (err as Error).message;
   expect(message).not.toContain('\n');
@@ -98,25 +101,37 @@ describe('extracting into the data dir refuses crafted archives and harms nothin
     },
     {
       label: 'symlink then a file through it',
-      entries: [{ name: `${BATCHES}/link`, type: '2', linkName: outside }, { name: `${BATCHES}/link/evil.txt`, data: one }],
+      entries: [
+        { name: `${BATCHES}/link`, type: '2', linkName: outside },
+        { name: `${BATCHES}/link/evil.txt`, data: one },
+      ],
       names: `${BATCHES}/link`,
       why: /^a symbolic link/,
     },
     {
       label: 'hardlink (then a file written through it)',
-      entries: [{ name: `${BATCHES}/hl`, type: '1', linkName: '../notes.txt' }, { name: `${BATCHES}/hl`, data: one }],
+      entries: [
+        { name: `${BATCHES}/hl`, type: '1', linkName: '../notes.txt' },
+        { name: `${BATCHES}/hl`, data: one },
+      ],
       names: `${BATCHES}/hl`,
       why: /^a hard link/,
     },
     {
       label: 'file then folder of the same name',
-      entries: [{ name: `${BATCHES}/a`, data: one }, { name: `${BATCHES}/a/b`, data: Uint8Array.of(2) }],
+      entries: [
+        { name: `${BATCHES}/a`, data: one },
+        { name: `${BATCHES}/a/b`, data: Uint8Array.of(2) },
+      ],
       names: `${BATCHES}/a/b`,
       why: /both a file and a folder/,
     },
     {
       label: 'folder then file of the same name',
-      entries: [{ name: `${BATCHES}/a/b`, data: one }, { name: `${BATCHES}/a`, data: Uint8Array.of(2) }],
+      entries: [
+        { name: `${BATCHES}/a/b`, data: one },
+        { name: `${BATCHES}/a`, data: Uint8Array.of(2) },
+      ],
       names: `${BATCHES}/a`,
       why: /both a file and a folder/,
     },
@@ -142,7 +157,9 @@ describe('extracting into the data dir refuses crafted archives and harms nothin
     writeFileSync(t.tarball, archive);
     const before = snapshot(t.root);
     const message = await refusal(() => ensureCifar10(t.data, 'auto', { download: true, fetch: noFetch, cifar10Md5: md5Hex(archive) }));
-    expect(message).toBe(`${t.tarball}: refusing tar entry "${batchFiles[0].name}": ${join(t.cifar, BATCHES)} already exists and is not replaced (move it away to extract)`);
+    expect(message).toBe(
+      `${t.tarball}: refusing tar entry "${batchFiles[0].name}": ${join(t.cifar, BATCHES)} already exists and is not replaced (move it away to extract)`,
+    );
     expect(snapshot(t.root)).toEqual(before);
   });
 
@@ -163,7 +180,12 @@ describe('extracting a good archive', () => {
   // './' prefixes, a folder entry, a GNU long name and a pax path: all normalised and placed.
   const gnuLong = { name: `${BATCHES}/${'l'.repeat(120)}.txt`, data: patternBytes(40, 7), longName: 'gnu' as const };
   const paxLong = { name: `${BATCHES}/${'q'.repeat(120)}.txt`, data: patternBytes(50, 8), longName: 'pax' as const };
-  const entries: TarSpec[] = [{ name: `./${BATCHES}/`, type: '5' }, ...batchFiles.map((f, i) => (i % 2 ? f : { ...f, name: `.//${f.name}` })), gnuLong, paxLong];
+  const entries: TarSpec[] = [
+    { name: `./${BATCHES}/`, type: '5' },
+    ...batchFiles.map((f, i) => (i % 2 ? f : { ...f, name: `.//${f.name}` })),
+    gnuLong,
+    paxLong,
+  ];
   const expectPlaced = (t: ReturnType<typeof userTree>, before: Record<string, string>, tarballKept: boolean) => {
     const expected: Record<string, string> = { ...before, [`data/cifar10/${BATCHES}`]: 'folder' };
     for (const f of [...batchFiles, gnuLong, paxLong]) expected[`data/cifar10/${f.name}`] = md5Hex(f.data);
@@ -172,7 +194,7 @@ describe('extracting a good archive', () => {
     expect(findCifar10(t.data, 'official')).toEqual({ choice: 'official', path: join(t.cifar, BATCHES) });
   };
 
-  it('one already in the data dir: extracted beside the user\'s files, the tarball left where it was', async () => {
+  it("one already in the data dir: extracted beside the user's files, the tarball left where it was", async () => {
     const t = userTree();
     const archive = gzipSync(encodeTar(entries));
     writeFileSync(t.tarball, archive);

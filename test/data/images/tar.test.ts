@@ -68,7 +68,9 @@ describe('tar reader', () => {
     expect(tops).toEqual(['empty.txt', 'exact512.bin', 'train']);
     expect(new Uint8Array(readFileSync(join(dest, 'train/cat/0001.jpg')))).toEqual(files[0].data);
     const evil = encodeTar([{ name: '../escape.txt', data: Uint8Array.of(1) }]);
-    expect(() => extractTar(parseTarRecords(evil, 'evil.tar'), join(dest, 'sub'), 'evil.tar')).toThrow(/^evil\.tar: refusing tar entry "\.\.\/escape\.txt": a '\.\.' segment/);
+    expect(() => extractTar(parseTarRecords(evil, 'evil.tar'), join(dest, 'sub'), 'evil.tar')).toThrow(
+      /^evil\.tar: refusing tar entry "\.\.\/escape\.txt": a '\.\.' segment/,
+    );
     expect(existsSync(join(dest, 'escape.txt'))).toBe(false);
     const absolute = encodeTar([{ name: '/tmp/x', data: Uint8Array.of(1) }]);
     expect(() => extractTar(parseTarRecords(absolute, 'abs.tar'), dest, 'abs.tar')).toThrow(/^abs\.tar: refusing tar entry "\/tmp\/x": an absolute path$/);
