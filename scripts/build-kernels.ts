@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../experiments/runtime/atomic-write.ts';
 export const KERNEL_MODULES = [
   { source: 'experiments/masking/kernels/mask-kernels.as.ts', wasm: 'experiments/masking/kernels/mask-kernels.wasm' },
   { source: 'experiments/models/kernels/lstm-pointwise.as.ts', wasm: 'experiments/models/kernels/lstm-pointwise.wasm' },
+  { source: 'experiments/models/kernels/conv-moves.as.ts', wasm: 'experiments/models/kernels/conv-moves.wasm' },
 ];
 
 /** Whether a wasm binary has a data section (id 11): it would be written into the tfjs heap at instantiation. */

@@ -11,7 +11,16 @@
 // layer's weights arrive as given tensors (W ⊙ m, its transpose, b ⊙ m_b).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../runtime/rng.ts';
-import { conv3x3Backward, conv3x3Forward, globalAvgPoolBackward, globalAvgPoolForward, maxPool2Backward, maxPool2Forward, type Grid } from './conv2d.ts';
+import {
+  conv3x3Backward,
+  conv3x3Forward,
+  globalAvgPoolBackward,
+  globalAvgPoolForward,
+  maxPool2Backward,
+  maxPool2Forward,
+  type Grid,
+  type PoolIndex,
+} from './conv2d.ts';
 import type { DenseWeights } from './mlp.ts';
 
 export interface CnnSizes {
@@ -50,7 +59,7 @@ export interface CnnCache {
   cols: tf.Tensor[];
   /** Pre-activations of the four convolutions. */
   z: tf.Tensor[];
-  argmax: (Uint8Array | null)[];
+  argmax: (PoolIndex | null)[];
   pooled: tf.Tensor;
   /** Logitsᵀ [classes, N]. */
   logits: tf.Tensor;
@@ -61,7 +70,7 @@ export function cnnForward(x: tf.Tensor, n: number, sizes: CnnSizes, layers: Den
   const grids: Grid[] = [];
   const cols: tf.Tensor[] = [];
   const z: tf.Tensor[] = [];
-  const argmax: (Uint8Array | null)[] = [];
+  const argmax: (PoolIndex | null)[] = [];
   let h = x;
   let g: Grid = { n, h: sizes.side, w: sizes.side };
   for (let l = 0; l < 4; l++) {

@@ -15,6 +15,7 @@ import {
   maxPool2Forward,
   type Grid,
 } from '../../experiments/models/conv2d.ts';
+import { convMoves, jsConvMoves } from '../../experiments/models/kernels/conv-moves.ts';
 import { Rng } from '../../experiments/runtime/rng.ts';
 import { useBackend } from '../helpers/backend.ts';
 
@@ -134,5 +135,58 @@ describe.each(['wasm', 'cpu'] as const)('CNN pieces on %s', (backend) => {
       }
     }
     expect(checked).toBe(9 * c0 * c1 + c1 + 9 * c1 * c2 + c2);
+  });
+});
+
+// The heap kernel (conv-moves.as.ts) against the JS reference loops: the same
+// bits, for grids of the CIFAR network's sizes and odd ones, with ties and
+// negative zeros in the pooled inputs.
+describe('CNN data movement: the wasm heap kernel = the JS reference, bit for bit', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+  const grids: [number, Grid][] = [
+    [3, { n: 2, h: 32, w: 32 }],
+    [5, { n: 3, h: 8, w: 6 }],
+    [1, { n: 1, h: 2, w: 2 }],
+    [7, { n: 4, h: 4, w: 10 }],
+  ];
+  const bits = (t: tf.Tensor) => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
+
+  it.each(grids)('%i channels, grid %o', (c, g) => {
+    const wasm = convMoves();
+    expect(wasm.name).toBe('wasm');
+    const rng = new Rng(c * 100 + g.w, 'moves');
+    const size = c * g.n * g.h * g.w;
+    // Rounded values give ties in the pooling blocks; -0 and 0 tie too.
+    const x = tf.tensor(
+      Float32Array.from({ length: size }, () => (rng.uniform() < 0.2 ? (rng.uniform() < 0.5 ? -0 : 0) : Math.round(rng.normal() * 4) / 4)),
+      [c, size / c],
+    );
+    const cols = tf.tensor(rng.fillUniform(new Float32Array(9 * size), -1, 1), [9 * c, size / c]);
+    expect(bits(wasm.im2col(x, g))).toEqual(bits(jsConvMoves.im2col(x, g)));
+    expect(bits(wasm.col2im(cols, g))).toEqual(bits(jsConvMoves.col2im(cols, g)));
+    const pw = wasm.maxPoolForward(x, g);
+    const pj = jsConvMoves.maxPoolForward(x, g);
+    expect(bits(pw.y)).toEqual(bits(pj.y));
+    const dy = tf.tensor(rng.fillUniform(new Float32Array(size / 4), -1, 1), [c, size / 4 / c]);
+    expect(bits(wasm.maxPoolBackward(dy, pw.argmax, g))).toEqual(bits(jsConvMoves.maxPoolBackward(dy, pj.argmax, g)));
+    // The JS loop reads the heap kernel's winners too.
+    expect(bits(jsConvMoves.maxPoolBackward(dy, pw.argmax, g))).toEqual(bits(jsConvMoves.maxPoolBackward(dy, pj.argmax, g)));
+    const dAvg = tf.tensor(rng.fillUniform(new Float32Array(c * g.n), -3, 3), [c, g.n]);
+    expect(bits(wasm.avgPoolBackward(dAvg, g))).toEqual(bits(jsConvMoves.avgPoolBackward(dAvg, g)));
+  });
+
+  it('frees what it allocates: tensor count flat under tidy', () => {
+    const g: Grid = { n: 2, h: 8, w: 8 };
+    const x = tf.randomNormal([4, 2 * 64]);
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      const p = convMoves().maxPoolForward(convMoves().col2im(convMoves().im2col(x, g), g), g);
+      convMoves().avgPoolBackward(tf.ones([4, 2]), g);
+      return convMoves().maxPoolBackward(p.y, p.argmax, g);
+    }).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
   });
 });
