@@ -21,7 +21,8 @@ export async function rederive(
   masksBin: Uint8Array,
   provenance: Provenance = artifact.provenance,
 ): Promise<AssembledArtifact> {
-  const config = experiment.profiles[artifact.provenance.profile];
+  // The config the numbers were computed with (the profile's, or a named run's patch on it; the cache key says they match).
+  const config = artifact.provenance.config as { seeds: number[] };
   return assembleArtifact(experiment, config, reconstructOutputs(artifact, masksBin), provenance);
 }
 

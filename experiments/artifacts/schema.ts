@@ -77,6 +77,8 @@ export const provenanceSchema = z.object({
    * unless the artifact was re-derived without retraining.
    */
   derivation: z.object({ commit: z.string(), dirty: z.boolean(), at: z.string() }),
+  /** A named run (experiments/runs/): its name, what it is for, and its patch on the profile's config. Absent: the profile's own run. */
+  run: z.object({ name: z.string(), purpose: z.string(), patch: z.record(z.unknown()) }).optional(),
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 

@@ -1,4 +1,4 @@
-// npm run experiments -- [--profile ci|quick|paper] [--only a,b] [--force]
+// npm run experiments -- [--profile ci|quick|long|paper] [--only a,b] [--run NAME] [--force]
 //                        [--backend auto|node-gpu|node|wasm|cpu] [--workers N] [--shard i/n]
 //                        [--results-dir DIR] [--cache-dir DIR] [--data-dir DIR] [--offline] [--help]
 // npm run experiments -- export --to FILE … | merge FILE…   (bundle.ts)
@@ -18,6 +18,7 @@ import { runExperiments } from '../runtime/run-experiments.ts';
 import { selectExperiments } from '../tasks/registry.ts';
 import { parseShard, shardReportLines } from '../runtime/shard.ts';
 import { EXPERIMENTS } from '../tasks/registry.ts';
+import { NAMED_RUNS, runFromFlags } from '../runs/index.ts';
 
 const HELP = `Runs the paper's experiments and writes their artifacts.
 
@@ -31,6 +32,9 @@ options (of a run):
                      quick networks (about 8 hours, in pieces); paper: the paper's
                      sizes (for a GPU)
   --only LIST        comma-separated experiments (default: all): ${EXPERIMENTS.map((e) => e.id).join(', ')}
+  --run NAME         a named run (experiments/runs/NAME.ts: one experiment on a base
+                     profile with a few settings changed; the sizing and diagnostic runs
+                     the notes cite), into runs/NAME/: ${NAMED_RUNS.map((r) => r.name).join(', ')}
   --force            rerun even when the artifact is fresh
   --backend NAME     ${BACKEND_CHOICES.join(' | ')} (default: auto = the best that loads)
   --workers N        worker processes (default: number of cores; 0 = in this process)
@@ -93,20 +97,22 @@ async function main(): Promise<number> {
     shard: { type: 'string' },
     'stage-jobs': { type: 'string' },
     yes: { type: 'boolean' },
+    run: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const profile = parseProfile(values.profile);
+  const named = runFromFlags(values);
+  const profile = named?.profile ?? parseProfile(values.profile);
   const backend = parseBackend(values.backend);
-  const only = parseList(values.only);
+  const only = named?.only ?? parseList(values.only);
   if (only) selectExperiments(only, profile); // Validates the names before any work.
   const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
   const shard = parseShard(values.shard);
   const stageJobs = parseOnOff('--stage-jobs', values['stage-jobs']);
   const confirmAbove = confirmSeconds(process.env.MODULARITY_CONFIRM_SECONDS);
-  const resultsDir = resolve(values['results-dir'] ?? 'content/results');
+  const resultsDir = resolve(values['results-dir'] ?? named?.resultsDir ?? 'content/results');
   const cacheDir = resolve(values['cache-dir'] ?? '.cache');
   // Checked before planning: a folder path that is a file cannot even be read; a backend asked for must be there.
   checkNotAFile('--results-dir', resultsDir);
@@ -121,6 +127,7 @@ async function main(): Promise<number> {
     backend,
     workers,
     shard,
+    ...(named ? { run: named.run } : {}),
     ...(stageJobs === null ? {} : { stageJobs }),
     resultsDir,
     cacheDir: ctx.cacheDir,
@@ -140,7 +147,7 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${shardReportLines(summary.shard, profile, only).join('\n')}\n`);
     return 0;
   }
-  const lines = ['', `Summary (profile ${profile}):`];
+  const lines = ['', `Summary (${named ? `run ${named.run.name}, on profile ${profile}` : `profile ${profile}`}):`];
   for (const o of summary.outcomes) {
     const what =
       o.status === 'fresh'

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { initBackend } from '../runtime/backend.ts';
 import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from '../runtime/cli-args.ts';
+import { runFromFlags } from '../runs/index.ts';
 import { runContext } from '../runtime/run-context.ts';
 import { checkBackend, checkOutputDirs } from '../runtime/preflight.ts';
 import { runExperiments } from '../runtime/run-experiments.ts';
@@ -19,10 +20,11 @@ const HELP = `Checks the artifacts of a profile: intact (manifest, masks), findi
 derives them from the artifact's own tables, fresh against the code, and every
 finding expected at that profile holds.
 
-usage: npm run verify -- [--profile quick] [--only a,b] [--rerun] [--integrity-only]
+usage: npm run verify -- [--profile quick] [--only a,b] [--run NAME] [--rerun] [--integrity-only]
                          [--results-dir DIR] [--cache-dir DIR] [--data-dir DIR]
                          [--backend NAME] [--workers N] [--offline]
 
+  --run NAME         a named run's artifact (in runs/NAME; experiments/runs/NAME.ts)
   --rerun            rerun the profile's experiments first (forced), then verify
   --integrity-only   no freshness check (no fingerprint runs, no data needed)`;
 
@@ -50,16 +52,18 @@ async function main(): Promise<number> {
     backend: { type: 'string' },
     workers: { type: 'string' },
     help: { type: 'boolean' },
+    run: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const profile = parseProfile(values.profile);
+  const named = runFromFlags(values);
+  const profile = named?.profile ?? parseProfile(values.profile);
   const backend = parseBackend(values.backend);
-  const only = parseList(values.only);
+  const only = named?.only ?? parseList(values.only);
   const experiments = selectExperiments(only, profile);
-  const resultsDir = resolve(values['results-dir'] ?? 'content/results');
+  const resultsDir = resolve(values['results-dir'] ?? named?.resultsDir ?? 'content/results');
   const experimentsRoot = resolve(REPO_ROOT, 'experiments');
   const log = (line: string) => process.stdout.write(`  ${line}\n`);
   const ctx = runContext(values, log);
@@ -74,6 +78,7 @@ async function main(): Promise<number> {
       only,
       force: true,
       backend,
+      ...(named ? { run: named.run } : {}),
       workers,
       resultsDir,
       cacheDir: ctx.cacheDir,
@@ -94,6 +99,7 @@ async function main(): Promise<number> {
         dataDir: ctx.dataDir.dir,
         backend: await initBackend(backend),
         log,
+        run: named?.run ?? null,
         dataReady: async (id: string) =>
           ctx.prepare([id]).then(
             () => true,

@@ -25,7 +25,7 @@ export function executeJob(
 ): void {
   const startedAtMs = clock();
   const experiment = findExperiment(job.experiment);
-  const config = configFor(experiment, job.profile);
+  const config = configFor(experiment, job.profile, job.run);
   const target = job.stage ?? null;
   const stages: StageContext | undefined =
     job.stageDir === undefined

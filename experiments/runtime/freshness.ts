@@ -15,6 +15,7 @@ import { DATASETS_OF } from './datasets.ts';
 import { UserError } from './errors.ts';
 import { environmentId, fingerprintOf } from './fingerprint.ts';
 import { dataPaths } from '../data/images/data-dir.ts';
+import type { NamedRun } from '../runs/named-run.ts';
 
 export interface FreshnessContext {
   profile: ProfileName;
@@ -28,6 +29,8 @@ export interface FreshnessContext {
   /** Makes an experiment's real data ready for its jobs (and so for its fingerprint run); false when it cannot. */
   dataReady: (experimentId: string) => Promise<boolean>;
   log: (line: string) => void;
+  /** A named run (runs/): the config is the run's patch on the profile's. */
+  run?: NamedRun | null;
 }
 
 export interface Freshness {
@@ -49,7 +52,7 @@ export async function currentKeyOf(ctx: FreshnessContext, e: AnyExperiment, stor
   const data = ctx.dataDir === null && readsData ? null : dataDigestOf(e.id, e.dataVersion, ctx.dataDir ?? '');
   if (!data) unknown.push(`its dataset is not in ${ctx.dataDir ?? 'a data directory'}, so the data digest was not taken`);
   let numerics: string | null = null;
-  const config = configHash(e.id, ctx.profile, configFor(e, ctx.profile));
+  const config = configHash(e.id, ctx.profile, configFor(e, ctx.profile, ctx.run));
   const sameCode = stored !== null && stored.provenance.cache.code === code && stored.provenance.cache.environment === environment;
   // Judging a stored artifact, the fingerprint is taken only when nothing cheaper already makes it stale.
   const staleAnyway =

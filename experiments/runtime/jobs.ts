@@ -11,6 +11,7 @@ import { writeFileAtomic } from './atomic-write.ts';
 import type { Span } from './busy-time.ts';
 import type { DataPaths } from '../data/images/data-dir.ts';
 import { NonFiniteError } from './errors.ts';
+import type { NamedRun } from '../runs/named-run.ts';
 
 export interface Job {
   id: string;
@@ -35,6 +36,8 @@ export interface Job {
   checkpointSeconds?: number;
   /** Where the job reads real data (JobContext.data). */
   data?: DataPaths;
+  /** A named run (runs/): the job's config is the run's patch on the profile's. */
+  run?: NamedRun;
 }
 
 export interface JobResult {

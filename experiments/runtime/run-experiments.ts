@@ -15,6 +15,7 @@ import { profileNameSchema } from '../artifacts/schema.ts';
 import { experimentDir, readArtifact, writeArtifact } from '../artifacts/store.ts';
 import type { AnyExperiment, SeedOutput } from '../tasks/experiment.ts';
 import { configFor, selectExperiments } from '../tasks/registry.ts';
+import type { NamedRun } from '../runs/named-run.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { busySeconds } from './busy-time.ts';
 import { staleness, type CacheKey, type CurrentKey } from './cache-key.ts';
@@ -73,6 +74,8 @@ export interface RunOptions {
   checkpointSeconds?: number;
   /** Run only this shard's jobs into the job cache; assemble nothing (runtime/shard.ts). */
   shard?: Shard | null;
+  /** A named run (runs/): the selected experiment's config is the run's patch on the profile's. */
+  run?: NamedRun | null;
 }
 
 export interface ExperimentOutcome {
@@ -146,6 +149,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   const ready = new Map<string, boolean>();
   const fctx: FreshnessContext = {
     profile: opts.profile,
+    run: opts.run ?? null,
     experimentsRoot: opts.experimentsRoot,
     cacheDir: opts.cacheDir,
     dataDir: opts.dataDir ?? null,
@@ -170,7 +174,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
   const plans: Plan[] = [];
   const outcomes: ExperimentOutcome[] = [];
   for (const experiment of selectExperiments(opts.only, opts.profile)) {
-    const config = configFor(experiment, opts.profile);
+    const config = configFor(experiment, opts.profile, opts.run);
     const dir = experimentDir(opts.resultsDir, opts.profile, experiment.id);
     let stored: ResultArtifact | null = null;
     let masksBin: Uint8Array | null = null;
@@ -264,7 +268,17 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
         continue;
       }
       running.add(seed);
-      const job: Job = { id, experiment: p.experiment.id, profile: opts.profile, seed, part, outFile, cost, data: dataPathsOf(opts) };
+      const job: Job = {
+        id,
+        experiment: p.experiment.id,
+        profile: opts.profile,
+        seed,
+        part,
+        outFile,
+        cost,
+        data: dataPathsOf(opts),
+        ...(opts.run ? { run: opts.run } : {}),
+      };
       const plan = useStages ? stagePlanOf(p.experiment, p.config, seed, part) : [];
       if (plan.length === 0) {
         jobs.push(job);
@@ -280,6 +294,7 @@ async function runLocked(opts: RunOptions): Promise<RunSummary> {
         stageDir: dir,
         checkpointSeconds: opts.checkpointSeconds,
         data: dataPathsOf(opts),
+        ...(opts.run ? { run: opts.run } : {}),
       };
       const pending = new Set(plan.filter((st) => !hasFinishedStage(dir, st.stage)).map((st) => st.stage));
       const idOf = (stage: string) => stageJobId(p.experiment.id, seed, part, stage);
@@ -409,7 +424,13 @@ function provenanceOf(
     finishedAt: finished.toISOString(),
     wallSeconds: { total: round(wall), stages },
     derivation: { commit: git.commit, dirty: git.dirty, at: finished.toISOString() },
+    ...(opts.run ? { run: runRecord(opts.run) } : {}),
   };
+}
+
+/** What the artifact of a named run says about it. */
+function runRecord(r: NamedRun): NonNullable<Provenance['run']> {
+  return { name: r.name, purpose: r.purpose, patch: r.patch };
 }
 
 /** Where the run's jobs read real data: its data directory (else as the environment or the default says) and the image cache in its cache folder. */

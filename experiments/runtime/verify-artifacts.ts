@@ -75,7 +75,7 @@ async function verifyOne(opts: VerifyOptions, e: AnyExperiment): Promise<VerifyR
     rowsChecked: 0,
     unchecked: [],
   };
-  const rerun = `rerun: npm run experiments -- --profile ${opts.profile} --only ${e.id}`;
+  const rerun = `rerun: npm run experiments -- ${opts.freshness?.run ? `--run ${opts.freshness.run.name}` : `--profile ${opts.profile} --only ${e.id}`}`;
   let artifact: ResultArtifact | null;
   try {
     artifact = readArtifact(opts.resultsDir, opts.profile, e.id);

@@ -9,6 +9,7 @@ import { configOn, profilesOf, type AnyExperiment } from './experiment.ts';
 import { permutedMnist } from './permuted-mnist.ts';
 import { scan } from './scan.ts';
 import { sharingVsWidth } from './sharing-vs-width.ts';
+import { patchedConfig, type NamedRun } from '../runs/named-run.ts';
 
 export const EXPERIMENTS: AnyExperiment[] = [addMul, doubleAdd, sharingVsWidth, clipFidelity, permutedMnist, scan, cifar10];
 
@@ -32,9 +33,15 @@ export function selectExperiments(only: string[] | null, profile: ProfileName): 
   });
 }
 
-/** The experiment's config on the profile; selectExperiments has made sure there is one. */
-export function configFor(e: AnyExperiment, profile: ProfileName): { seeds: number[] } {
+/**
+ * The experiment's config on the profile (selectExperiments has made sure there
+ * is one), or in a named run (runs/), the run's patch on it.
+ */
+export function configFor(e: AnyExperiment, profile: ProfileName, run?: NamedRun | null): { seeds: number[] } {
   const config = configOn(e, profile);
   if (config === undefined) throw new UserError(`${e.id} has no ${profile} profile (it has ${profilesOf(e).join(', ')})`);
-  return config;
+  if (!run) return config;
+  const r = run;
+  if (r.experiment !== e.id || r.base !== profile) throw new UserError(`run ${r.name} is a run of ${r.experiment} on ${r.base}, not of ${e.id} on ${profile}`);
+  return patchedConfig(config, r.patch, `run ${r.name}`);
 }
