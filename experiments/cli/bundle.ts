@@ -3,12 +3,12 @@
 // (runtime/job-bundle.ts has the format and the checks).
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseBackend, parseFlags, parseList, parseProfile } from '../runtime/cli-args.ts';
+import { parseFlags } from '../runtime/cli-args.ts';
+import { parseSelection, PROFILE_FLAGS } from './selection.ts';
 import { UserError } from '../runtime/errors.ts';
 import { exportJobs, mergeBundles } from '../runtime/job-bundle.ts';
 import { checkBackend, checkNotAFile } from '../runtime/preflight.ts';
 import { runContext } from '../runtime/run-context.ts';
-import { selectExperiments } from '../tasks/registry.ts';
 
 export const BUNDLE_USAGE = `       npm run experiments -- export --to FILE [--profile NAME] [--only LIST]
                                  [--cache-dir DIR] [--backend NAME] [--data-dir DIR] [--offline]
@@ -28,20 +28,9 @@ export const BUNDLE_HELP = `commands (to carry a shard's jobs to the machine tha
 const log = (line: string) => process.stdout.write(`  ${line}\n`);
 
 export async function exportCommand(argv: string[], experimentsRoot: string): Promise<number> {
-  const { values } = parseFlags(argv, {
-    to: { type: 'string' },
-    profile: { type: 'string' },
-    only: { type: 'string' },
-    backend: { type: 'string' },
-    'cache-dir': { type: 'string' },
-    'data-dir': { type: 'string' },
-    offline: { type: 'boolean' },
-  });
+  const { values } = parseFlags(argv, { ...PROFILE_FLAGS, to: { type: 'string' } });
   if (values.to === undefined || values.to === '') throw new UserError('export: --to FILE is required (where the bundle goes)');
-  const profile = parseProfile(values.profile);
-  const only = parseList(values.only);
-  if (only) selectExperiments(only, profile);
-  const backend = parseBackend(values.backend);
+  const { profile, only, backend } = parseSelection(values);
   const to = resolve(values.to);
   checkNotAFile('--to', dirname(to));
   if (existsSync(to) && statSync(to).isDirectory()) throw new UserError(`--to: "${to}" is a folder, not a file`);

@@ -10,7 +10,7 @@ import { BUNDLE_HELP, BUNDLE_USAGE, exportCommand, mergeCommand } from './bundle
 import { BACKEND_CHOICES } from '../runtime/backend.ts';
 import { budgetLine } from '../runtime/budget.ts';
 import { runContext } from '../runtime/run-context.ts';
-import { parseBackend, parseFlags, parseIntFlag, parseList, parseOnOff, parseProfile, runCli } from '../runtime/cli-args.ts';
+import { parseFlags, parseIntFlag, parseOnOff, runCli } from '../runtime/cli-args.ts';
 import { UserError } from '../runtime/errors.ts';
 import { checkBackend, checkNotAFile, checkOutputDirs } from '../runtime/preflight.ts';
 import { formatSeconds } from '../runtime/progress.ts';
@@ -18,7 +18,8 @@ import { runExperiments } from '../runtime/run-experiments.ts';
 import { selectExperiments } from '../tasks/registry.ts';
 import { parseShard, shardReportLines } from '../runtime/shard.ts';
 import { EXPERIMENTS } from '../tasks/registry.ts';
-import { NAMED_RUNS, runFromFlags } from '../runs/index.ts';
+import { NAMED_RUNS } from '../runs/index.ts';
+import { parseSelection, SELECTION_FLAGS } from './selection.ts';
 
 const HELP = `Runs the paper's experiments and writes their artifacts.
 
@@ -83,31 +84,21 @@ async function main(): Promise<number> {
     throw new UserError(`unknown command "${command}" (expected export or merge, or only options to run)`);
   }
   const { values } = parseFlags(process.argv.slice(2), {
-    profile: { type: 'string' },
-    only: { type: 'string' },
+    ...SELECTION_FLAGS,
     force: { type: 'boolean' },
-    backend: { type: 'string' },
     workers: { type: 'string' },
     'results-dir': { type: 'string' },
-    'cache-dir': { type: 'string' },
-    'data-dir': { type: 'string' },
-    offline: { type: 'boolean' },
     'allow-dirty': { type: 'boolean' },
     help: { type: 'boolean' },
     shard: { type: 'string' },
     'stage-jobs': { type: 'string' },
     yes: { type: 'boolean' },
-    run: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const named = runFromFlags(values);
-  const profile = named?.profile ?? parseProfile(values.profile);
-  const backend = parseBackend(values.backend);
-  const only = named?.only ?? parseList(values.only);
-  if (only) selectExperiments(only, profile); // Validates the names before any work.
+  const { profile, only, named, backend } = parseSelection(values);
   const workers = parseIntFlag('workers', values.workers, cpus().length, 0);
   const shard = parseShard(values.shard);
   const stageJobs = parseOnOff('--stage-jobs', values['stage-jobs']);

@@ -7,8 +7,8 @@
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { initBackend } from '../runtime/backend.ts';
-import { parseBackend, parseFlags, parseIntFlag, parseList, parseProfile, runCli } from '../runtime/cli-args.ts';
-import { runFromFlags } from '../runs/index.ts';
+import { parseFlags, parseIntFlag, runCli } from '../runtime/cli-args.ts';
+import { parseSelection, SELECTION_FLAGS } from './selection.ts';
 import { runContext } from '../runtime/run-context.ts';
 import { checkBackend, checkOutputDirs } from '../runtime/preflight.ts';
 import { runExperiments } from '../runtime/run-experiments.ts';
@@ -41,27 +41,18 @@ export function reportLine(r: VerifyReport): string {
 
 async function main(): Promise<number> {
   const { values } = parseFlags(process.argv.slice(2), {
-    profile: { type: 'string' },
-    only: { type: 'string' },
+    ...SELECTION_FLAGS,
     rerun: { type: 'boolean' },
     'integrity-only': { type: 'boolean' },
     'results-dir': { type: 'string' },
-    'cache-dir': { type: 'string' },
-    'data-dir': { type: 'string' },
-    offline: { type: 'boolean' },
-    backend: { type: 'string' },
     workers: { type: 'string' },
     help: { type: 'boolean' },
-    run: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const named = runFromFlags(values);
-  const profile = named?.profile ?? parseProfile(values.profile);
-  const backend = parseBackend(values.backend);
-  const only = named?.only ?? parseList(values.only);
+  const { profile, only, named, backend } = parseSelection(values);
   const experiments = selectExperiments(only, profile);
   const resultsDir = resolve(values['results-dir'] ?? named?.resultsDir ?? 'content/results');
   const experimentsRoot = resolve(REPO_ROOT, 'experiments');
