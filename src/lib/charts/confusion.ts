@@ -5,6 +5,7 @@
 // a product or just outputs noise.
 import * as Plot from '@observablehq/plot';
 import type { ResultArtifact } from '../../../experiments/artifacts/schema.ts';
+import { officialConfusionRows } from '../../../experiments/analysis/op-confusion.ts';
 import { maskLabel } from '../artifact-lookup.ts';
 import { percentMeanStd } from '../format.ts';
 import { groupSummary, orderOfAppearance } from '../stats.ts';
@@ -12,9 +13,14 @@ import { chartStyle, facetLabelLineWidth, serialize, withLegendTitle } from './r
 
 type Artifact = Pick<ResultArtifact, 'tables' | 'masks'>;
 
-/** Empty string when the artifact has no confusion table. */
-export function confusionChart(artifact: Artifact, document: Document): string {
-  const rows = artifact.tables.confusion ?? [];
+/**
+ * Empty string when the artifact has no confusion table. `official`: the
+ * official code's three classes (sum, product, neither; a prediction equal to
+ * both counts in both, rows normalised by the counted total).
+ */
+export function confusionChart(artifact: Artifact, document: Document, view: 'ours' | 'official' = 'ours'): string {
+  const stored = artifact.tables.confusion ?? [];
+  const rows = view === 'official' ? officialConfusionRows(stored) : stored;
   if (rows.length === 0) return '';
   const a = artifact as ResultArtifact;
   const masks = orderOfAppearance(rows, (r) => r.mask).map((id) => maskLabel(a, id));
