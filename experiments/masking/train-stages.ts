@@ -27,6 +27,8 @@ interface StageRecord {
 interface StageCheckpointRecord extends MaskStageCheckpoint {
   rng: number[];
   curve: CurveMeasurement[] | null;
+  /** Seconds spent on the stage up to this checkpoint, over every sitting (absent in checkpoints written before it was kept). */
+  seconds?: number;
 }
 
 export interface MaskStageSpec<Part> {
@@ -65,6 +67,9 @@ export function trainMaskStages<Part>(
     const name = variant === 'normal' ? stage.id : `${variant}/${stage.id}`;
     const rng = new Rng(seed, `mask-data:${name}`);
     const measured: CurveMeasurement[] = [];
+    // The stage's time in earlier sittings (from the checkpoint it resumed from), and when this sitting started it.
+    let earlier = 0;
+    let startedAt = ctx.now();
     const resume: StageResume | undefined =
       stored && cfg.clip !== 'faithful'
         ? {
@@ -72,11 +77,19 @@ export function trainMaskStages<Part>(
               const c = stored.store.checkpoint<StageCheckpointRecord>(name);
               if (!c) return null;
               rng.restore(c.rng);
+              earlier = c.seconds ?? 0;
+              startedAt = ctx.now();
               measured.push(...(c.curve ?? []));
               return c;
             },
             due: (step) => stored.checkpointDue(step),
-            save: (c) => stored.store.saveCheckpoint(name, { ...c, rng: rng.state(), curve: curve ? measured : null } satisfies StageCheckpointRecord),
+            save: (c) =>
+              stored.store.saveCheckpoint(name, {
+                ...c,
+                rng: rng.state(),
+                curve: curve ? measured : null,
+                seconds: earlier + (ctx.now() - startedAt),
+              } satisfies StageCheckpointRecord),
           }
         : undefined;
     const fixed = stage.fixedLogits;
@@ -107,6 +120,7 @@ export function trainMaskStages<Part>(
         return { logits: result.logits, curve: curve ? measured : null };
       },
       () => ({ logits: model.weights.filter((_, j) => !fixed?.[j]).map((w) => new Float32Array(w.size).fill(cfg.logitInit)), curve: null }),
+      () => earlier,
     );
     if (curve && fileNow) for (const m of record.curve ?? []) curve.file(m);
     out.set(stage.id, full(record.logits));

@@ -11,8 +11,18 @@ import type { StageTimer } from './stage-timer.ts';
  * Stage `name` of `steps` steps: computed under the timer, or read back.
  * `skipped`: what a stage job that does not need this stage uses instead of it
  * (a mask stage before its target; pre-training has none: it is always needed).
+ * `earlierSeconds`: called after `compute`, the time earlier sittings spent on
+ * the stage before the checkpoint it resumed from (0: none).
  */
-export function memoStage<T>(ctx: JobContext, timer: StageTimer, name: string, steps: number, compute: () => T, skipped?: () => T): T {
+export function memoStage<T>(
+  ctx: JobContext,
+  timer: StageTimer,
+  name: string,
+  steps: number,
+  compute: () => T,
+  skipped?: () => T,
+  earlierSeconds: () => number = () => 0,
+): T {
   const s = ctx.stages;
   if (!s) return timer.run(name, steps, compute);
   const done = s.store.finished<T>(name);
@@ -23,7 +33,10 @@ export function memoStage<T>(ctx: JobContext, timer: StageTimer, name: string, s
   }
   if (skipped && s.target !== null && s.target !== name && !s.needs(name)) return skipped();
   const value = timer.run(name, steps, compute);
-  s.store.finish(name, { value, seconds: timer.stages[timer.stages.length - 1].seconds, steps });
+  // A stage resumed from a checkpoint also took the time before it.
+  const record = timer.stages[timer.stages.length - 1];
+  record.seconds += earlierSeconds();
+  s.store.finish(name, { value, seconds: record.seconds, steps });
   // Superseded by the finished stage. (A skipped stage may be training in another job: its checkpoint stays.)
   s.store.dropCheckpoint(name);
   if (s.target === name) throw new StageJobDone(name);

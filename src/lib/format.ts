@@ -41,6 +41,18 @@ export function duration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
+/**
+ * How long a run took, for the provenance lines: "wall time 45.3 min"; for an
+ * artifact assembled from stages that earlier sittings computed (stage jobs,
+ * resumed runs) the recorded wall time covers only the last sitting, so the
+ * stages' summed compute time is given beside it.
+ */
+export function runTime(p: { wallSeconds: { total: number; stages: { seconds: number }[] }; machine: { workers: number } }): string {
+  const compute = p.wallSeconds.stages.reduce((s, x) => s + x.seconds, 0);
+  if (compute <= p.wallSeconds.total * Math.max(1, p.machine.workers) * 1.1) return `wall time ${duration(p.wallSeconds.total)}`;
+  return `wall time ${duration(p.wallSeconds.total)} in its last sitting (its stages took ${duration(compute)} of compute in all, over earlier sittings)`;
+}
+
 /** A change with its sign: "+2.5", "−0.4" (a real minus), "0.0" when it rounds to zero. */
 export function signed(x: number, digits = 1): string {
   const magnitude = Math.abs(x).toFixed(digits);

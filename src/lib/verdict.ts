@@ -74,6 +74,8 @@ export interface Counts {
   notApplicable: number;
   /** Failures the profile was not expected to reproduce. */
   failedNotExpected: number;
+  /** Held although declared not expected at this profile's scale. */
+  heldNotExpected: number;
 }
 
 export interface Tally {
@@ -94,7 +96,8 @@ function counts(findings: readonly TallyInput[]): Counts {
   const held = findings.filter((f) => f.verdict === 'holds').length;
   const notApplicable = findings.filter((f) => f.verdict === 'n/a').length;
   const failedNotExpected = findings.filter((f) => f.verdict === 'fails' && !f.expected).length;
-  return { total: findings.length, held, failed: findings.length - held - notApplicable, notApplicable, failedNotExpected };
+  const heldNotExpected = findings.filter((f) => f.verdict === 'holds' && !f.expected).length;
+  return { total: findings.length, held, failed: findings.length - held - notApplicable, notApplicable, failedNotExpected, heldNotExpected };
 }
 
 export function tally(findings: readonly TallyInput[]): Tally {
@@ -115,8 +118,9 @@ export function addTallies(tallies: readonly Tally[]): Tally {
     failed: a.failed + b.failed,
     notApplicable: a.notApplicable + b.notApplicable,
     failedNotExpected: a.failedNotExpected + b.failedNotExpected,
+    heldNotExpected: a.heldNotExpected + b.heldNotExpected,
   });
-  const zero: Counts = { total: 0, held: 0, failed: 0, notApplicable: 0, failedNotExpected: 0 };
+  const zero: Counts = { total: 0, held: 0, failed: 0, notApplicable: 0, failedNotExpected: 0, heldNotExpected: 0 };
   return tallies.reduce(
     (s, t) => ({
       claims: add(s.claims, t.claims),
@@ -142,9 +146,14 @@ export function notExpectedPhrase(c: Pick<Counts, 'failed' | 'failedNotExpected'
   return `${c.failed === 1 ? 'not expected' : c.failed === 2 ? 'both not expected' : `all ${c.failed} not expected`} at this scale`;
 }
 
-/** "(3 not reproduced, 2 of them not expected at this scale; 1 not applicable)", or "" when all held. */
+/**
+ * "(3 not reproduced, 2 of them not expected at this scale; 1 not applicable)",
+ * "(2 held though declared not expected at this scale)", or "" when all held
+ * as expected.
+ */
 function restOf(c: Counts, failedWord: string): string {
   const parts: string[] = [];
+  if (c.heldNotExpected > 0) parts.push(`${c.heldNotExpected} held though declared not expected at this scale`);
   if (c.failed > 0) {
     const notExpected = notExpectedPhrase(c);
     parts.push(`${c.failed} ${failedWord}${notExpected ? `, ${notExpected}` : ''}`);

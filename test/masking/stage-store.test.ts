@@ -62,12 +62,15 @@ describe.each(CASES)('$e.id through a stage store', ({ e, config, part, kill, st
     await expect(async () => e.runSeed(await context(within(store, null, [], 8), { stage: kill, step: at }), config, 1, part)).rejects.toThrow(Killed);
     // What the killed run left: the stages before it finished, and its own checkpoint.
     expect([...store.files.keys()].some((k) => k === `${kill}.checkpoint`)).toBe(true);
-    const saved = store.checkpoint<{ step: number }>(kill)!.step;
+    const { step: saved, seconds: earlier } = store.checkpoint<{ step: number; seconds: number }>(kill)!;
+    expect(earlier).toBeGreaterThan(0);
     expect(saved).toBeLessThan(at);
     expect(saved).toBeGreaterThan(at - 9);
     const firstSteps = new Map<string, number>();
     const resumed = e.runSeed(await context(within(store, null, [], 8), undefined, firstSteps), config, 1, part);
     expect(timeless(resumed)).toEqual(timeless(plain));
+    // The resumed stage's time includes the killed sitting's, up to its checkpoint.
+    expect(resumed.stages.find((s) => s.stage === kill)!.seconds).toBeGreaterThan(earlier);
     // It went on from the checkpoint, and read the stages that had finished instead of training them again.
     expect(firstSteps.get(kill)).toBe(saved + 1);
     expect([...firstSteps.keys()][0]).toBe(kill);

@@ -160,8 +160,8 @@ describe('tally', () => {
 
   it('counts claims and checks apart; n/a is neither reproduced nor failed', () => {
     const t = tally(scan);
-    expect(t.claims).toEqual({ total: 4, held: 1, failed: 2, notApplicable: 1, failedNotExpected: 2 });
-    expect(t.checks).toEqual({ total: 4, held: 4, failed: 0, notApplicable: 0, failedNotExpected: 0 });
+    expect(t.claims).toEqual({ total: 4, held: 1, failed: 2, notApplicable: 1, failedNotExpected: 2, heldNotExpected: 0 });
+    expect(t.checks).toEqual({ total: 4, held: 4, failed: 0, notApplicable: 0, failedNotExpected: 0, heldNotExpected: 0 });
     expect(t.declaredAfterRun).toBe(3);
     expect(t.findings).toBe(8);
   });
@@ -187,11 +187,22 @@ describe('tally', () => {
 
   it('adds up over experiments (the home page total)', () => {
     const total = addTallies([tally(scan), tally(scan)]);
-    expect(total.claims).toEqual({ total: 8, held: 2, failed: 4, notApplicable: 2, failedNotExpected: 4 });
+    expect(total.claims).toEqual({ total: 8, held: 2, failed: 4, notApplicable: 2, failedNotExpected: 4, heldNotExpected: 0 });
     expect(total.declaredAfterRun).toBe(6);
     expect(claimsSentence(total.claims, 'quick')).toBe(
       "2 of 8 of the paper's headline claims reproduce in the quick profile (4 not reproduced, all 4 not expected at this scale; 2 not applicable).",
     );
     expect(notExpectedPhrase({ failed: 3, failedNotExpected: 0 })).toBe('');
+  });
+
+  it('says when findings held though declared not expected at this scale (SCAN at long)', () => {
+    const long = tally([
+      ...Array.from({ length: 3 }, () => ({ kind: 'claim' as const, verdict: 'holds' as const, expected: false, declared: d('before-run') })),
+      { kind: 'claim' as const, verdict: 'holds' as const, expected: true, declared: d('before-run') },
+    ]);
+    expect(long.claims.heldNotExpected).toBe(3);
+    expect(claimsSentence(long.claims, 'long')).toBe(
+      "4 of 4 of the paper's headline claims reproduce in the long profile (3 held though declared not expected at this scale).",
+    );
   });
 });
