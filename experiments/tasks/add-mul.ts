@@ -67,7 +67,7 @@ const CHANCE_DECLARED: Declared = {
     "changed after the published run: the comparison used raw IoU, and the input layer's .92 sits close to its chance level .88 (dense masks overlap by chance); it now compares the excess over chance, and with it the claim fails at quick, so it is declared not expected there",
 };
 const IO_NOT_ABOVE_CHANCE =
-  "measured on the published quick run (384×4, 2k mask steps): judged against chance, the input layer's overlap (IoU .92, chance .88: excess .32) is below every hidden layer's (.48–.58); the masks keep 22–29% of the weights, so the hidden layers still share much. A one-seed probe at 1024×4 (the scale issue) gave hidden IoU .34–.40 with all raw-IoU findings holding; the long and paper profiles decide it.";
+  "measured on the published quick run (384×4, 2k mask steps): judged against chance, the input layer's overlap (IoU .92, chance .88: excess .32) is below every hidden layer's (.48–.58); the masks keep 22–29% of the weights, so the hidden layers still share much. A one-seed probe of this project at 1024×4 gave hidden IoU .34–.40 with all raw-IoU findings holding; the long and paper profiles decide it.";
 
 const CONTROL_NOT_CONVERGED =
   'measured at quick scale (384×4, 2k mask steps): the control mask loses 2–3 points, mostly on ×; under sampled masks the network is at ~70–80% on ×, so mask training has not converged. Longer stages (4k–6k steps), β of 2e-5 or 5e-5, a mask batch of 256, K = 2 and a 512×4 network did not close the gap; the PyTorch reference run needs 512×4 with 20k-step stages.';
@@ -266,7 +266,7 @@ export const addMul: Experiment<AddMulConfig> = {
     `Pre-training: ${c.pretrain.steps} steps, Adam lr ${c.pretrain.lr}${c.pretrain.finalLrFactor !== 1 ? ` decaying linearly to ${formatNumber(c.pretrain.lr * c.pretrain.finalLrFactor)}` : ''}, batch ${c.pretrain.batchSize} (paper: 20k steps at constant 1e-3).`,
     `Masks: ${c.mask.steps} steps per stage (paper: 20k), β = ${c.mask.beta}, K = ${c.mask.samples} samples, mask lr ${c.mask.lr}, logits initialised at ${c.mask.logitInit}; biases are not masked.`,
     'Each stage trains on its own op subset (the official code had a closure bug in Oct 2020–Feb 2021 that trained both the + and × stages on × data; we use the fixed semantics).',
-    'Gradient clipping covers the mask logits only ("clean"); the official code also folded accumulated weight gradients into the norm (quirk Q1), an uncontrolled learning-rate decay.',
+    'Gradient clipping covers the mask logits only ("clean"); the official code also folded accumulated weight gradients into the norm, an uncontrolled learning-rate decay (see the Differences page: gradient clipping).',
     'Evaluation uses all 10,000 operand pairs per op; the paper used a random 10k-row validation set drawn from the same 20,000-point input space.',
   ],
 };

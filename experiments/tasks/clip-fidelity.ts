@@ -130,7 +130,7 @@ function meanOf(points: SweepPoint[], task: SweepTask, clip: ClipMode, q: SweepQ
 
 export const clipFidelity: Experiment<ClipFidelityConfig> = {
   id: 'clip-fidelity',
-  title: 'Clipping as the official code does it: does quirk Q1 change the results?',
+  title: 'Clipping as the official code does it: does it change the results?',
   question:
     "The official code clips the mask gradients together with the frozen weights' accumulated gradients, which scales the masks' learning signal by a norm they do not control. Trained both ways on the same add/mul and double-addition networks, do the masks differ in what the headline claims rest on?",
   profiles,
@@ -173,7 +173,7 @@ export const clipFidelity: Experiment<ClipFidelityConfig> = {
         kind: 'check',
         declared: DECLARED,
         claim: `${task === 'add-mul' ? 'Add/mul' : 'Double addition'}: the faithful clipping moves each quantity a headline claim rests on by at most ${SAME_WITHIN} (mean over seeds), so our clean choice does not decide the verdicts.`,
-        paper: "The official code's clipping (quirk Q1): the mask gradients are clipped together with the frozen weights' accumulated gradients.",
+        paper: "The official code's clipping: the mask gradients are clipped together with the frozen weights' accumulated gradients.",
         evidence: Object.fromEntries(
           deltas.flatMap((d) => [
             [`${d.label}, clean`, d.clean],

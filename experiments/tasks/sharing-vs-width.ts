@@ -304,7 +304,7 @@ export const sharingVsWidth: Experiment<SharingVsWidthConfig> = {
     },
     { source: 'Paper (β-sensitivity plot colour range, weak hint)', quantity: 'add/mul total shared % at 800×4 and 2000×4 across β', value: '~25–55%' },
     {
-      source: "This project's one-seed probes (scale issue)",
+      source: "This project's one-seed probes, before the sweep existed",
       quantity: 'double-add hidden IoU at 256 / 512 / 1024 ×4, 2k-step stages',
       value: '.52–.74 / .30–.46 / .17–.27',
     },
