@@ -7,6 +7,8 @@
 // CLI:  npx tsx scripts/browser-check.ts [dist] [--screenshots test-output/screenshots]
 // (SITE_BASE must match the base the site was built with.) Needs /usr/bin/chromium
 // (Debian: apt-get install -y chromium).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +28,19 @@ const chromiumArgs = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: { html: string }[];
+}
+
+let axeText: string | null = null;
+/** axe-core's browser build, read once. */
+function axeSource(): string {
+  axeText ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  return axeText;
+}
 
 export interface CheckOptions {
   distDir: string;
@@ -106,6 +121,18 @@ async function checkPage(page: Page, siteUrl: string, pagePath: string, screensh
     return { issues, charts: charts.length, images: images.length, links: [...new Set(links)] };
   });
   problems.push(...found.issues);
+
+  // Accessibility: axe-core's rules, serious and critical violations are problems. Evaluated through the
+  // DevTools protocol, which the page's Content-Security-Policy does not govern (the site runs no script).
+  await page.evaluate(axeSource());
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(d: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `accessibility: ${v.id} (${v.impact}) on ${v.nodes.length} element(s), e.g. ${v.nodes[0]?.html.slice(0, 100)}`);
+  });
+  problems.push(...violations);
 
   for (const link of found.links) {
     const status = (await page.request.get(link.split('#')[0])).status();

@@ -32,6 +32,7 @@ describe.sequential('site build', () => {
     console.log(`[site build] fixtures built in ${site.seconds.toFixed(1)} s`);
     expect(await findPages(site.distDir)).toEqual([
       '',
+      'differences/',
       'experiments/add-mul/',
       'experiments/cifar10/',
       'experiments/double-add/',
@@ -178,7 +179,7 @@ describe.sequential('site build', () => {
     });
     for (const r of reports) expect(r.problems, r.page).toEqual([]);
     const byPage = Object.fromEntries(reports.map((r) => [r.page, r]));
-    expect(byPage['/experiments/add-mul/'].charts).toBe(5);
+    expect(byPage['/experiments/add-mul/'].charts).toBe(6);
     expect(byPage['/experiments/double-add/'].charts).toBe(4);
     expect(byPage['/experiments/double-add/'].images).toBe(8);
     // Split chart, token removal, weights kept, sharing, histogram; pictures: 3 output + 6 LSTM (in <details>).
@@ -264,7 +265,7 @@ describe.sequential('site build', () => {
 
   it('builds a profile that has no artifacts yet, and the index says so', { timeout: 300_000 }, async () => {
     const site = await buildSite({ name: 'empty', profile: 'paper', resultsDir: 'test/fixtures/results' });
-    expect(await findPages(site.distDir)).toEqual(['', 'method/']);
+    expect(await findPages(site.distDir)).toEqual(['', 'differences/', 'method/']);
     expect(readFileSync(path.join(site.distDir, 'index.html'), 'utf8')).toContain('No result artifacts yet');
     expect(await siteSecurityProblems(site.distDir, CONTENT_SECURITY_POLICY)).toEqual([]);
   });
@@ -273,7 +274,7 @@ describe.sequential('site build', () => {
     const resultsDir = 'test-output/site-build/hostile-results';
     const artifact = writeHostileResults(path.join(repoRoot, resultsDir), 'quick');
     const site = await buildSite({ name: 'hostile', profile: 'quick', resultsDir });
-    expect(await findPages(site.distDir)).toEqual(['', 'experiments/unwritten/', 'method/']);
+    expect(await findPages(site.distDir)).toEqual(['', 'differences/', 'experiments/unwritten/', 'method/']);
     expect(await siteSecurityProblems(site.distDir, CONTENT_SECURITY_POLICY)).toEqual([]);
     const { document } = parseHTML(readFileSync(path.join(site.distDir, 'experiments/unwritten/index.html'), 'utf8'));
     expect(document.querySelector('title')!.textContent).toContain(artifact.title);

@@ -23,9 +23,9 @@ const charts: Record<string, (a: ResultArtifact, d: Document) => string> = {
 function panels(html: string) {
   const { document } = parseHTML(`<div id="root">${html}</div>`);
   return [...document.querySelectorAll('.chart-panel, #root > figure, #root > svg')].map((p) => ({
-    bars: p.querySelectorAll('g[aria-label="bar"] rect').length,
-    rects: p.querySelectorAll('g[aria-label="rect"] rect').length,
-    dots: p.querySelectorAll('g[aria-label="dot"] circle').length,
+    bars: p.querySelectorAll('g[data-mark="bar"] rect').length,
+    rects: p.querySelectorAll('g[data-mark="rect"] rect').length,
+    dots: p.querySelectorAll('g[data-mark="dot"] circle').length,
     title: p.querySelector('.chart-panel-title')?.textContent ?? null,
   }));
 }
@@ -68,10 +68,10 @@ describe.each(genericChartFixtures)('charts of the %s fixture', (experiment) => 
 
   it('accuracy: columns in order of first appearance, not alphabetical', () => {
     const { document } = parseHTML(`<div>${accuracyChart(artifact, createDocument())}</div>`);
-    const firstPanel = [...document.querySelectorAll('svg')].find((svg) => svg.querySelector('g[aria-label]'))!; // not a legend swatch
+    const firstPanel = [...document.querySelectorAll('svg')].find((svg) => svg.querySelector('g[data-mark]'))!; // not a legend swatch
     // Wrapped labels are split into <tspan>s: compare without whitespace.
     const squash = (t: string) => t.replace(/\s+/g, '');
-    const shown = [...firstPanel.querySelectorAll('g[aria-label="fx-axis tick label"] text')].map((t) => squash(t.textContent ?? ''));
+    const shown = [...firstPanel.querySelectorAll('g[data-mark="fx-axis tick label"] text')].map((t) => squash(t.textContent ?? ''));
     const first = artifact.tables.accuracy.filter((r) => r.variant === artifact.tables.accuracy[0].variant);
     expect(shown).toEqual(orderOfAppearance(first, (r) => r.column).map(squash));
   });
@@ -104,7 +104,7 @@ describe.each(genericChartFixtures)('charts of the %s fixture', (experiment) => 
       return;
     }
     const { document } = parseHTML(`<div>${html}</div>`);
-    expect(document.querySelectorAll('g[aria-label="bar"] rect').length).toBe(distinct(rows, (r) => `${r.mask}|${r.trueOp}|${r.predicted}`));
+    expect(document.querySelectorAll('g[data-mark="bar"] rect').length).toBe(distinct(rows, (r) => `${r.mask}|${r.trueOp}|${r.predicted}`));
   });
 
   it('histogram: one rect per non-empty bin of the control mask, ticks at powers of ten', () => {
@@ -112,8 +112,8 @@ describe.each(genericChartFixtures)('charts of the %s fixture', (experiment) => 
     const control = artifact.masks[0].id;
     const bins = artifact.tables.histogram.filter((r) => r.mask === control && r.count > 0);
     const { document } = parseHTML(`<div>${html}</div>`);
-    expect(document.querySelectorAll('g[aria-label="rect"] rect').length).toBe(bins.length);
-    const ticks = [...document.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent);
+    expect(document.querySelectorAll('g[data-mark="rect"] rect').length).toBe(bins.length);
+    const ticks = [...document.querySelectorAll('g[data-mark="y-axis tick label"] text')].map((t) => t.textContent);
     expect(ticks.length).toBeGreaterThan(1);
     for (const t of ticks) expect(t).toMatch(/^(1|10|100|1k|10k|100k|1M|10M)$/);
   });

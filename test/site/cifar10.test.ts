@@ -34,7 +34,7 @@ function expectedMetrics(c: string) {
 
 /** The pixel scale of a panel's y axis from two of its tick labels. */
 function yScale(svg: Element): (v: number) => number {
-  const ticks = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => ({
+  const ticks = [...svg.querySelectorAll('g[data-mark="y-axis tick label"] text')].map((t) => ({
     value: Number((t.textContent ?? '').replace('−', '-')),
     y: Number((t.getAttribute('transform') ?? '').match(/translate\([^,]+,([^)]+)\)/)?.[1]),
   }));
@@ -65,7 +65,7 @@ describe('relative-drop chart', () => {
     panels.forEach((p, k) => {
       const svg = p.querySelector('svg')!;
       const y = yScale(svg);
-      const rects = [...svg.querySelectorAll('g[aria-label="bar"] rect')];
+      const rects = [...svg.querySelectorAll('g[data-mark="bar"] rect')];
       expect(rects).toHaveLength(classes.length);
       rects.forEach((r, i) => {
         const values = expectedMetrics(classes[i]).map((m) => (k === 0 ? m.drop : m.ratio));
@@ -77,20 +77,20 @@ describe('relative-drop chart', () => {
         expect(title).toContain(`${mean(values).toFixed(1)} ± ${sampleStd(values).toFixed(1)}%`);
       });
       // One dot per seed and class, the spread as a black rule per bar.
-      expect(svg.querySelectorAll('g[aria-label="dot"] circle')).toHaveLength(classes.length * seeds.length);
-      expect(svg.querySelectorAll('g[aria-label="rule"][stroke="black"] line')).toHaveLength(classes.length);
+      expect(svg.querySelectorAll('g[data-mark="dot"] circle')).toHaveLength(classes.length * seeds.length);
+      expect(svg.querySelectorAll('g[data-mark="rule"][stroke="black"] line')).toHaveLength(classes.length);
     });
   });
 
   it("the paper's 10% is a dashed rule in the ratio panel only, and the fixture's bird bar stands above it", () => {
     const [drop, ratio] = panels.map((p) => p.querySelector('svg')!);
-    expect(drop.querySelector(`g[aria-label="rule"][stroke="${limitColor}"]`)).toBeNull();
-    const rule = ratio.querySelector(`g[aria-label="rule"][stroke="${limitColor}"]`)!;
+    expect(drop.querySelector(`g[data-mark="rule"][stroke="${limitColor}"]`)).toBeNull();
+    const rule = ratio.querySelector(`g[data-mark="rule"][stroke="${limitColor}"]`)!;
     expect(rule.getAttribute('stroke-dasharray')).toBe('6 4');
     const lineY = Number(rule.querySelector('line')!.getAttribute('y1'));
     expect(lineY).toBeCloseTo(yScale(ratio)(10), 0);
-    expect(ratio.querySelector('g[aria-label="text"]')?.textContent).toBe('paper’s plot:≤ 10%');
-    const above = [...ratio.querySelectorAll('g[aria-label="bar"] rect')].map((r, i) => [classes[i], Number(r.getAttribute('y')) < lineY]);
+    expect(ratio.querySelector('g[data-mark="text"]')?.textContent).toBe('paper’s plot:≤ 10%');
+    const above = [...ratio.querySelectorAll('g[data-mark="bar"] rect')].map((r, i) => [classes[i], Number(r.getAttribute('y')) < lineY]);
     expect(above.filter(([, a]) => a).map(([c]) => c)).toEqual(['bird']);
   });
 });
@@ -113,7 +113,7 @@ describe('confusion-difference chart', () => {
   it('one panel per removed class, in class order, each a 10 × 10 grid of cells', () => {
     expect(panels.map((p) => p.querySelector('.chart-panel-title')?.textContent)).toEqual(classes.map((c) => `without ${c}`));
     for (const p of panels) {
-      const cells = [...p.querySelectorAll('g[aria-label="cell"] rect')].filter((r) => r.querySelector('title'));
+      const cells = [...p.querySelectorAll('g[data-mark="cell"] rect')].filter((r) => r.querySelector('title'));
       expect(cells).toHaveLength(100);
       expect(new Set(cells.map((r) => r.getAttribute('x'))).size).toBe(10);
       expect(new Set(cells.map((r) => r.getAttribute('y'))).size).toBe(10);
@@ -125,7 +125,7 @@ describe('confusion-difference chart', () => {
     const colourOfBin = new Map<number, string>();
     panels.forEach((p, k) => {
       const c = classes[k];
-      const cells = [...p.querySelectorAll('g[aria-label="cell"] rect')].filter((r) => r.querySelector('title'));
+      const cells = [...p.querySelectorAll('g[data-mark="cell"] rect')].filter((r) => r.querySelector('title'));
       cells.forEach((r, n) => {
         const [t, q] = [classes[Math.floor(n / 10)], classes[n % 10]];
         const diffs = seeds.map((s) => 100 * (fraction(`without-${c}`, s, t, q) - fraction('control', s, t, q)));
@@ -148,9 +148,9 @@ describe('confusion-difference chart', () => {
   it("the removed class's row is outlined across the matrix and its name bold; changes of a point or more are written in", () => {
     panels.forEach((p, k) => {
       const c = classes[k];
-      const cells = [...p.querySelectorAll('g[aria-label="cell"] rect')].filter((r) => r.querySelector('title'));
+      const cells = [...p.querySelectorAll('g[data-mark="cell"] rect')].filter((r) => r.querySelector('title'));
       const ownRow = cells.slice(10 * k, 10 * k + 10);
-      const outline = p.querySelectorAll(`g[aria-label="cell"][stroke="${highlightColor}"][fill="none"] rect`);
+      const outline = p.querySelectorAll(`g[data-mark="cell"][stroke="${highlightColor}"][fill="none"] rect`);
       expect(outline).toHaveLength(1);
       const box = outline[0];
       const rowTop = Number(ownRow[0].getAttribute('y'));
@@ -158,9 +158,9 @@ describe('confusion-difference chart', () => {
       const left = Number(ownRow[0].getAttribute('x'));
       const right = Number(ownRow[9].getAttribute('x')) + Number(ownRow[9].getAttribute('width'));
       expect(Number(box.getAttribute('width'))).toBeGreaterThanOrEqual(right - left);
-      const bold = [...p.querySelectorAll('g[aria-label="y-axis tick label"][font-weight="bold"] text')].map((t) => t.textContent);
+      const bold = [...p.querySelectorAll('g[data-mark="y-axis tick label"][font-weight="bold"] text')].map((t) => t.textContent);
       expect(bold).toEqual([c]);
-      const written = [...p.querySelectorAll('g[aria-label="text"] text')].map((t) => t.textContent).filter(Boolean);
+      const written = [...p.querySelectorAll('g[data-mark="text"] text')].map((t) => t.textContent).filter(Boolean);
       const moved = classes.flatMap((t) =>
         classes.map((q) => mean(seeds.map((s) => 100 * (fraction(`without-${c}`, s, t, q) - fraction('control', s, t, q))))).filter((m) => Math.abs(m) >= 1),
       );
@@ -183,8 +183,8 @@ describe('weights kept per mask', () => {
     const doc = parse(html);
     // Long names wrap into one tspan per line.
     const lines = (t: Element) => [...t.querySelectorAll('tspan')].map((l) => l.textContent).join(' ') || t.textContent;
-    const groups = [...doc.querySelectorAll('g[aria-label="fx-axis tick label"] text')].map(lines);
+    const groups = [...doc.querySelectorAll('g[data-mark="fx-axis tick label"] text')].map(lines);
     expect(groups).toEqual(['control', ...classes.map((c) => `without ${c}`)]);
-    expect(doc.querySelectorAll('g[aria-label="bar"] rect')).toHaveLength(11 * fixture.layers.length);
+    expect(doc.querySelectorAll('g[data-mark="bar"] rect')).toHaveLength(11 * fixture.layers.length);
   });
 });

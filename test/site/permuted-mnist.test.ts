@@ -153,7 +153,7 @@ describe('transfer sharing chart', () => {
   it('bar tooltips give the mean ± std over seeds recomputed from the overlap and weights-kept rows', () => {
     panels.forEach((p, i) => {
       const variant = variants[i];
-      const titles = [...p.querySelectorAll('g[aria-label="bar"] rect title')].map((t) => t.textContent);
+      const titles = [...p.querySelectorAll('g[data-mark="bar"] rect title')].map((t) => t.textContent);
       const expected = Array.from({ length: config.tasks - 1 }, (_, q) => `T${q + 2}`).flatMap((task) =>
         hiddenLayers.map((layer) => {
           const rows = fixture.tables.overlap.filter((r) => r.variant === variant && r.a === task && r.layer === layer);
@@ -175,18 +175,18 @@ describe('transfer sharing chart', () => {
     const bars = sharingBars(fixture);
     panels.forEach((p, i) => {
       const own = bars.filter((b) => b.variant === variants[i]);
-      const svg = [...p.querySelectorAll('svg')].find((s) => s.querySelector('g[aria-label="bar"]'))!;
+      const svg = [...p.querySelectorAll('svg')].find((s) => s.querySelector('g[data-mark="bar"]'))!;
       // The y-axis tick labels 0.0 and 1.0 give the scale in pixels.
-      const ticks = [...svg.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => ({
+      const ticks = [...svg.querySelectorAll('g[data-mark="y-axis tick label"] text')].map((t) => ({
         value: Number(t.textContent),
         y: Number((t.getAttribute('transform') ?? '').match(/translate\([^,]+,([^)]+)\)/)?.[1] ?? t.getAttribute('y')),
       }));
       const zero = ticks.find((t) => t.value === 0)!.y;
       const one = ticks.find((t) => t.value === 1)!.y;
-      const rects = [...svg.querySelectorAll('g[aria-label="bar"] rect')];
+      const rects = [...svg.querySelectorAll('g[data-mark="bar"] rect')];
       expect(rects).toHaveLength(own.length);
       rects.forEach((r, j) => expect(Number(r.getAttribute('height')) / (zero - one)).toBeCloseTo(own[j].mean, 2));
-      const tickLines = [...svg.querySelectorAll('g[aria-label="tick"] line')];
+      const tickLines = [...svg.querySelectorAll('g[data-mark="tick"] line')];
       expect(tickLines).toHaveLength(own.length);
       tickLines.forEach((l, j) => expect((zero - Number(l.getAttribute('y1'))) / (zero - one)).toBeCloseTo(own[j].used!.mean, 2));
     });
@@ -194,13 +194,13 @@ describe('transfer sharing chart', () => {
 
   it('a dot per seed, a red cross for the empty mask, task names bold where the paper plots them', () => {
     const rows = fixture.tables.overlap.filter((r) => hiddenLayers.includes(r.layer));
-    expect(doc.querySelectorAll('g[aria-label="dot"] circle').length).toBe(rows.length - 1);
-    expect(doc.querySelectorAll('g[aria-label="dot"] path').length).toBe(1);
+    expect(doc.querySelectorAll('g[data-mark="dot"] circle').length).toBe(rows.length - 1);
+    expect(doc.querySelectorAll('g[data-mark="dot"] path').length).toBe(1);
     for (const p of panels) {
-      const bold = [...p.querySelectorAll('g[aria-label="text"][font-weight="bold"] text, g[aria-label="text"] g[font-weight="bold"] text')].map(
+      const bold = [...p.querySelectorAll('g[data-mark="text"][font-weight="bold"] text, g[data-mark="text"] g[font-weight="bold"] text')].map(
         (t) => t.textContent,
       );
-      const all = [...p.querySelectorAll('g[aria-label="text"] text')].map((t) => t.textContent);
+      const all = [...p.querySelectorAll('g[data-mark="text"] text')].map((t) => t.textContent);
       expect(bold).toEqual(['T2', 'T4']);
       expect([...all].sort()).toEqual(['T2', 'T3', 'T4', 'T5']);
     }
@@ -209,7 +209,7 @@ describe('transfer sharing chart', () => {
 
   it('draws the first layer when asked, and is empty without union rows', () => {
     const withFirst = parse(transferSharingChart(fixture, createDocument(), { layers: ['layer1', ...hiddenLayers] }));
-    const titles = [...withFirst.querySelectorAll('g[aria-label="bar"] rect title')].map((t) => t.textContent ?? '');
+    const titles = [...withFirst.querySelectorAll('g[data-mark="bar"] rect title')].map((t) => t.textContent ?? '');
     expect(titles.filter((t) => t.includes(layerLabel('layer1')))).toHaveLength(variants.length * (config.tasks - 1));
     expect(html).not.toContain(layerLabel('layer1'));
     // add-mul's overlap rows compare two masks, not a task with the union before it.
@@ -253,17 +253,17 @@ describe('weights kept grouped by task', () => {
     const panels = [...doc.querySelectorAll('.chart-panel')];
     expect(panels.map((p) => p.querySelector('.chart-panel-title')?.textContent)).toEqual(variants.map((v) => `Variant: ${v}`));
     for (const p of panels) {
-      const groups = [...p.querySelectorAll('g[aria-label="fx-axis tick label"] text')].map((t) => t.textContent);
+      const groups = [...p.querySelectorAll('g[data-mark="fx-axis tick label"] text')].map((t) => t.textContent);
       expect(groups).toEqual(['T1', 'T2', 'T3', 'T4', 'T5']);
-      expect(p.querySelectorAll('g[aria-label="bar"] rect').length).toBe(config.tasks * fixture.layers.length);
+      expect(p.querySelectorAll('g[data-mark="bar"] rect').length).toBe(config.tasks * fixture.layers.length);
     }
-    const first = [...doc.querySelectorAll('g[aria-label="bar"] rect')][0].querySelector('title')!.textContent!;
+    const first = [...doc.querySelectorAll('g[data-mark="bar"] rect')][0].querySelector('title')!.textContent!;
     const rows = fixture.tables.weightsKept.filter((r) => r.variant === variants[0] && r.mask === 'T1' && r.layer === 'layer1');
     expect(first).toContain(`T1, ${layerLabel('layer1')}: ${Math.round(mean(rows.map((r) => r.kept))).toLocaleString('en-US')} ± `);
     // Layer 2 has one colour here and in the sharing chart.
     const fillOf = (d: Document, layer: string) =>
       new Set(
-        [...d.querySelectorAll('g[aria-label="bar"] rect')]
+        [...d.querySelectorAll('g[data-mark="bar"] rect')]
           .filter((r) => r.querySelector('title')?.textContent?.includes(`, ${layerLabel(layer)}:`))
           .map((r) => r.getAttribute('fill')),
       );

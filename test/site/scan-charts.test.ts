@@ -24,7 +24,7 @@ const parse = (html: string) => parseHTML(`<div id="root">${html}</div>`).docume
 const accuracies = (a: ResultArtifact, column: string, evalSet: string) =>
   a.tables.accuracy.filter((r) => r.column === column && r.evalSet === evalSet).map((r) => r.accuracy);
 /** The tooltip texts of the bars (Plot writes a <title> per bar). */
-const barTitles = (doc: Document) => [...doc.querySelectorAll('g[aria-label="bar"] rect title')].map((t) => t.textContent ?? '');
+const barTitles = (doc: Document) => [...doc.querySelectorAll('g[data-mark="bar"] rect title')].map((t) => t.textContent ?? '');
 
 describe('SCAN split accuracy chart', () => {
   const html = scanSplitChart(scan, createDocument());
@@ -50,18 +50,18 @@ describe('SCAN split accuracy chart', () => {
 
   it('marks Lake & Baroni beside ours as a dashed reference bar with its value, one per split', () => {
     // Faceted marks carry their constant styles on a group per facet.
-    const refs = [...doc.querySelectorAll('g[aria-label="bar"] g[stroke-dasharray] rect title')].map((t) => t.textContent);
+    const refs = [...doc.querySelectorAll('g[data-mark="bar"] g[stroke-dasharray] rect title')].map((t) => t.textContent);
     expect(refs).toHaveLength(3);
     for (const [i, s] of SPLITS.entries()) expect(refs[i]).toContain(`${s.label} test, ${LAKE_BARONI_2018.source}`);
-    const labels = [...doc.querySelectorAll('g[aria-label="text"] text')].map((t) => t.textContent);
+    const labels = [...doc.querySelectorAll('g[data-mark="text"] text')].map((t) => t.textContent);
     expect(labels).toEqual(expect.arrayContaining(['≈1.0%', '≈14%', '≈90%']));
     expect(doc.querySelector('.legend-title')?.parentElement?.textContent).toContain('Lake & Baroni 2018 (reference, LSTM from scratch)');
   });
 
   it('one dot per seed and cell, and the i.i.d. test context (unmasked, i.i.d. mask) in its own plot', () => {
-    const [main, context] = [...doc.querySelectorAll('.chart-row svg')].filter((svg) => svg.querySelector('g[aria-label="bar"]'));
-    expect(main.querySelectorAll('g[aria-label="dot"] circle').length).toBe(3 * 3 * 3);
-    const contextTitles = [...context.querySelectorAll('g[aria-label="bar"] rect title')].map((t) => t.textContent);
+    const [main, context] = [...doc.querySelectorAll('.chart-row svg')].filter((svg) => svg.querySelector('g[data-mark="bar"]'));
+    expect(main.querySelectorAll('g[data-mark="dot"] circle').length).toBe(3 * 3 * 3);
+    const contextTitles = [...context.querySelectorAll('g[data-mark="bar"] rect title')].map((t) => t.textContent);
     expect(contextTitles).toEqual([
       `unmasked on the i.i.d. test set: ${percentMeanStd(summarise(accuracies(scan, 'unmasked', 'iid')))} (3 seeds)`,
       `i.i.d. mask on the i.i.d. test set: ${percentMeanStd(summarise(accuracies(scan, 'simple', 'iid')))} (3 seeds)`,
@@ -95,11 +95,11 @@ describe('per-output-token removal chart', () => {
       const shares = rows.filter((r) => r.mask === s.id && r.token === 'I_JUMP').map((r) => r.share);
       expect(titles.find((t) => t.startsWith(`${s.label} mask, I_JUMP:`))).toContain(`removes ${percentMeanStd(summarise(shares))}`);
     }
-    expect(doc.querySelectorAll('g[aria-label="dot"] circle').length).toBe(rows.length);
+    expect(doc.querySelectorAll('g[data-mark="dot"] circle').length).toBe(rows.length);
   });
 
   it('I_JUMP stands out: its own colour in every panel, and a bold label', () => {
-    const fills = [...doc.querySelectorAll('g[aria-label="bar"] rect')].map((r) => ({
+    const fills = [...doc.querySelectorAll('g[data-mark="bar"] rect')].map((r) => ({
       fill: r.getAttribute('fill'),
       jump: (r.querySelector('title')?.textContent ?? '').includes(', I_JUMP:'),
     }));
@@ -108,8 +108,8 @@ describe('per-output-token removal chart', () => {
     expect(jumpFills.size).toBe(1);
     expect(otherFills.size).toBe(1);
     expect([...jumpFills][0]).not.toBe([...otherFills][0]);
-    const boldTicks = (d: Document) => [...d.querySelectorAll('g[aria-label="y-axis tick label"] g[font-weight="bold"] text')].map((t) => t.textContent);
-    const allTicks = (d: Document) => [...d.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent).sort();
+    const boldTicks = (d: Document) => [...d.querySelectorAll('g[data-mark="y-axis tick label"] g[font-weight="bold"] text')].map((t) => t.textContent);
+    const allTicks = (d: Document) => [...d.querySelectorAll('g[data-mark="y-axis tick label"] text')].map((t) => t.textContent).sort();
     expect(boldTicks(doc)).toEqual(['I_JUMP']);
     expect(allTicks(doc)).toEqual([...new Set(rows.map((r) => r.token))].sort());
     // Without a highlight nothing is singled out, and every token is still named.
@@ -128,7 +128,7 @@ describe('weights kept as a share of each layer', () => {
     const html = weightsKeptChart(scan, createDocument(), { measure: 'share' });
     matchGolden('scan.weights-kept-share', html);
     const doc = parse(html);
-    const ticks = [...doc.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => Number(t.textContent));
+    const ticks = [...doc.querySelectorAll('g[data-mark="y-axis tick label"] text')].map((t) => Number(t.textContent));
     expect(Math.max(...ticks)).toBe(100);
     expect(barTitles(doc).every((t) => /weights kept \(\d+\.\d\d%\)/.test(t))).toBe(true);
   });

@@ -53,8 +53,12 @@ export function normalizeSvg(html: string): string {
     if (!ids.has(match)) ids.set(match, `plot-${kind}-${[...ids.keys()].filter((k) => k.startsWith(`plot-${kind}-`)).length + 1}`);
     return ids.get(match)!;
   });
+  // Plot names its mark and axis groups with aria-label ("bar", "x-axis tick"): on a <g>, which has no role
+  // that takes a name, that is invalid ARIA (axe: aria-prohibited-attr) and tells a reader nothing (the
+  // figure's title and caption name the chart). The name moves to data-mark, for tests and styles.
+  const unlabelled = renumbered.replace(/<g\b[^>]*>/g, (tag) => tag.replace(/ aria-label="([^"]*)"/, ' data-mark="$1"'));
   // Only inside tags: text (titles, labels) keeps its exact digits.
-  return renumbered.replace(/<[^>]+>/g, (tag) => tag.replace(/-?\d+\.\d{3,}(e-?\d+)?/g, (n) => String(Number(Number(n).toFixed(2)))));
+  return unlabelled.replace(/<[^>]+>/g, (tag) => tag.replace(/-?\d+\.\d{3,}(e-?\d+)?/g, (n) => String(Number(Number(n).toFixed(2)))));
 }
 
 /** A titled panel (one per variant, pair, ...) around a rendered plot. */
