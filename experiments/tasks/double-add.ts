@@ -231,7 +231,7 @@ export const doubleAdd: Experiment<DoubleAddConfig> = {
     const long = a.provenance.profile === 'long';
     const LONG_DECLARED: Declared = { at: '2026-12-01T20:39:00Z' };
     const LONG_REUSE =
-      'declared before the first long run: at 256×4 the probe with 8k-step stages (seed 1) still had hidden IoU .28–.57 and ¬Pair cells of 38% and 55%; 20k steps may move them further without reaching the thresholds (the width sweep shows width matters as much)';
+      'declared before the first long run: at 256×4 the probe with 8k-step stages (seed 1; rerun since as the named run double-add-8k, runs/double-add-8k, with the same numbers) still had hidden IoU .28–.57 and ¬Pair cells of 38% and 55%; 20k steps may move them further without reaching the thresholds (the width sweep shows width matters as much)';
     const reused =
       knownNotToHoldAt(a, ['long'], LONG_REUSE) ??
       knownNotToHoldAt(
