@@ -72,6 +72,8 @@ export async function assembleArtifact(
     const of = (id: string) => first.masks.filter((m) => m.variant === pic.variant && m.mask === id);
     const as = of(pic.a),
       bs = of(pic.b);
+    // A config without one of the pair's masks (a named run removing other classes) draws no picture of it.
+    if (as.length === 0 || bs.length !== as.length) continue;
     for (let l = 0; l < as.length; l++) {
       const shape = as[l].shape as [number, number];
       const size = shape[0] * shape[1];
