@@ -64,10 +64,15 @@ export function stageFileName(stage: string, kind: 'finished' | 'checkpoint'): s
 const digest = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** A stage file's text checked: its digest line matches its body, which decodes; else why not. */
-export function parseStageFile<T>(text: string): { value: T } | { problem: string } {
+/** Whether a stage file's text matches the digest on its first line. */
+function digestMatches(text: string): boolean {
   const nl = text.indexOf('\n');
-  const body = text.slice(nl + 1);
-  if (nl !== 64 || digest(body) !== text.slice(0, 64)) return { problem: 'its text does not match its digest' };
+  return nl === 64 && digest(text.slice(nl + 1)) === text.slice(0, 64);
+}
+
+export function parseStageFile<T>(text: string): { value: T } | { problem: string } {
+  const body = text.slice(text.indexOf('\n') + 1);
+  if (!digestMatches(text)) return { problem: 'its text does not match its digest' };
   try {
     return { value: decodeHostTree<T>(body) };
   } catch (err) {
@@ -117,9 +122,7 @@ export function hasFinishedStage(dir: string, stage: string): boolean {
   const path = join(dir, stageFileName(stage, 'finished'));
   if (!existsSync(path)) return false;
   try {
-    const text = readFileSync(path, 'utf8');
-    const nl = text.indexOf('\n');
-    return nl === 64 && digest(text.slice(nl + 1)) === text.slice(0, 64);
+    return digestMatches(readFileSync(path, 'utf8'));
   } catch {
     return false;
   }
