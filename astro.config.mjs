@@ -11,6 +11,8 @@
 // src/lib/site-config.ts reads the same variables for the pages.
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+import { rehypeHeadingIds } from '@astrojs/markdown-remark';
+import { rehypeHeadingLinks } from './src/lib/rehype-heading-links.ts';
 import { exitOnSiteEnvProblem } from './src/lib/site-env.ts';
 
 const env = process.env;
@@ -27,5 +29,6 @@ export default defineConfig({
   // No client-side JS anywhere: nothing to prefetch, no dev toolbar in screenshots.
   prefetch: false,
   devToolbar: { enabled: false },
-  integrations: [mdx()],
+  // Heading ids first (Astro adds them after user plugins otherwise), then a permalink on each section heading.
+  integrations: [mdx({ rehypePlugins: [rehypeHeadingIds, rehypeHeadingLinks] })],
 });
