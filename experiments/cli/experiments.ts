@@ -15,7 +15,6 @@ import { UserError } from '../runtime/errors.ts';
 import { checkBackend, checkNotAFile, checkOutputDirs } from '../runtime/preflight.ts';
 import { formatSeconds } from '../runtime/progress.ts';
 import { runExperiments } from '../runtime/run-experiments.ts';
-import { selectExperiments } from '../tasks/registry.ts';
 import { parseShard, shardReportLines } from '../runtime/shard.ts';
 import { EXPERIMENTS } from '../tasks/registry.ts';
 import { NAMED_RUNS } from '../runs/index.ts';

@@ -6,7 +6,6 @@
 // whole batch shares one teacher-forcing coin, as one forward call of the
 // official model does (the model stays in training mode during mask training,
 // quirk Q4, so masks see 50% teacher forcing).
-import * as tf from '@tensorflow/tfjs-core';
 import type { Kernels } from './kernels/index.ts';
 import type { MaskableModel } from './maskable-model.ts';
 import { maskedShapes, runSeq2Seq, type Seq2SeqBatch, type Seq2SeqHostParams, type Seq2SeqTokens, type Seq2SeqWeights } from '../models/seq2seq.ts';

@@ -5,7 +5,6 @@
 // assemble and write the artifacts, and summarise. One run at a time per
 // results and cache folder (runtime/run-lock.ts). A shard run (runtime/shard.ts)
 // computes only its slice of the jobs into the job cache and writes no artifact.
-import { existsSync, readFileSync } from 'node:fs';
 import { cpus, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import { assembleArtifact } from '../artifacts/assemble.ts';

@@ -20,7 +20,7 @@ import type { MaskStageConfig } from '../masking/train-mask-stage.ts';
 import { CurveRecorder } from '../masking/curve-recorder.ts';
 import { trainMaskStages } from '../masking/train-stages.ts';
 import { cnnShapes, initCnn, type CnnSizes } from '../models/cnn.ts';
-import { labelKey, mixKey, Rng } from '../runtime/rng.ts';
+import { Rng } from '../runtime/rng.ts';
 import { StageTimer } from '../runtime/stage-timer.ts';
 import { memoStage } from '../runtime/stage-memo.ts';
 import { pretrainCnn } from '../train/pretrain-cnn.ts';

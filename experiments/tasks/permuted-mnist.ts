@@ -110,7 +110,6 @@ function data(ctx: Pick<JobContext, 'data'>): PermutedMnist {
 }
 
 const or = (a: Uint8Array, b: Uint8Array) => a.map((x, i) => x | b[i]);
-const count = (m: Uint8Array) => m.reduce((s, x) => s + x, 0);
 
 function runVariant(ctx: JobContext, c: PermutedMnistConfig, seed: number, newInit: number): SeedOutput {
   const d = data(ctx);
