@@ -69,6 +69,23 @@ const CHANCE_DECLARED: Declared = {
 const IO_NOT_ABOVE_CHANCE =
   "measured on the published quick run (384×4, 2k mask steps): judged against chance, the input layer's overlap (IoU .92, chance .88: excess .32) is below every hidden layer's (.48–.58); the masks keep 22–29% of the weights, so the hidden layers still share much. A one-seed probe of this project at 1024×4 gave hidden IoU .34–.40 with all raw-IoU findings holding; the long and paper profiles decide it.";
 
+/**
+ * The long profile (quick's 384×4 network, the paper's 20k-step stages, 3 seeds) was expected to reproduce
+ * everything; its first run did not hold three of the findings. They keep their thresholds and are marked
+ * here with what the run measured.
+ */
+const LONG_RUN_SEEN: Declared = {
+  at: '2026-12-02T08:25:00Z',
+  afterSeeing:
+    'declared expected before the first long run (384×4, 20k-step stages, 3 seeds); that run did not hold it, so it is marked not expected at long with what the run measured (thresholds unchanged)',
+};
+const LONG_CONTROL =
+  'measured on the first long run (20k-step stages): the control mask keeps + at 99.99% but × at 97.5%, 2.5 points down against the 2-point bound; at quick it was 2–3 points. Stage length alone does not close it; the PyTorch reference run needed 512×4.';
+const LONG_IO =
+  'measured on the first long run (20k-step stages): the + and × masks now share little anywhere (hidden IoU .10/.12/.16 against .60/.52/.63 at quick), and judged by the excess over chance the input layer (.09) is below the deepest hidden layer (.15), the output layer (.41) above all. The hidden-layer part of the claim holds; the input layer is the exception.';
+const LONG_BINARY =
+  'measured on the first long run (20k-step stages): 89.4% of the control mask’s σ(logit) mass is within 0.05 of 0 or 1, against the 90% bound (quick: lower); longer stages move it towards the paper’s near-binary masks but not past the bound.';
+
 const CONTROL_NOT_CONVERGED =
   'measured at quick scale (384×4, 2k mask steps): the control mask loses 2–3 points, mostly on ×; under sampled masks the network is at ~70–80% on ×, so mask training has not converged. Longer stages (4k–6k steps), β of 2e-5 or 5e-5, a mask batch of 256, K = 2 and a 512×4 network did not close the gap; the PyTorch reference run needs 512×4 with 20k-step stages.';
 
@@ -165,6 +182,7 @@ export const addMul: Experiment<AddMulConfig> = {
   runSeed,
   findings(a, c) {
     const ids = layerIds(c);
+    const long = a.provenance.profile === 'long';
     const acc = (column: string, set: string) => meanAccuracy(a, 'normal', column, set);
     // Dense masks overlap a lot by chance alone (layer 1: IoU .92 against .88 by chance), so overlap is judged by its excess over chance.
     const excess = ids.map((id) => {
@@ -190,8 +208,8 @@ export const addMul: Experiment<AddMulConfig> = {
           { evalSet: '+', label: '+' },
           { evalSet: '×', label: '×' },
         ],
-        CONTROL_DECLARED,
-        knownNotToHoldAt(a, ['quick'], CONTROL_NOT_CONVERGED),
+        long ? LONG_RUN_SEEN : CONTROL_DECLARED,
+        knownNotToHoldAt(a, ['quick'], CONTROL_NOT_CONVERGED) ?? knownNotToHoldAt(a, ['long'], LONG_CONTROL),
       ),
       finding({
         id: 'add-mask-keeps-add-loses-mul',
@@ -241,10 +259,10 @@ export const addMul: Experiment<AddMulConfig> = {
           ...Object.fromEntries(ids.map((id, i) => [`excess over chance ${id}`, excess[i]])),
         },
         holds: Math.min(excess[0], excess[excess.length - 1]) > Math.max(...excess.slice(1, -1)),
-        notExpected: knownNotToHoldAt(a, ['quick'], IO_NOT_ABOVE_CHANCE),
-        declared: CHANCE_DECLARED,
+        notExpected: knownNotToHoldAt(a, ['quick'], IO_NOT_ABOVE_CHANCE) ?? knownNotToHoldAt(a, ['long'], LONG_IO),
+        declared: long ? LONG_RUN_SEEN : CHANCE_DECLARED,
       }),
-      controlNearBinary(a, BINARY_DECLARED, knownNotToHoldAt(a, ['quick'], SHORT_STAGES)),
+      controlNearBinary(a, long ? LONG_RUN_SEEN : BINARY_DECLARED, knownNotToHoldAt(a, ['quick'], SHORT_STAGES) ?? knownNotToHoldAt(a, ['long'], LONG_BINARY)),
     ];
   },
   references: [
