@@ -10,9 +10,15 @@ import { siteUrl } from './urls.ts';
 
 type Row = Record<string, unknown>;
 
+// Every chart's figure asks which tables exist: the derived ones are computed once per artifact, not per figure.
+const computed = new WeakMap<object, Map<string, Row[]>>();
+
 /** Every non-empty table of the artifact by its download name (the schema's names; derived ones hyphenated). */
 export function exportedTables(artifact: Pick<ResultArtifact, 'tables'>): Map<string, Row[]> {
+  const known = computed.get(artifact.tables);
+  if (known) return known;
   const out = new Map<string, Row[]>();
+  computed.set(artifact.tables, out);
   for (const [name, rows] of Object.entries(artifact.tables)) if (Array.isArray(rows) && rows.length > 0) out.set(name, rows as Row[]);
   const confusion = artifact.tables.confusion ?? [];
   if (confusion.length > 0) out.set('confusion-official', officialConfusionRows(confusion));
