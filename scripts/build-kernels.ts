@@ -9,6 +9,7 @@ export const KERNEL_MODULES = [
   { source: 'experiments/masking/kernels/mask-kernels.as.ts', wasm: 'experiments/masking/kernels/mask-kernels.wasm' },
   { source: 'experiments/models/kernels/lstm-pointwise.as.ts', wasm: 'experiments/models/kernels/lstm-pointwise.wasm' },
   { source: 'experiments/models/kernels/conv-moves.as.ts', wasm: 'experiments/models/kernels/conv-moves.wasm' },
+  { source: 'experiments/models/kernels/plain-matmul.as.ts', wasm: 'experiments/models/kernels/plain-matmul.wasm' },
 ];
 
 /** Whether a wasm binary has a data section (id 11): it would be written into the tfjs heap at instantiation. */

@@ -13,6 +13,7 @@
 // copies of the input (zero padding 1), col2im adds them back.
 import * as tf from '@tensorflow/tfjs-core';
 import { convMoves, type Grid, type PoolIndex } from './kernels/conv-moves.ts';
+import { plainMatMul } from './kernels/plain-matmul.ts';
 
 export type { Grid, PoolIndex } from './kernels/conv-moves.ts';
 
@@ -42,7 +43,7 @@ export interface ConvWeights {
 
 export function conv3x3Forward(x: tf.Tensor, g: Grid, w: ConvWeights): { z: tf.Tensor; cols: tf.Tensor } {
   const cols = im2col(x, g);
-  return { z: tf.add(tf.matMul(w.WT, cols), w.b), cols };
+  return { z: tf.add(plainMatMul().matMul(w.WT, cols), w.b), cols };
 }
 
 export function conv3x3Backward(
@@ -52,10 +53,11 @@ export function conv3x3Backward(
   w: ConvWeights,
   withInput: boolean,
 ): { dW: tf.Tensor; db: tf.Tensor; dx: tf.Tensor | null } {
+  const mm = plainMatMul();
   return {
-    dW: tf.matMul(cols, tf.transpose(dz)),
+    dW: mm.matMul(cols, mm.transpose(dz)),
     db: tf.sum(dz, 1, true),
-    dx: withInput ? col2im(tf.matMul(w.W, dz), g) : null,
+    dx: withInput ? col2im(mm.matMul(w.W, dz), g) : null,
   };
 }
 
