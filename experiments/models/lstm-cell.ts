@@ -9,6 +9,7 @@
 // the rows 0..in-1 (W_ih) and in..in+H-1 (W_hh) are reported separately.
 import * as tf from '@tensorflow/tfjs-core';
 import { lstmPointwise, type LstmPointwise } from './kernels/lstm-pointwise.ts';
+import { plainMatMul as mm } from './kernels/plain-matmul.ts';
 
 export interface LstmWeights {
   /** [in + H, 4H]: first operand of the input-gradient product. */
@@ -42,7 +43,7 @@ export function lstmStepForward(
   pw: LstmPointwise = lstmPointwise(),
 ): { state: LstmState; cache: LstmStepCache } {
   const xh = tf.concat([xT, state.h], 0);
-  const z = tf.add(tf.matMul(w.WT, xh), w.b);
+  const z = tf.add(mm().matMul(w.WT, xh), w.b);
   const { act, c, h, tc } = pw.forward(z, state.c);
   return { state: { h, c }, cache: { xh, cPrev: state.c, act, tc } };
 }
@@ -69,7 +70,7 @@ export function lstmStepBackward(
   pw: LstmPointwise = lstmPointwise(),
 ): LstmStepGradients {
   const { dz, dcPrev } = pw.backward(cache.act, cache.tc, cache.cPrev, dh, dc);
-  const dxh = tf.matMul(w.W, dz);
+  const dxh = mm().matMul(w.W, dz);
   const H = dh.shape[0];
   const n = dz.shape[1]!;
   return { dz, dx: tf.slice(dxh, [0, 0], [inputSize, n]), dhPrev: tf.slice(dxh, [inputSize, 0], [H, n]), dcPrev };
@@ -83,7 +84,7 @@ export function lstmStepBackward(
 export function weightGradient(inputs: tf.Tensor[], dz: tf.Tensor[], withBias: boolean): { dW: tf.Tensor; db: tf.Tensor | null } {
   const all = tf.concat(dz, 1);
   return {
-    dW: tf.matMul(tf.concat(inputs, 1), tf.transpose(all)),
+    dW: mm().matMul(tf.concat(inputs, 1), mm().transpose(all)),
     db: withBias ? tf.sum(all, 1, true) : null,
   };
 }

@@ -10,6 +10,7 @@
 // activation as its second, with no transpose flags. Tests check the gradients
 // against finite differences.
 import * as tf from '@tensorflow/tfjs-core';
+import { plainMatMul as mm } from './kernels/plain-matmul.ts';
 import { Rng } from '../runtime/rng.ts';
 
 /** The weights one forward pass uses: W [in, out], its transpose, and bias [out, 1]. */
@@ -52,7 +53,7 @@ export function mlpForward(xT: tf.Tensor, layers: DenseWeights[]): ForwardCache 
   const inputs = [xT];
   let h = xT;
   for (let l = 0; l < layers.length; l++) {
-    const z = tf.add(tf.matMul(layers[l].WT, h), layers[l].b);
+    const z = tf.add(mm().matMul(layers[l].WT, h), layers[l].b);
     h = l + 1 < layers.length ? tf.relu(z) : z;
     inputs.push(h);
   }
@@ -78,10 +79,10 @@ export function mlpBackward(cache: ForwardCache, dOutT: tf.Tensor, layers: Dense
   let dz = dOutT;
   for (let l = L - 1; l >= 0; l--) {
     // dW = h · dzᵀ: [in, batch] × [batch, out]; the small dzᵀ is the packed operand.
-    dW[l] = tf.matMul(cache.inputs[l], tf.transpose(dz));
+    dW[l] = mm().matMul(cache.inputs[l], mm().transpose(dz));
     if (withBias) db[l] = tf.sum(dz, 1, true);
     if (l > 0) {
-      const dh = tf.matMul(layers[l].W, dz);
+      const dh = mm().matMul(layers[l].W, dz);
       // ReLU: the gradient passes where the unit was active.
       dz = tf.mul(dh, tf.step(cache.inputs[l]));
     }

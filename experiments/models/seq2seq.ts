@@ -14,6 +14,7 @@
 // every layer and the output projection; embeddings and biases are not masked.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../runtime/rng.ts';
+import { plainMatMul as mm } from './kernels/plain-matmul.ts';
 import { columnArgmax, columnCrossEntropy } from '../train/column-softmax.ts';
 import { lstmStepBackward, lstmStepForward, weightGradient, type LstmState, type LstmStepCache, type LstmWeights } from './lstm-cell.ts';
 
@@ -169,7 +170,7 @@ export function runSeq2Seq(
       Array.from({ length: n }, (_, e) => batch.inputs[e * batch.inSteps + t]),
       sizes.inVocab,
     );
-    const x = tf.matMul(w.encEmbT, onehot);
+    const x = mm().matMul(w.encEmbT, onehot);
     const keep = columnMask(n, (e) => t < batch.inLen[e]);
     const prev = states;
     const step = stackForward(x, states, w.enc);
@@ -195,10 +196,10 @@ export function runSeq2Seq(
     const m = widthAt(t);
     if (m < states[0].h.shape[1]!) states = states.map((st) => ({ h: tf.slice(st.h, [0, 0], [H, m]), c: tf.slice(st.c, [0, 0], [H, m]) }));
     const onehot = oneHotT(previous.subarray(0, m), V);
-    const x = tf.matMul(w.decEmbT, onehot);
+    const x = mm().matMul(w.decEmbT, onehot);
     const step = stackForward(x, states, w.dec);
     states = step.states;
-    const logits = tf.add(tf.matMul(w.out.WT, step.out), w.out.b);
+    const logits = tf.add(mm().matMul(w.out.WT, step.out), w.out.b);
     const host = read(logits);
     const gradT = new Float32Array(V * m);
     const next = new Int32Array(m);
@@ -263,9 +264,9 @@ export function runSeq2Seq(
     const dLogits = tf.tensor(d.gradT, [V, d.width], 'float32');
     outSteps.inputs.push(d.h);
     outSteps.dz.push(dLogits);
-    const dTop = tf.matMul(w.out.W, dLogits);
+    const dTop = mm().matMul(w.out.W, dLogits);
     const dx = stackBackward(d.cache, dTop, w.dec, decSteps);
-    if (all) dDecEmb = tf.add(dDecEmb, tf.matMul(dx, tf.transpose(d.onehot)));
+    if (all) dDecEmb = tf.add(dDecEmb, mm().matMul(dx, mm().transpose(d.onehot)));
     // The decoder is fed its own arg-max or the targets: neither path carries a gradient.
   }
   for (let t = enc.length - 1; t >= 0; t--) {
@@ -279,7 +280,7 @@ export function runSeq2Seq(
     const dx = stackBackward(s.cache, tf.zeros([H, n]), w.enc, encSteps);
     dh = dh.map((g, l) => tf.add(g, carriedH[l]));
     dc = dc.map((g, l) => tf.add(g, carriedC[l]));
-    if (all) dEncEmb = tf.add(dEncEmb, tf.matMul(dx, tf.transpose(s.onehot)));
+    if (all) dEncEmb = tf.add(dEncEmb, mm().matMul(dx, mm().transpose(s.onehot)));
   }
   const encG = encSteps.map((st) => weightGradient(st.inputs, st.dz, all));
   const decG = decSteps.map((st) => weightGradient(st.inputs, st.dz, all));

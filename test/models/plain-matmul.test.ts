@@ -2,8 +2,9 @@
 // wasm backend: the same bits, on every product shape of the quick and the
 // paper's CIFAR-10 CNN and on ragged ones (rows not a multiple of the 4-row
 // tile, long and short inner dimensions, zeros of both signs); the transpose
-// exactly; widths the kernel does not take go to tf.matMul.
+// exactly.
 import * as tf from '@tensorflow/tfjs-core';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { plainMatMul, referencePlainMatMul } from '../../experiments/models/kernels/plain-matmul.ts';
 import { Rng } from '../../experiments/runtime/rng.ts';
@@ -58,6 +59,12 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
     [5, 1000, 24],
     [6, 2, 8],
     [9, 40000, 8],
+    // Widths that are not whole 8-column tiles: the LSTM's shrinking decoder batches, the classifier's 10.
+    [512, 256, 13],
+    [7, 33, 5],
+    [4, 6, 10],
+    [2, 3, 1],
+    [5, 200, 3],
   ];
   it.each(shapes)('%i×%i · %i', (m, k, n) => {
     const a = operand([m, k], m * 31 + k);
@@ -68,12 +75,6 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
     tf.dispose([a, b, fast]);
   });
 
-  it('hands widths that are not a multiple of 8 to tf.matMul', () => {
-    const a = operand([4, 6], 1);
-    const b = operand([6, 10], 2);
-    expect(bitMismatches(plainMatMul().matMul(a, b), tf.matMul(a, b))).toBe(0);
-  });
-
   it.each([
     [16, 16384],
     [7, 9],
@@ -82,6 +83,35 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
   ])('transposes %i×%i exactly', (m, n) => {
     const x = operand([m, n], m + n);
     expect(bitMismatches(plainMatMul().transpose(x), referencePlainMatMul.transpose(x))).toBe(0);
+  });
+
+  it('sums in order, in float32, also where B ends at the end of memory (the column tail then goes one column at a time)', () => {
+    // The kernel on a memory of its own (one 64 KiB page): A and C at the start, B once early and once flush with the end.
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const bytes = readFileSync(new URL('../../experiments/models/kernels/plain-matmul.wasm', import.meta.url));
+    const k = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as {
+      matMul(m: number, k: number, n: number, a: number, b: number, c: number): void;
+    };
+    const [m, inner, n] = [6, 9, 11];
+    const f = new Float32Array(memory.buffer);
+    const rng = new Rng(5, 'plain-matmul');
+    const A = Float32Array.from({ length: m * inner }, () => rng.normal());
+    const B = Float32Array.from({ length: inner * n }, () => rng.normal());
+    const expected = new Float32Array(m * n);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < inner; p++) sum = Math.fround(sum + Math.fround(A[i * inner + p] * B[p * n + j]));
+        expected[i * n + j] = sum;
+      }
+    const [aAt, cAt, bEarly, bLast] = [0, 1024, 2048, f.length - B.length];
+    f.set(A, aAt);
+    for (const bAt of [bEarly, bLast]) {
+      f.set(B, bAt);
+      f.fill(NaN, cAt, cAt + m * n);
+      k.matMul(m, inner, n, 4 * aAt, 4 * bAt, 4 * cAt);
+      expect(Array.from(f.subarray(cAt, cAt + m * n))).toEqual(Array.from(expected));
+    }
   });
 
   it('refuses operands that do not chain', () => {

@@ -14,8 +14,9 @@
 // the order XNNPACK's kernels use, so the results equal tf.matMul's bit for bit
 // (test/models/plain-matmul.test.ts compares them on every shape the CNN uses).
 //
-// Tiling: 4 rows of A × 8 columns of B in 8 vector accumulators; rows past the
-// end of A repeat its last row and are not stored. Columns are taken in blocks
+// Tiling: 4 rows of A × 8 columns of B in 8 vector accumulators; rows past
+// the end of A repeat its last row, columns past the end of B (the last n mod 8)
+// read on into its next row, and neither is stored. Columns are taken in blocks
 // whose slice of B (k × block floats) stays in the L2 cache while every row
 // tile of A passes over it.
 
@@ -25,23 +26,40 @@ function at(base: usize, i: i32): usize {
   return base + (<usize>i << 2);
 }
 
-/** Floats of B kept hot per column block (128 KiB). */
-const BLOCK_FLOATS: i32 = 32768;
+/** Floats of B kept hot per column block (256 KiB, half of a core's L2 here): wide enough that A, streamed once per block, is not re-read for thin B. */
+const BLOCK_FLOATS: i32 = 65536;
 
-/** C[m, n] = A[m, k] · B[k, n], row-major, n a multiple of 8, m ≥ 1, k ≥ 1 (byte addresses). */
+/** C[m, n] = A[m, k] · B[k, n], row-major, m, k, n ≥ 1 (byte addresses). */
 export function matMul(m: i32, k: i32, n: i32, a: usize, b: usize, c: usize): void {
+  const n8 = n & ~7;
   const block = max(8, (BLOCK_FLOATS / k) & ~7);
-  for (let j0 = 0; j0 < n; j0 += block) {
-    const j1 = min(n, j0 + block);
+  for (let j0 = 0; j0 < n8; j0 += block) {
+    const j1 = min(n8, j0 + block);
     for (let i = 0; i < m; i += 4) {
-      for (let j = j0; j < j1; j += 8) tile(m, k, n, i, j, a, b, c);
+      for (let j = j0; j < j1; j += 8) tile(m, k, n, i, j, a, b, c, 8);
+    }
+  }
+  if (n8 == n) return;
+  // The last n mod 8 columns: one more tile, whose extra lanes read on into B's
+  // next row (past its end on the last row, allowed while that stays inside the
+  // heap) and are not stored; column by column where it would not.
+  if (b + (<usize>(k * n + 8) << 2) <= <usize>memory.size() << 16) {
+    for (let i = 0; i < m; i += 4) tile(m, k, n, i, n8, a, b, c, n - n8);
+    return;
+  }
+  for (let j = n8; j < n; j++) {
+    for (let i = 0; i < m; i++) {
+      let s: f32 = 0;
+      for (let p = 0; p < k; p++) s = s + load<f32>(at(a, i * k + p)) * load<f32>(at(b, p * n + j));
+      store<f32>(at(c, i * n + j), s);
     }
   }
 }
 
+/** Rows i..i+3 × columns j..j+7 of C; the first `lanes` columns are stored. */
 // @ts-ignore: decorator
 @inline
-function tile(m: i32, k: i32, n: i32, i: i32, j: i32, a: usize, b: usize, c: usize): void {
+function tile(m: i32, k: i32, n: i32, i: i32, j: i32, a: usize, b: usize, c: usize, lanes: i32): void {
   const stride = <usize>n << 2;
   const last = m - 1;
   const a0 = at(a, i * k);
@@ -76,20 +94,32 @@ function tile(m: i32, k: i32, n: i32, i: i32, j: i32, a: usize, b: usize, c: usi
     bp += stride;
   }
   const out = at(c, i * n + j);
-  v128.store(out, c00);
-  v128.store(out, c01, 16);
-  if (i + 1 < m) {
-    v128.store(out + stride, c10);
-    v128.store(out + stride, c11, 16);
+  storeRow(out, c00, c01, lanes);
+  if (i + 1 < m) storeRow(out + stride, c10, c11, lanes);
+  if (i + 2 < m) storeRow(out + 2 * stride, c20, c21, lanes);
+  if (i + 3 < m) storeRow(out + 3 * stride, c30, c31, lanes);
+}
+
+/** The first `lanes` (1–8) of the eight values lo, hi to out. */
+// @ts-ignore: decorator
+@inline
+function storeRow(out: usize, lo: v128, hi: v128, lanes: i32): void {
+  if (lanes == 8) {
+    v128.store(out, lo);
+    v128.store(out, hi, 16);
+    return;
   }
-  if (i + 2 < m) {
-    v128.store(out + 2 * stride, c20);
-    v128.store(out + 2 * stride, c21, 16);
+  let v = lo;
+  let to = out;
+  if (lanes >= 4) {
+    v128.store(out, lo);
+    v = hi;
+    to = out + 16;
   }
-  if (i + 3 < m) {
-    v128.store(out + 3 * stride, c30);
-    v128.store(out + 3 * stride, c31, 16);
-  }
+  const rest = lanes & 3;
+  if (rest > 0) store<f32>(to, f32x4.extract_lane(v, 0));
+  if (rest > 1) store<f32>(to, f32x4.extract_lane(v, 1), 4);
+  if (rest > 2) store<f32>(to, f32x4.extract_lane(v, 2), 8);
 }
 
 /** T[n, m] = X[m, n]ᵀ, row-major (byte addresses); 4×4 blocks through vector shuffles where they fit. */

@@ -40,8 +40,7 @@ function createWasmSimd(): PlainMatMul {
       const [m, inner] = a.shape;
       const [inner2, n] = b.shape;
       if (a.rank !== 2 || b.rank !== 2 || inner !== inner2) throw new Error(`matMul: shapes [${a.shape}] and [${b.shape}] do not chain`);
-      // The kernel takes whole 8-column tiles; other widths (the classifier's 10) go to tf.matMul.
-      if (n % 8 !== 0 || m === 0 || inner === 0) return tf.matMul(a, b);
+      if (m === 0 || inner === 0 || n === 0) return tf.matMul(a, b);
       const c = mem.alloc([m, n]);
       k.matMul(m, inner, n, at(a), at(b), at(c));
       return c;
