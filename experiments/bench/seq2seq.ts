@@ -77,7 +77,7 @@ export function benchLstmLayer(active: ActiveBackend, steps: number): TimedCase 
       }
       active.kernels.read(
         weightGradient(
-          caches.map((c) => c.xh),
+          caches.map((c) => c.inputs),
           dz,
           false,
         ).dW,

@@ -22,6 +22,7 @@ import {
   type PoolIndex,
 } from './conv2d.ts';
 import type { DenseWeights } from './mlp.ts';
+import { plainMatMul } from './kernels/plain-matmul.ts';
 
 export interface CnnSizes {
   /** Input channels, then the four convolutions' output channels, e.g. [3, 32, 64, 128, 256]. */
@@ -90,7 +91,7 @@ export function cnnForward(x: tf.Tensor, n: number, sizes: CnnSizes, layers: Den
     }
   }
   const pooled = globalAvgPoolForward(h, g);
-  const logits = tf.add(tf.matMul(layers[4].WT, pooled), layers[4].b);
+  const logits = plainMatMul().affine(layers[4].WT, [pooled], layers[4].b);
   return { grids, cols, z, argmax, pooled, logits };
 }
 
@@ -98,10 +99,10 @@ export function cnnForward(x: tf.Tensor, n: number, sizes: CnnSizes, layers: Den
 export function cnnBackward(cache: CnnCache, dLogits: tf.Tensor, layers: DenseWeights[]): { dW: tf.Tensor[]; db: tf.Tensor[] } {
   const dW: tf.Tensor[] = new Array(5);
   const db: tf.Tensor[] = new Array(5);
-  dW[4] = tf.matMul(cache.pooled, tf.transpose(dLogits));
+  dW[4] = plainMatMul().matMul(cache.pooled, plainMatMul().transpose(dLogits));
   db[4] = tf.sum(dLogits, 1, true);
   const last = cache.grids[3];
-  let dA = globalAvgPoolBackward(tf.matMul(layers[4].W, dLogits), last);
+  let dA = globalAvgPoolBackward(plainMatMul().matMul(layers[4].W, dLogits), last);
   for (let l = 3; l >= 0; l--) {
     const g = cache.grids[l];
     const dz = tf.mul(l < 3 ? maxPool2Backward(dA, cache.argmax[l]!, g) : dA, tf.step(cache.z[l]));

@@ -43,7 +43,7 @@ export interface ConvWeights {
 
 export function conv3x3Forward(x: tf.Tensor, g: Grid, w: ConvWeights): { z: tf.Tensor; cols: tf.Tensor } {
   const cols = im2col(x, g);
-  return { z: tf.add(plainMatMul().matMul(w.WT, cols), w.b), cols };
+  return { z: plainMatMul().affine(w.WT, [cols], w.b), cols };
 }
 
 export function conv3x3Backward(

@@ -27,8 +27,8 @@ export interface LstmState {
 
 /** What the backward pass of one step needs. */
 export interface LstmStepCache {
-  /** [xᵀ; hᵀ_prev]: [in + H, batch]. */
-  xh: tf.Tensor;
+  /** The step's input [xᵀ; hᵀ_prev] as its two row blocks, xᵀ [in, batch] and hᵀ_prev [H, batch] (never concatenated). */
+  inputs: [tf.Tensor, tf.Tensor];
   cPrev: tf.Tensor;
   /** [i; f; g; o] after their non-linearities, [4H, batch]. */
   act: tf.Tensor;
@@ -42,10 +42,10 @@ export function lstmStepForward(
   w: LstmWeights,
   pw: LstmPointwise = lstmPointwise(),
 ): { state: LstmState; cache: LstmStepCache } {
-  const xh = tf.concat([xT, state.h], 0);
-  const z = tf.add(mm().matMul(w.WT, xh), w.b);
+  // Wᵀ [xᵀ; hᵀ] + b, reading xᵀ and hᵀ where they lie (the bits of concat, matMul, add).
+  const z = mm().affine(w.WT, [xT, state.h], w.b);
   const { act, c, h, tc } = pw.forward(z, state.c);
-  return { state: { h, c }, cache: { xh, cPrev: state.c, act, tc } };
+  return { state: { h, c }, cache: { inputs: [xT, state.h], cPrev: state.c, act, tc } };
 }
 
 export interface LstmStepGradients {
@@ -70,21 +70,29 @@ export function lstmStepBackward(
   pw: LstmPointwise = lstmPointwise(),
 ): LstmStepGradients {
   const { dz, dcPrev } = pw.backward(cache.act, cache.tc, cache.cPrev, dh, dc);
-  const dxh = mm().matMul(w.W, dz);
-  const H = dh.shape[0];
-  const n = dz.shape[1]!;
-  return { dz, dx: tf.slice(dxh, [0, 0], [inputSize, n]), dhPrev: tf.slice(dxh, [inputSize, 0], [H, n]), dcPrev };
+  // W · dz, its x rows and its h rows computed apart (no product to slice).
+  const [dx, dhPrev] = mm().matMulRowBlocks(w.W, dz, [inputSize, dh.shape[0]]);
+  return { dz, dx, dhPrev, dcPrev };
 }
 
 /**
  * Σ_t inputs_t · dz_tᵀ (and Σ_t dz_t summed over the batch for the bias) as one
  * product over all steps side by side: one large matMul instead of one small
- * one per step (the per-step products were most of the matMul time).
+ * one per step (the per-step products were most of the matMul time). Each
+ * step's input comes as row blocks ([xᵀ, hᵀ_prev] for a cell, [hᵀ] for a dense
+ * layer); each block's rows of dW are computed on their own, which gives the
+ * bits of the product of the stacked inputs.
  */
-export function weightGradient(inputs: tf.Tensor[], dz: tf.Tensor[], withBias: boolean): { dW: tf.Tensor; db: tf.Tensor | null } {
+export function weightGradient(inputs: tf.Tensor[][], dz: tf.Tensor[], withBias: boolean): { dW: tf.Tensor; db: tf.Tensor | null } {
   const all = tf.concat(dz, 1);
+  const blocks = inputs[0].map((_, r) =>
+    tf.concat(
+      inputs.map((step) => step[r]),
+      1,
+    ),
+  );
   return {
-    dW: mm().matMul(tf.concat(inputs, 1), mm().transpose(all)),
+    dW: mm().matMulConcatRows(blocks, mm().transpose(all)),
     db: withBias ? tf.sum(all, 1, true) : null,
   };
 }

@@ -53,7 +53,7 @@ export function mlpForward(xT: tf.Tensor, layers: DenseWeights[]): ForwardCache 
   const inputs = [xT];
   let h = xT;
   for (let l = 0; l < layers.length; l++) {
-    const z = tf.add(mm().matMul(layers[l].WT, h), layers[l].b);
+    const z = mm().affine(layers[l].WT, [h], layers[l].b);
     h = l + 1 < layers.length ? tf.relu(z) : z;
     inputs.push(h);
   }

@@ -199,7 +199,7 @@ export function runSeq2Seq(
     const x = mm().matMul(w.decEmbT, onehot);
     const step = stackForward(x, states, w.dec);
     states = step.states;
-    const logits = tf.add(mm().matMul(w.out.WT, step.out), w.out.b);
+    const logits = mm().affine(w.out.WT, [step.out], w.out.b);
     const host = read(logits);
     const gradT = new Float32Array(V * m);
     const next = new Int32Array(m);
@@ -230,9 +230,9 @@ export function runSeq2Seq(
 
   const all = opts.grads === 'all';
   // Per layer, every step's [xᵀ; hᵀ] and gate gradient, for one weight-gradient product at the end.
-  const encSteps = w.enc.map(() => ({ inputs: [] as tf.Tensor[], dz: [] as tf.Tensor[] }));
-  const decSteps = w.dec.map(() => ({ inputs: [] as tf.Tensor[], dz: [] as tf.Tensor[] }));
-  const outSteps = { inputs: [] as tf.Tensor[], dz: [] as tf.Tensor[] };
+  const encSteps = w.enc.map(() => ({ inputs: [] as tf.Tensor[][], dz: [] as tf.Tensor[] }));
+  const decSteps = w.dec.map(() => ({ inputs: [] as tf.Tensor[][], dz: [] as tf.Tensor[] }));
+  const outSteps = { inputs: [] as tf.Tensor[][], dz: [] as tf.Tensor[] };
   let dEncEmb = tf.zeros([E, sizes.inVocab]);
   let dDecEmb = tf.zeros([E, V]);
   let dh: tf.Tensor[] = Array.from({ length: L }, () => zero());
@@ -242,7 +242,7 @@ export function runSeq2Seq(
     let dInput = dTop;
     for (let l = L - 1; l >= 0; l--) {
       const g = lstmStepBackward(cache.caches[l], tf.add(dh[l], dInput), dc[l], layers[l], l === 0 ? E : H);
-      steps[l].inputs.push(cache.caches[l].xh);
+      steps[l].inputs.push(cache.caches[l].inputs);
       steps[l].dz.push(g.dz);
       dh[l] = g.dhPrev;
       dc[l] = g.dcPrev;
@@ -262,7 +262,7 @@ export function runSeq2Seq(
     dh = dh.map((g) => fit(g, d.width));
     dc = dc.map((g) => fit(g, d.width));
     const dLogits = tf.tensor(d.gradT, [V, d.width], 'float32');
-    outSteps.inputs.push(d.h);
+    outSteps.inputs.push([d.h]);
     outSteps.dz.push(dLogits);
     const dTop = mm().matMul(w.out.W, dLogits);
     const dx = stackBackward(d.cache, dTop, w.dec, decSteps);

@@ -61,7 +61,7 @@ function run(p: Params, withGrads: boolean) {
       dc = g.dcPrev;
     }
     const { dW, db } = weightGradient(
-      caches.map((c) => c.xh),
+      caches.map((c) => c.inputs),
       dzs,
       true,
     );

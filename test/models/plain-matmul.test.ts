@@ -114,6 +114,34 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
     }
   });
 
+  it.each([
+    [512, 16, 128, 13],
+    [512, 16, 128, 64],
+    [6, 3, 0, 5],
+    [9, 1, 7, 8],
+  ])('affine: A · [B₁; B₂] + bias = tf.add(tf.matMul(A, concat), bias), %i rows, %i + %i inner, %i wide', (m, k1, k2, n) => {
+    const a = operand([m, k1 + k2], m + k1);
+    const b1 = operand([k1, n], k1 + n);
+    const b2 = operand([k2, n], k2 + n + 1);
+    const bias = operand([m, 1], m);
+    const parts: [tf.Tensor] | [tf.Tensor, tf.Tensor] = k2 > 0 ? [b1, b2] : [b1];
+    expect(bitMismatches(plainMatMul().affine(a, parts, bias), tf.add(tf.matMul(a, tf.concat(parts, 0)), bias))).toBe(0);
+    expect(bitMismatches(plainMatMul().affine(a, parts), tf.matMul(a, tf.concat(parts, 0)))).toBe(0);
+    expect(bitMismatches(plainMatMul().affine(a, parts, bias), referencePlainMatMul.affine(a, parts, bias))).toBe(0);
+  });
+
+  it('row blocks: [A₁; A₂] · B as one tensor, and A · B cut into row blocks, are the rows of the whole product', () => {
+    const a1 = operand([16, 300], 1);
+    const a2 = operand([128, 300], 2);
+    const b = operand([300, 512], 3);
+    const whole = tf.matMul(tf.concat([a1, a2], 0), b);
+    expect(bitMismatches(plainMatMul().matMulConcatRows([a1, a2], b), whole)).toBe(0);
+    const [top, bottom] = plainMatMul().matMulRowBlocks(tf.concat([a1, a2], 0), b, [16, 128]);
+    expect(bitMismatches(top, tf.slice(whole, [0, 0], [16, 512]))).toBe(0);
+    expect(bitMismatches(bottom, tf.slice(whole, [16, 0], [128, 512]))).toBe(0);
+    expect(() => plainMatMul().matMulRowBlocks(a1, b, [10, 5])).toThrow(/do not add up/);
+  });
+
   it('refuses operands that do not chain', () => {
     expect(() => plainMatMul().matMul(tf.zeros([2, 3]), tf.zeros([4, 8]))).toThrow(/do not chain/);
   });

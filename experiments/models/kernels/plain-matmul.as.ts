@@ -31,26 +31,40 @@ const BLOCK_FLOATS: i32 = 65536;
 
 /** C[m, n] = A[m, k] · B[k, n], row-major, m, k, n ≥ 1 (byte addresses). */
 export function matMul(m: i32, k: i32, n: i32, a: usize, b: usize, c: usize): void {
+  matMulStacked(m, k, 0, n, a, b, 0, 0, c);
+}
+
+/**
+ * C[m, n] = A[m, k1 + k2] · [B1; B2] (+ bias[i] on row i when bias ≠ 0): B's
+ * rows in two tensors, B1 [k1, n] then B2 [k2, n] (k2 may be 0), summed in that
+ * order — the bits of tf.add(tf.matMul(A, tf.concat([B1, B2])), bias) without
+ * the concatenation (the LSTM's gates from [x; h]).
+ */
+export function matMulStacked(m: i32, k1: i32, k2: i32, n: i32, a: usize, b1: usize, b2: usize, bias: usize, c: usize): void {
+  const k = k1 + k2;
   const n8 = n & ~7;
   const block = max(8, (BLOCK_FLOATS / k) & ~7);
   for (let j0 = 0; j0 < n8; j0 += block) {
     const j1 = min(n8, j0 + block);
     for (let i = 0; i < m; i += 4) {
-      for (let j = j0; j < j1; j += 8) tile(m, k, n, i, j, a, b, c, 8);
+      for (let j = j0; j < j1; j += 8) tile(m, k1, k2, n, i, j, a, b1, b2, bias, c, 8);
     }
   }
   if (n8 == n) return;
   // The last n mod 8 columns: one more tile, whose extra lanes read on into B's
   // next row (past its end on the last row, allowed while that stays inside the
   // heap) and are not stored; column by column where it would not.
-  if (b + (<usize>(k * n + 8) << 2) <= <usize>memory.size() << 16) {
-    for (let i = 0; i < m; i += 4) tile(m, k, n, i, n8, a, b, c, n - n8);
+  const heapEnd = <usize>memory.size() << 16;
+  if (b1 + (<usize>(k1 * n + 8) << 2) <= heapEnd && (k2 == 0 || b2 + (<usize>(k2 * n + 8) << 2) <= heapEnd)) {
+    for (let i = 0; i < m; i += 4) tile(m, k1, k2, n, i, n8, a, b1, b2, bias, c, n - n8);
     return;
   }
   for (let j = n8; j < n; j++) {
     for (let i = 0; i < m; i++) {
       let s: f32 = 0;
-      for (let p = 0; p < k; p++) s = s + load<f32>(at(a, i * k + p)) * load<f32>(at(b, p * n + j));
+      for (let p = 0; p < k1; p++) s = s + load<f32>(at(a, i * k + p)) * load<f32>(at(b1, p * n + j));
+      for (let p = 0; p < k2; p++) s = s + load<f32>(at(a, i * k + k1 + p)) * load<f32>(at(b2, p * n + j));
+      if (bias != 0) s = s + load<f32>(at(bias, i));
       store<f32>(at(c, i * n + j), s);
     }
   }
@@ -59,13 +73,16 @@ export function matMul(m: i32, k: i32, n: i32, a: usize, b: usize, c: usize): vo
 /** Rows i..i+3 × columns j..j+7 of C; the first `lanes` columns are stored. */
 // @ts-ignore: decorator
 @inline
-function tile(m: i32, k: i32, n: i32, i: i32, j: i32, a: usize, b: usize, c: usize, lanes: i32): void {
+function tile(m: i32, k1: i32, k2: i32, n: i32, i: i32, j: i32, a: usize, b1: usize, b2: usize, bias: usize, c: usize, lanes: i32): void {
+  const k = k1 + k2;
   const stride = <usize>n << 2;
-  const last = m - 1;
+  const i1 = min(i + 1, m - 1);
+  const i2 = min(i + 2, m - 1);
+  const i3 = min(i + 3, m - 1);
   const a0 = at(a, i * k);
-  const a1 = at(a, min(i + 1, last) * k);
-  const a2 = at(a, min(i + 2, last) * k);
-  const a3 = at(a, min(i + 3, last) * k);
+  const a1 = at(a, i1 * k);
+  const a2 = at(a, i2 * k);
+  const a3 = at(a, i3 * k);
   let c00 = f32x4.splat(0),
     c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0),
@@ -74,24 +91,43 @@ function tile(m: i32, k: i32, n: i32, i: i32, j: i32, a: usize, b: usize, c: usi
     c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0),
     c31 = f32x4.splat(0);
-  let bp = at(b, j);
-  const end = <usize>k << 2;
-  for (let o: usize = 0; o < end; o += 4) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    let s = v128.load32_splat(a0 + o);
-    c00 = f32x4.add(c00, f32x4.mul(s, b0));
-    c01 = f32x4.add(c01, f32x4.mul(s, b1));
-    s = v128.load32_splat(a1 + o);
-    c10 = f32x4.add(c10, f32x4.mul(s, b0));
-    c11 = f32x4.add(c11, f32x4.mul(s, b1));
-    s = v128.load32_splat(a2 + o);
-    c20 = f32x4.add(c20, f32x4.mul(s, b0));
-    c21 = f32x4.add(c21, f32x4.mul(s, b1));
-    s = v128.load32_splat(a3 + o);
-    c30 = f32x4.add(c30, f32x4.mul(s, b0));
-    c31 = f32x4.add(c31, f32x4.mul(s, b1));
-    bp += stride;
+  // The two segments of B, one after the other: o runs over A's columns.
+  let o: usize = 0;
+  for (let segment = 0; segment < 2; segment++) {
+    let bp = at(segment == 0 ? b1 : b2, j);
+    const end = o + (<usize>(segment == 0 ? k1 : k2) << 2);
+    for (; o < end; o += 4) {
+      const b0 = v128.load(bp);
+      const b1v = v128.load(bp, 16);
+      let s = v128.load32_splat(a0 + o);
+      c00 = f32x4.add(c00, f32x4.mul(s, b0));
+      c01 = f32x4.add(c01, f32x4.mul(s, b1v));
+      s = v128.load32_splat(a1 + o);
+      c10 = f32x4.add(c10, f32x4.mul(s, b0));
+      c11 = f32x4.add(c11, f32x4.mul(s, b1v));
+      s = v128.load32_splat(a2 + o);
+      c20 = f32x4.add(c20, f32x4.mul(s, b0));
+      c21 = f32x4.add(c21, f32x4.mul(s, b1v));
+      s = v128.load32_splat(a3 + o);
+      c30 = f32x4.add(c30, f32x4.mul(s, b0));
+      c31 = f32x4.add(c31, f32x4.mul(s, b1v));
+      bp += stride;
+    }
+  }
+  if (bias != 0) {
+    // After the sum, one rounding, as tf.add does.
+    let v = v128.load32_splat(at(bias, i));
+    c00 = f32x4.add(c00, v);
+    c01 = f32x4.add(c01, v);
+    v = v128.load32_splat(at(bias, i1));
+    c10 = f32x4.add(c10, v);
+    c11 = f32x4.add(c11, v);
+    v = v128.load32_splat(at(bias, i2));
+    c20 = f32x4.add(c20, v);
+    c21 = f32x4.add(c21, v);
+    v = v128.load32_splat(at(bias, i3));
+    c30 = f32x4.add(c30, v);
+    c31 = f32x4.add(c31, v);
   }
   const out = at(c, i * n + j);
   storeRow(out, c00, c01, lanes);

@@ -12,22 +12,50 @@ export interface PlainMatMul {
   readonly name: 'wasm-simd' | 'tf';
   /** A[m, k] · B[k, n] → [m, n]. */
   matMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
+  /** A · [B₁; B₂] (+ bias [m, 1]): B's rows in two tensors, without concatenating them (the LSTM's [x; h]). */
+  affine(a: tf.Tensor, b: [tf.Tensor] | [tf.Tensor, tf.Tensor], bias?: tf.Tensor): tf.Tensor;
+  /** [A₁; A₂; …] · B as one tensor, without concatenating the A's (a weight gradient over row blocks of inputs). */
+  matMulConcatRows(a: tf.Tensor[], b: tf.Tensor): tf.Tensor;
+  /** A · B cut into row blocks of the given heights (summing to A's rows), each product computed on its own rows of A. */
+  matMulRowBlocks(a: tf.Tensor, b: tf.Tensor, heights: number[]): tf.Tensor[];
   /** X[m, n] → Xᵀ [n, m]. */
   transpose(x: tf.Tensor): tf.Tensor;
+}
+
+function rowBlocks(t: tf.Tensor, heights: number[]): tf.Tensor[] {
+  let at = 0;
+  return heights.map((h) => {
+    const block = tf.slice(t, [at, 0], [h, t.shape[1]!]);
+    at += h;
+    return block;
+  });
 }
 
 const tfPlainMatMul: PlainMatMul = {
   name: 'tf',
   matMul: (a, b) => tf.matMul(a, b),
+  affine(a, b, bias) {
+    const product = tf.matMul(a, b.length === 1 ? b[0] : tf.concat(b, 0));
+    return bias ? tf.add(product, bias) : product;
+  },
+  matMulConcatRows: (a, b) => tf.matMul(a.length === 1 ? a[0] : tf.concat(a, 0), b),
+  matMulRowBlocks: (a, b, heights) => rowBlocks(tf.matMul(a, b), heights),
   transpose: (x) => tf.transpose(x),
 };
 
 interface PlainMatMulExports {
   matMul(m: number, k: number, n: number, a: number, b: number, c: number): void;
+  matMulStacked(m: number, k1: number, k2: number, n: number, a: number, b1: number, b2: number, bias: number, c: number): void;
   transpose(m: number, n: number, x: number, t: number): void;
 }
 
 const WASM_PATH = fileURLToPath(new URL('./plain-matmul.wasm', import.meta.url));
+
+/** [m, k] of A after checking that A[m, k] · B[k, n] chains. */
+function check2d(what: string, a: tf.Tensor, b: tf.Tensor): [number, number] {
+  if (a.rank !== 2 || b.rank !== 2 || a.shape[1] !== b.shape[0]) throw new Error(`${what}: shapes [${a.shape}] and [${b.shape}] do not chain`);
+  return [a.shape[0], a.shape[1]];
+}
 
 function createWasmSimd(): PlainMatMul {
   const mem = heapMemory()!;
@@ -37,13 +65,50 @@ function createWasmSimd(): PlainMatMul {
   return {
     name: 'wasm-simd',
     matMul(a, b) {
-      const [m, inner] = a.shape;
-      const [inner2, n] = b.shape;
-      if (a.rank !== 2 || b.rank !== 2 || inner !== inner2) throw new Error(`matMul: shapes [${a.shape}] and [${b.shape}] do not chain`);
+      const [m, inner] = check2d('matMul', a, b);
+      const n = b.shape[1]!;
       if (m === 0 || inner === 0 || n === 0) return tf.matMul(a, b);
       const c = mem.alloc([m, n]);
       k.matMul(m, inner, n, at(a), at(b), at(c));
       return c;
+    },
+    affine(a, b, bias) {
+      const [m, inner] = a.shape;
+      const [k1, n] = b[0].shape;
+      const k2 = b.length === 2 ? b[1].shape[0] : 0;
+      if (a.rank !== 2 || b.some((t) => t.rank !== 2 || t.shape[1] !== n) || k1 + k2 !== inner || (bias && bias.size !== m))
+        throw new Error(`affine: shapes [${a.shape}], ${b.map((t) => `[${t.shape}]`).join(' over ')}${bias ? ` and bias [${bias.shape}]` : ''} do not chain`);
+      if (m === 0 || k1 === 0 || n === 0) return tfPlainMatMul.affine(a, b, bias);
+      const c = mem.alloc([m, n]);
+      k.matMulStacked(m, k1, k2, n, at(a), at(b[0]), k2 > 0 ? at(b[1]!) : 0, bias ? at(bias) : 0, at(c));
+      return c;
+    },
+    matMulConcatRows(a, b) {
+      const [inner, n] = b.shape;
+      if (a.some((t) => t.rank !== 2 || t.shape[1] !== inner) || b.rank !== 2)
+        throw new Error(`matMulConcatRows: shapes ${a.map((t) => `[${t.shape}]`).join(', ')} and [${b.shape}] do not chain`);
+      const rows = a.reduce((s, t) => s + t.shape[0], 0);
+      if (inner === 0 || n === 0 || a.some((t) => t.shape[0] === 0)) return tfPlainMatMul.matMulConcatRows(a, b);
+      const c = mem.alloc([rows, n]);
+      let row = 0;
+      for (const t of a) {
+        k.matMul(t.shape[0], inner, n, at(t), at(b), at(c) + 4 * row * n);
+        row += t.shape[0];
+      }
+      return c;
+    },
+    matMulRowBlocks(a, b, heights) {
+      const [m, inner] = check2d('matMulRowBlocks', a, b);
+      const n = b.shape[1]!;
+      if (heights.reduce((s, h) => s + h, 0) !== m) throw new Error(`matMulRowBlocks: heights ${heights} do not add up to ${m} rows`);
+      if (inner === 0 || n === 0 || heights.some((h) => h === 0)) return tfPlainMatMul.matMulRowBlocks(a, b, heights);
+      let row = 0;
+      return heights.map((h) => {
+        const c = mem.alloc([h, n]);
+        k.matMul(h, inner, n, at(a) + 4 * row * inner, at(b), at(c));
+        row += h;
+        return c;
+      });
     },
     transpose(x) {
       if (x.rank !== 2) throw new Error(`transpose: rank ${x.rank}, expected 2`);
