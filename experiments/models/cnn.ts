@@ -16,8 +16,9 @@ import {
   conv3x3Forward,
   globalAvgPoolBackward,
   globalAvgPoolForward,
-  maxPool2Backward,
-  maxPool2Forward,
+  maxPool2ReluBackward,
+  reluBackward,
+  reluMaxPool2Forward,
   type Grid,
   type PoolIndex,
 } from './conv2d.ts';
@@ -58,8 +59,12 @@ export function initCnn(sizes: CnnSizes, rng: Rng): CnnHostParams {
 export interface CnnCache {
   grids: Grid[];
   cols: tf.Tensor[];
-  /** Pre-activations of the four convolutions. */
-  z: tf.Tensor[];
+  /**
+   * What each convolution's ReLU gate is read from in the backward pass: the
+   * pooled output for the first three (the gate is open at a block's winner
+   * where its pooled value is positive), the ReLU's output for the fourth.
+   */
+  gate: tf.Tensor[];
   argmax: (PoolIndex | null)[];
   pooled: tf.Tensor;
   /** Logitsᵀ [classes, N]. */
@@ -70,7 +75,7 @@ export interface CnnCache {
 export function cnnForward(x: tf.Tensor, n: number, sizes: CnnSizes, layers: DenseWeights[]): CnnCache {
   const grids: Grid[] = [];
   const cols: tf.Tensor[] = [];
-  const z: tf.Tensor[] = [];
+  const gate: tf.Tensor[] = [];
   const argmax: (PoolIndex | null)[] = [];
   let h = x;
   let g: Grid = { n, h: sizes.side, w: sizes.side };
@@ -78,21 +83,22 @@ export function cnnForward(x: tf.Tensor, n: number, sizes: CnnSizes, layers: Den
     grids.push(g);
     const f = conv3x3Forward(h, g, layers[l]);
     cols.push(f.cols);
-    z.push(f.z);
-    const a = tf.relu(f.z);
     if (l < 3) {
-      const p = maxPool2Forward(a, g);
+      // ReLU and pooling in one pass: the activation before pooling is never materialised.
+      const p = reluMaxPool2Forward(f.z, g);
       argmax.push(p.argmax);
+      gate.push(p.y);
       h = p.y;
       g = { n, h: g.h / 2, w: g.w / 2 };
     } else {
       argmax.push(null);
-      h = a;
+      h = tf.relu(f.z);
+      gate.push(h);
     }
   }
   const pooled = globalAvgPoolForward(h, g);
   const logits = plainMatMul().affine(layers[4].WT, [pooled], layers[4].b);
-  return { grids, cols, z, argmax, pooled, logits };
+  return { grids, cols, gate, argmax, pooled, logits };
 }
 
 /** dLoss/dW and dLoss/db of the five layers (as used, i.e. of W ⊙ m and b ⊙ m_b) from dLoss/dlogitsᵀ. */
@@ -105,7 +111,7 @@ export function cnnBackward(cache: CnnCache, dLogits: tf.Tensor, layers: DenseWe
   let dA = globalAvgPoolBackward(plainMatMul().matMul(layers[4].W, dLogits), last);
   for (let l = 3; l >= 0; l--) {
     const g = cache.grids[l];
-    const dz = tf.mul(l < 3 ? maxPool2Backward(dA, cache.argmax[l]!, g) : dA, tf.step(cache.z[l]));
+    const dz = l < 3 ? maxPool2ReluBackward(dA, cache.argmax[l]!, cache.gate[l], g) : reluBackward(dA, cache.gate[l]);
     const back = conv3x3Backward(dz, cache.cols[l], g, layers[l], l > 0);
     dW[l] = back.dW;
     db[l] = back.db;

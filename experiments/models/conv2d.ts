@@ -70,6 +70,21 @@ export function maxPool2Backward(dy: tf.Tensor, argmax: PoolIndex, g: Grid): tf.
   return convMoves().maxPoolBackward(dy, argmax, g);
 }
 
+/** maxPool2Forward(relu(z)) in one pass (the same bits). */
+export function reluMaxPool2Forward(z: tf.Tensor, g: Grid): { y: tf.Tensor; argmax: PoolIndex } {
+  return convMoves().reluMaxPoolForward(z, g);
+}
+
+/** The backward of reluMaxPool2Forward: the bits of maxPool2Backward(dy) ⊙ step(z), from the pooled y. */
+export function maxPool2ReluBackward(dy: tf.Tensor, argmax: PoolIndex, y: tf.Tensor, g: Grid): tf.Tensor {
+  return convMoves().maxPoolReluBackward(dy, argmax, y, g);
+}
+
+/** The ReLU's backward from its output a = relu(z): the bits of d ⊙ step(z). */
+export function reluBackward(d: tf.Tensor, a: tf.Tensor): tf.Tensor {
+  return convMoves().reluBackward(d, a);
+}
+
 /** Mean over each example's H × W: [C, N·H·W] → [C, N], and its backward. */
 export function globalAvgPoolForward(x: tf.Tensor, g: Grid): tf.Tensor {
   return tf.mean(tf.reshape(x, [x.shape[0], g.n, g.h * g.w]), 2);

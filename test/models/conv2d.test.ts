@@ -177,6 +177,31 @@ describe('CNN data movement: the wasm heap kernel = the JS reference, bit for bi
     expect(bits(wasm.avgPoolBackward(dAvg, g))).toEqual(bits(jsConvMoves.avgPoolBackward(dAvg, g)));
   });
 
+  // The fused ReLU + pooling against the composition it replaces (tf.relu, the
+  // pool, tf.step, tf.mul): grids with the vector path (w/2 a multiple of 4)
+  // and the scalar one, pre-activations with ties, signed zeros and negatives.
+  it.each([...grids, [4, { n: 2, h: 16, w: 16 }] as [number, Grid], [2, { n: 1, h: 4, w: 8 }] as [number, Grid]])(
+    'fused ReLU + max pool, %i channels, grid %o: the bits of relu, pool, step and mul',
+    (c, g) => {
+      const rng = new Rng(c * 7 + g.h, 'fused');
+      const size = c * g.n * g.h * g.w;
+      const z = tf.tensor(
+        Float32Array.from({ length: size }, () => (rng.uniform() < 0.2 ? (rng.uniform() < 0.5 ? -0 : 0) : Math.round(rng.normal() * 4) / 4)),
+        [c, size / c],
+      );
+      const dy = tf.tensor(rng.fillUniform(new Float32Array(size / 4), -1, 1), [c, size / 4 / c]);
+      for (const moves of [convMoves(), jsConvMoves]) {
+        const fused = moves.reluMaxPoolForward(z, g);
+        const plain = jsConvMoves.maxPoolForward(tf.relu(z), g);
+        expect(bits(fused.y)).toEqual(bits(plain.y));
+        const back = moves.maxPoolReluBackward(dy, fused.argmax, fused.y, g);
+        expect(bits(back)).toEqual(bits(tf.mul(jsConvMoves.maxPoolBackward(dy, plain.argmax, g), tf.step(z))));
+        const d = tf.tensor(rng.fillUniform(new Float32Array(size), -1, 1), [c, size / c]);
+        expect(bits(moves.reluBackward(d, tf.relu(z)))).toEqual(bits(tf.mul(d, tf.step(z))));
+      }
+    },
+  );
+
   it('frees what it allocates: tensor count flat under tidy', () => {
     const g: Grid = { n: 2, h: 8, w: 8 };
     const x = tf.randomNormal([4, 2 * 64]);

@@ -124,3 +124,127 @@ export function avgPoolBackward(count: i32, hw: i32, d: usize, out: usize): void
     for (let p = 0; p < hw; p++) store<f32>(f32At(out, base + p), v);
   }
 }
+
+/** relu(z) as the reference compares it: z where z > 0 (or NaN, which propagates), else +0. */
+// @ts-ignore: decorator
+@inline
+function relu4(z: v128): v128 {
+  return v128.and(z, v128.or(f32x4.gt(z, f32x4.splat(0)), f32x4.ne(z, z)));
+}
+
+/**
+ * maxPoolForward of relu(z), without materialising relu(z): four outputs at a
+ * time (the even and odd columns of two rows split by shuffles), the same
+ * strict comparisons in the same order as the scalar loop, so the same winner
+ * on ties. Rows of width w with w/2 a multiple of 4 take the vector path.
+ */
+export function reluMaxPoolForward(rows: i32, w: i32, z: usize, y: usize, argmax: usize): void {
+  const half = w >> 1;
+  if ((half & 3) != 0) {
+    reluMaxPoolScalar(rows, w, z, y, argmax);
+    return;
+  }
+  const one = i32x4.splat(1);
+  for (let r = 0; r < rows; r += 2) {
+    for (let j = 0; j < half; j += 4) {
+      const top = at4(z, r * w + 2 * j);
+      const bottom = top + (<usize>w << 2);
+      const t0 = relu4(v128.load(top));
+      const t1 = relu4(v128.load(top, 16));
+      const b0 = relu4(v128.load(bottom));
+      const b1 = relu4(v128.load(bottom, 16));
+      let best = v128.shuffle<f32>(t0, t1, 0, 2, 4, 6);
+      let which = i32x4.splat(0);
+      const cell1 = v128.shuffle<f32>(t0, t1, 1, 3, 5, 7);
+      let m = f32x4.gt(cell1, best);
+      best = v128.bitselect(cell1, best, m);
+      which = v128.bitselect(one, which, m);
+      const cell2 = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+      m = f32x4.gt(cell2, best);
+      best = v128.bitselect(cell2, best, m);
+      which = v128.bitselect(i32x4.splat(2), which, m);
+      const cell3 = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+      m = f32x4.gt(cell3, best);
+      best = v128.bitselect(cell3, best, m);
+      which = v128.bitselect(i32x4.splat(3), which, m);
+      const o = (r >> 1) * half + j;
+      v128.store(at4(y, o), best);
+      const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(which, which), i16x8.splat(0));
+      v128.store32_lane(argmax + <usize>o, bytes, 0);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function at4(base: usize, i: i32): usize {
+  return base + (<usize>i << 2);
+}
+
+function reluMaxPoolScalar(rows: i32, w: i32, z: usize, y: usize, argmax: usize): void {
+  const half = w >> 1;
+  for (let r = 0; r < rows; r += 2) {
+    for (let j = 0; j < half; j++) {
+      const top = r * w + 2 * j;
+      let best = 0;
+      let v = relu1(load<f32>(f32At(z, top)));
+      const c1 = relu1(load<f32>(f32At(z, top + 1)));
+      if (c1 > v) {
+        best = 1;
+        v = c1;
+      }
+      const c2 = relu1(load<f32>(f32At(z, top + w)));
+      if (c2 > v) {
+        best = 2;
+        v = c2;
+      }
+      const c3 = relu1(load<f32>(f32At(z, top + w + 1)));
+      if (c3 > v) {
+        best = 3;
+        v = c3;
+      }
+      const o = (r >> 1) * half + j;
+      store<f32>(f32At(y, o), v);
+      store<u8>(argmax + <usize>o, <u8>best);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function relu1(z: f32): f32 {
+  return z > 0 || z != z ? z : 0;
+}
+
+/**
+ * The backward of reluMaxPoolForward: each of the `count` gradients to its
+ * block's winning cell times the ReLU's gate there (1 where the pooled value y
+ * is positive, which is where the winner's pre-activation was), zeros
+ * elsewhere — the bits of maxPoolBackward followed by tf.mul(·, tf.step(z)).
+ */
+export function maxPoolReluBackward(count: i32, w: i32, d: usize, argmax: usize, y: usize, out: usize): void {
+  memory.fill(out, 0, <usize>(4 * count) << 2);
+  const half = w >> 1;
+  for (let o = 0; o < count; o++) {
+    const r = 2 * (o / half);
+    const j = o % half;
+    const q = <i32>load<u8>(argmax + <usize>o);
+    const gate: f32 = load<f32>(f32At(y, o)) > 0 ? 1 : 0;
+    store<f32>(f32At(out, (r + (q >> 1)) * w + 2 * j + (q & 1)), load<f32>(f32At(d, o)) * gate);
+  }
+}
+
+/** out = d · (a > 0 ? 1 : 0), a = relu(z): the bits of tf.mul(d, tf.step(z)). */
+export function reluBackward(count: i32, d: usize, a: usize, out: usize): void {
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const gate = v128.and(one, f32x4.gt(v128.load(f32At(a, i)), zero));
+    v128.store(f32At(out, i), f32x4.mul(v128.load(f32At(d, i)), gate));
+  }
+  for (; i < count; i++) {
+    const gate: f32 = load<f32>(f32At(a, i)) > 0 ? 1 : 0;
+    store<f32>(f32At(out, i), load<f32>(f32At(d, i)) * gate);
+  }
+}

@@ -26,6 +26,12 @@ export interface ConvMoves {
   /** 2×2 max pooling, stride 2 (H and W even): [C, N·H·W] → [C, N·H/2·W/2]; ties go to the first cell. */
   maxPoolForward(x: tf.Tensor, g: Grid): { y: tf.Tensor; argmax: PoolIndex };
   maxPoolBackward(dy: tf.Tensor, argmax: PoolIndex, g: Grid): tf.Tensor;
+  /** maxPoolForward(relu(z)), the ReLU not materialised. */
+  reluMaxPoolForward(z: tf.Tensor, g: Grid): { y: tf.Tensor; argmax: PoolIndex };
+  /** Its backward: maxPoolBackward(dy) times the ReLU's gate, which is open where the pooled y > 0. */
+  maxPoolReluBackward(dy: tf.Tensor, argmax: PoolIndex, y: tf.Tensor, g: Grid): tf.Tensor;
+  /** d · step(a) for a = relu(z): the ReLU's backward from its output. */
+  reluBackward(d: tf.Tensor, a: tf.Tensor): tf.Tensor;
   /** The backward of the mean over each example's H × W: [C, N] → [C, N·H·W]. */
   avgPoolBackward(dy: tf.Tensor, g: Grid): tf.Tensor;
 }
@@ -108,6 +114,20 @@ export const jsConvMoves: ConvMoves = {
     }
     return tf.tensor(out, [dy.shape[0], out.length / dy.shape[0]], 'float32');
   },
+  reluMaxPoolForward(z, g) {
+    return tf.tidy(() => {
+      const relu = tf.relu(z);
+      return jsConvMoves.maxPoolForward(relu, g);
+    });
+  },
+  maxPoolReluBackward(dy, argmax, y, g) {
+    return tf.tidy(() => {
+      const gate = tf.step(y);
+      const spread = jsConvMoves.maxPoolBackward(tf.mul(dy, gate), argmax, g);
+      return spread;
+    });
+  },
+  reluBackward: (d, a) => tf.mul(d, tf.step(a)),
   avgPoolBackward(dy, g) {
     const d = dy.dataSync() as Float32Array;
     const hw = g.h * g.w;
@@ -129,6 +149,9 @@ interface ConvMovesExports {
   maxPoolForward(rows: number, w: number, x: number, y: number, argmax: number): void;
   maxPoolBackward(count: number, w: number, d: number, argmax: number, out: number): void;
   avgPoolBackward(count: number, hw: number, d: number, out: number): void;
+  reluMaxPoolForward(rows: number, w: number, z: number, y: number, argmax: number): void;
+  maxPoolReluBackward(count: number, w: number, d: number, argmax: number, y: number, out: number): void;
+  reluBackward(count: number, d: number, a: number, out: number): void;
 }
 
 const WASM_PATH = fileURLToPath(new URL('./conv-moves.wasm', import.meta.url));
@@ -165,6 +188,24 @@ function createWasm(): ConvMoves {
       if (argmax instanceof Uint8Array) return jsConvMoves.maxPoolBackward(dy, argmax, g);
       const out = mem.alloc([dy.shape[0], (size(dy) * 4) / dy.shape[0]]);
       k.maxPoolBackward(size(dy), g.w, at(dy), at(argmax), at(out));
+      return out;
+    },
+    reluMaxPoolForward(z, g) {
+      const count = size(z) / 4;
+      const y = mem.alloc([z.shape[0], count / z.shape[0]]);
+      const argmax = mem.alloc([Math.ceil(count / 4)]);
+      k.reluMaxPoolForward(size(z) / g.w, g.w, at(z), at(y), at(argmax));
+      return { y, argmax };
+    },
+    maxPoolReluBackward(dy, argmax, y, g) {
+      if (argmax instanceof Uint8Array) return jsConvMoves.maxPoolReluBackward(dy, argmax, y, g);
+      const out = mem.alloc([dy.shape[0], (size(dy) * 4) / dy.shape[0]]);
+      k.maxPoolReluBackward(size(dy), g.w, at(dy), at(argmax), at(y), at(out));
+      return out;
+    },
+    reluBackward(d, a) {
+      const out = mem.alloc(d.shape);
+      k.reluBackward(size(d), at(d), at(a), at(out));
       return out;
     },
     avgPoolBackward(dy, g) {
