@@ -84,13 +84,8 @@ export function lstmStepBackward(
  * bits of the product of the stacked inputs.
  */
 export function weightGradient(inputs: tf.Tensor[][], dz: tf.Tensor[], withBias: boolean): { dW: tf.Tensor; db: tf.Tensor | null } {
-  const all = tf.concat(dz, 1);
-  const blocks = inputs[0].map((_, r) =>
-    tf.concat(
-      inputs.map((step) => step[r]),
-      1,
-    ),
-  );
+  const all = mm().concatColumns(dz);
+  const blocks = inputs[0].map((_, r) => mm().concatColumns(inputs.map((step) => step[r])));
   return {
     dW: mm().matMulConcatRows(blocks, mm().transpose(all)),
     db: withBias ? tf.sum(all, 1, true) : null,

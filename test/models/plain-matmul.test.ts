@@ -142,6 +142,15 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
     expect(() => plainMatMul().matMulRowBlocks(a1, b, [10, 5])).toThrow(/do not add up/);
   });
 
+  it('columns side by side: the bits of tf.concat along axis 1, with ragged and empty widths and a single input', () => {
+    const widths = [64, 1, 0, 37, 8, 128];
+    const parts = widths.map((w, i) => operand([12, w], 10 + i));
+    expect(bitMismatches(plainMatMul().concatColumns(parts), tf.concat(parts, 1))).toBe(0);
+    expect(plainMatMul().concatColumns(parts).shape).toEqual([12, 238]);
+    expect(bitMismatches(plainMatMul().concatColumns([parts[0]]), parts[0])).toBe(0);
+    expect(() => plainMatMul().concatColumns([parts[0], operand([3, 4], 1)])).toThrow(/side by side/);
+  });
+
   it('refuses operands that do not chain', () => {
     expect(() => plainMatMul().matMul(tf.zeros([2, 3]), tf.zeros([4, 8]))).toThrow(/do not chain/);
   });

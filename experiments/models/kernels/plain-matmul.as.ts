@@ -181,3 +181,13 @@ export function transpose(m: i32, n: i32, x: usize, t: usize): void {
   }
   for (let i = m4; i < m; i++) for (let j = 0; j < n; j++) store<f32>(at(t, j * m + i), load<f32>(at(x, i * n + j)));
 }
+
+/**
+ * Copies a rows × width block of floats from src (rows width apart) to dst
+ * (rows dstStride apart): one input of a concatenation along columns. A move,
+ * so the bits are the input's.
+ */
+export function copyBlock(rows: i32, width: i32, dstStride: i32, src: usize, dst: usize): void {
+  const bytes = <usize>width << 2;
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>(r * dstStride) * 4, src + <usize>r * bytes, bytes);
+}

@@ -20,6 +20,12 @@ export interface PlainMatMul {
   matMulRowBlocks(a: tf.Tensor, b: tf.Tensor, heights: number[]): tf.Tensor[];
   /** X[m, n] → Xᵀ [n, m]. */
   transpose(x: tf.Tensor): tf.Tensor;
+  /**
+   * [X₁, X₂, …] side by side (tf.concat along axis 1): tfjs-wasm concatenates
+   * columns in JavaScript, one typed-array copy per row and input, which was a
+   * tenth of a SCAN mask step (its weight gradients join every time step's inputs).
+   */
+  concatColumns(x: tf.Tensor[]): tf.Tensor;
 }
 
 function rowBlocks(t: tf.Tensor, heights: number[]): tf.Tensor[] {
@@ -41,12 +47,14 @@ const tfPlainMatMul: PlainMatMul = {
   matMulConcatRows: (a, b) => tf.matMul(a.length === 1 ? a[0] : tf.concat(a, 0), b),
   matMulRowBlocks: (a, b, heights) => rowBlocks(tf.matMul(a, b), heights),
   transpose: (x) => tf.transpose(x),
+  concatColumns: (x) => tf.concat(x, 1),
 };
 
 interface PlainMatMulExports {
   matMul(m: number, k: number, n: number, a: number, b: number, c: number): void;
   matMulStacked(m: number, k1: number, k2: number, n: number, a: number, b1: number, b2: number, bias: number, c: number): void;
   transpose(m: number, n: number, x: number, t: number): void;
+  copyBlock(rows: number, width: number, dstStride: number, src: number, dst: number): void;
 }
 
 const WASM_PATH = fileURLToPath(new URL('./plain-matmul.wasm', import.meta.url));
@@ -116,6 +124,20 @@ function createWasmSimd(): PlainMatMul {
       const t = mem.alloc([n, m]);
       k.transpose(m, n, at(x), at(t));
       return t;
+    },
+    concatColumns(x) {
+      const rows = x[0]?.shape[0];
+      if (x.length === 0 || x.some((t) => t.rank !== 2 || t.shape[0] !== rows))
+        throw new Error(`concatColumns: shapes ${x.map((t) => `[${t.shape}]`).join(', ')} do not stand side by side`);
+      if (x.length === 1) return tf.clone(x[0]);
+      const width = x.reduce((s, t) => s + t.shape[1]!, 0);
+      const out = mem.alloc([rows, width]);
+      let column = 0;
+      for (const t of x) {
+        if (t.size > 0) k.copyBlock(rows, t.shape[1]!, width, at(t), at(out) + 4 * column);
+        column += t.shape[1]!;
+      }
+      return out;
     },
   };
 }
