@@ -3,8 +3,8 @@
 // task's mask used keeps its value (its gradient is zeroed, so Adam leaves it);
 // everything else is trained with the same Adam settings as the logits.
 //
-// With W_eff = W ⊙ m, dLoss/dW = dLoss/dW_eff ⊙ m. The sampling kernels return
-// W ⊙ m; the same noise against a tensor of ones gives m itself.
+// With W_eff = W ⊙ m, dLoss/dW = dLoss/dW_eff ⊙ m, m redrawn from the same
+// probabilities and noise by the kernels' accumulateMask.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Kernels } from './kernels/index.ts';
 import type { AdamHyper, AdamSlots, Slot } from './kernels/types.ts';
@@ -13,7 +13,6 @@ import { adamSlots, disposeSlots, readParam } from '../train/adam-slots.ts';
 export class TrainedValues {
   private readonly params: AdamSlots[];
   private readonly trainable: tf.Tensor[];
-  private readonly ones: tf.Tensor[];
 
   /** `frozen[j][i]` = 1: element i of tensor j keeps its value. */
   constructor(
@@ -29,7 +28,6 @@ export class TrainedValues {
         w.shape,
       ),
     );
-    this.ones = weights.map((w) => kernels.fromHost(new Float32Array(w.size).fill(1), w.shape));
   }
 
   /** The current values of tensor j (what its mask samples multiply). */
@@ -43,7 +41,7 @@ export class TrainedValues {
 
   /** grads[j] += dLoss/dW_eff ⊙ m, with m the mask sample of `probs` at `seed`. */
   accumulate(grads: Slot[], j: number, dEff: tf.Tensor, probs: tf.Tensor, seed: number): void {
-    this.kernels.accumulateProduct(grads[j], dEff, this.kernels.sampleMask(probs, this.ones[j], seed).masked);
+    this.kernels.accumulateMask(grads[j], dEff, probs, seed);
   }
 
   /** Zeroes the frozen elements' gradients. */
@@ -70,6 +68,6 @@ export class TrainedValues {
 
   dispose(): void {
     disposeSlots(this.params);
-    for (const t of [...this.trainable, ...this.ones]) t.dispose();
+    for (const t of this.trainable) t.dispose();
   }
 }

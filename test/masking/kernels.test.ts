@@ -68,6 +68,19 @@ describe('mask kernels agree across implementations', () => {
     for (let i = 0; i < r; i++) for (let k = 0; k < c; k++) expect(j.mt[k * r + i]).toBe(j.m[i * c + k]);
   });
 
+  it.each(SHAPES)('accumulateMask %ix%i: the bits of sampleMask on ones, then accumulateProduct (each implementation)', (r, c) => {
+    const probs = js.sigmoid(randomTensor(js, [r, c], 2, -4, 4));
+    const ones = js.fromHost(new Float32Array(r * c).fill(1), [r, c]);
+    const g = randomTensor(js, [r, c], 4);
+    for (const k of [simd, js, ops]) {
+      const fused = { t: randomTensor(k, [r, c], 6) };
+      const composed = { t: randomTensor(k, [r, c], 6) };
+      k.accumulateMask(fused, g, probs, 777);
+      k.accumulateProduct(composed, g, k.sampleMask(probs, ones, 777).masked);
+      expect(new Uint32Array(read(fused.t).buffer)).toEqual(new Uint32Array(read(composed.t).buffer));
+    }
+  });
+
   it('accumulateProduct, sumSquares, transpose', () => {
     for (const [r, c] of SHAPES) {
       const g = randomTensor(js, [r, c], 4),

@@ -59,6 +59,14 @@ class JsKernels extends HeapKernelsBase implements Kernels {
     for (let i = 0; i < a.length; i++) a[i] += g[i] * f[i];
   }
 
+  accumulateMask(acc: Slot, grad: tf.Tensor, probs: tf.Tensor, seed: number): void {
+    const a = this.mem.view(acc.t),
+      g = this.mem.view(grad),
+      p = this.mem.view(probs);
+    const u = uniformNoise(seed, a.length);
+    for (let i = 0; i < a.length; i++) a[i] += g[i] * (p[i] * u[i] > (1 - p[i]) * (1 - u[i]) ? 1 : 0);
+  }
+
   sumSquares(grad: tf.Tensor, shift: number): number {
     const g = this.mem.view(grad);
     let s = 0;

@@ -103,6 +103,40 @@ export function sampleMask(n: i32, probs: usize, weights: usize, masked: usize, 
   }
 }
 
+/**
+ * acc[i] += grad[i] * m[i], with m the mask alone that sampleMask draws from
+ * probs at seed (1 where kept, else 0): the same arithmetic as sampleMask on a
+ * tensor of ones followed by accumulateProduct, without writing the three
+ * tensors that sampleMask would (a trained value's gradient, trained-values.ts).
+ */
+export function accumulateMask(n: i32, grad: usize, probs: usize, seed: u32, acc: usize): void {
+  const one = f32x4.splat(1.0);
+  const scale = f32x4.splat(5.9604644775390625e-8); // 2^-24
+  const half = f32x4.splat(0.5);
+  let counter = i32x4(0, 1, 2, 3);
+  counter = i32x4.add(counter, i32x4.splat(<i32>seed));
+  const four = i32x4.splat(4);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const h = hash4(counter);
+    counter = i32x4.add(counter, four);
+    const u = f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(i32x4.shr_u(h, 8)), half), scale);
+    const off = <usize>i << 2;
+    const p = v128.load(probs + off);
+    const keep = f32x4.gt(f32x4.mul(p, u), f32x4.mul(f32x4.sub(one, p), f32x4.sub(one, u)));
+    v128.store(acc + off, f32x4.add(v128.load(acc + off), f32x4.mul(v128.load(grad + off), v128.and(one, keep))));
+  }
+  for (; i < n; i++) {
+    let x = <u32>i + seed;
+    x ^= x >>> 16; x *= 0x7feb352d; x ^= x >>> 15; x *= 0x846ca68b; x ^= x >>> 16;
+    const u = (<f32>(x >>> 8) + 0.5) * <f32>5.9604644775390625e-8;
+    const off = <usize>i << 2;
+    const p = load<f32>(probs + off);
+    const m: f32 = p * u > (<f32>1.0 - p) * (<f32>1.0 - u) ? 1.0 : 0.0;
+    store<f32>(acc + off, load<f32>(acc + off) + load<f32>(grad + off) * m);
+  }
+}
+
 /** acc[i] += grad[i] * factor[i]: dLoss/dL from dLoss/dW_eff of one sample. */
 export function accumulateProduct(n: i32, grad: usize, factor: usize, acc: usize): void {
   let i = 0;

@@ -62,6 +62,13 @@ class TfOpsKernels implements Kernels {
     );
   }
 
+  accumulateMask(acc: Slot, grad: tf.Tensor, probs: tf.Tensor, seed: number): void {
+    const ones = tf.onesLike(probs);
+    const sample = this.sampleMask(probs, ones, seed);
+    this.accumulateProduct(acc, grad, sample.masked);
+    tf.dispose([ones, sample.masked, sample.maskedT, sample.factor]);
+  }
+
   sumSquares(grad: tf.Tensor, shift: number): number {
     const s = tf.tidy(() => tf.sum(tf.square(tf.add(grad, shift))));
     const value = s.dataSync()[0];

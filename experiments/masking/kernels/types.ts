@@ -52,6 +52,8 @@ export interface Kernels {
   sampleMask(probs: tf.Tensor, weights: tf.Tensor, seed: number): MaskSample;
   /** acc += grad ⊙ factor. */
   accumulateProduct(acc: Slot, grad: tf.Tensor, factor: tf.Tensor): void;
+  /** acc += grad ⊙ m, m the mask alone that sampleMask(probs, ·, seed) draws (the bits of sampleMask on ones, then accumulateProduct). */
+  accumulateMask(acc: Slot, grad: tf.Tensor, probs: tf.Tensor, seed: number): void;
   /** Σ (grad + shift)², for global-norm clipping. */
   sumSquares(grad: tf.Tensor, shift: number): number;
   /** One Adam update with gradient (grad + shift) · scale. */

@@ -14,6 +14,7 @@ interface MaskKernelExports {
   sigmoid(n: number, logits: number, probs: number): void;
   sampleMask(n: number, probs: number, weights: number, masked: number, factor: number, seed: number): void;
   accumulateProduct(n: number, grad: number, factor: number, acc: number): void;
+  accumulateMask(n: number, grad: number, probs: number, seed: number, acc: number): void;
   sumSquares(n: number, grad: number, shift: number): number;
   adam(
     n: number,
@@ -72,6 +73,10 @@ class WasmSimdKernels extends HeapKernelsBase implements Kernels {
 
   accumulateProduct(acc: Slot, grad: tf.Tensor, factor: tf.Tensor): void {
     this.k.accumulateProduct(grad.size, this.at(grad), this.at(factor), this.at(acc.t));
+  }
+
+  accumulateMask(acc: Slot, grad: tf.Tensor, probs: tf.Tensor, seed: number): void {
+    this.k.accumulateMask(grad.size, this.at(grad), this.at(probs), seed | 0, this.at(acc.t));
   }
 
   sumSquares(grad: tf.Tensor, shift: number): number {
