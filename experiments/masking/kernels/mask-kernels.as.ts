@@ -54,53 +54,91 @@ export function sigmoid(n: i32, logits: usize, probs: usize): void {
 }
 
 /**
- * One hard Gumbel-sigmoid (binary concrete, tau = 1) sample of a mask, applied
- * to the weights.  With u ~ U(0,1) and p = sigmoid(L):
+ * One hard Gumbel-sigmoid (binary concrete, tau = 1) sample of the mask of a
+ * rows × cols weight, applied to it.  With u ~ U(0,1) and p = sigmoid(L):
  *   s = sigmoid(L + log u - log(1-u)) = p u / (p u + (1-p)(1-u))
  *   m = [s > 0.5]                      (forward value)
  *   dm/dL := s (1 - s)                 (straight-through backward)
- * Writes masked[i] = m w and factor[i] = s (1 - s) w, the factor that turns
- * dLoss/dW_eff into dLoss/dL.  u = (top 24 bits of hash(seed + i) + 0.5) / 2^24.
+ * Writes masked[i] = m w, its transpose maskedT (cols × rows), and factor[i] =
+ * s (1 - s) w, the factor that turns dLoss/dW_eff into dLoss/dL.
+ * u = (top 24 bits of hash(seed + i) + 0.5) / 2^24, i the element's flat index.
+ *
+ * The weight is taken in 4 × 4 blocks so that the transpose is written from the
+ * registers (a separate pass read every mask sample again). A lane computes
+ * exactly what the scalar code does (WebAssembly has no fused multiply-add), so
+ * which elements go through the vector path does not change a bit.
  */
-export function sampleMask(n: i32, probs: usize, weights: usize, masked: usize, factor: usize, seed: u32): void {
+export function sampleMask(rows: i32, cols: i32, probs: usize, weights: usize, masked: usize, maskedT: usize, factor: usize, seed: u32): void {
+  const r4 = rows & ~3;
+  const c4 = cols & ~3;
+  for (let r = 0; r < r4; r += 4) {
+    for (let c = 0; c < c4; c += 4) {
+      const i = r * cols + c;
+      const m0 = sampleVector(i, probs, weights, masked, factor, seed);
+      const m1 = sampleVector(i + cols, probs, weights, masked, factor, seed);
+      const m2 = sampleVector(i + 2 * cols, probs, weights, masked, factor, seed);
+      const m3 = sampleVector(i + 3 * cols, probs, weights, masked, factor, seed);
+      const t0 = v128.shuffle<f32>(m0, m1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(m2, m3, 0, 4, 1, 5);
+      const t2 = v128.shuffle<f32>(m0, m1, 2, 6, 3, 7);
+      const t3 = v128.shuffle<f32>(m2, m3, 2, 6, 3, 7);
+      const out = maskedT + (<usize>(c * rows + r) << 2);
+      const stride = <usize>rows << 2;
+      v128.store(out, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+      v128.store(out + stride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+      v128.store(out + 2 * stride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+      v128.store(out + 3 * stride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+    }
+    for (let c = c4; c < cols; c++) {
+      for (let q = r; q < r + 4; q++) sampleScalar(q, c, rows, cols, probs, weights, masked, maskedT, factor, seed);
+    }
+  }
+  for (let q = r4; q < rows; q++) {
+    for (let c = 0; c < cols; c++) sampleScalar(q, c, rows, cols, probs, weights, masked, maskedT, factor, seed);
+  }
+}
+
+/** Elements i..i+3 of sampleMask (masked and factor stored); returns the four masked values. */
+// @ts-ignore: decorator
+@inline
+function sampleVector(i: i32, probs: usize, weights: usize, masked: usize, factor: usize, seed: u32): v128 {
   const one = f32x4.splat(1.0);
-  const scale = f32x4.splat(5.9604644775390625e-8); // 2^-24
-  const half = f32x4.splat(0.5);
-  let counter = i32x4(0, 1, 2, 3);
-  counter = i32x4.add(counter, i32x4.splat(<i32>seed));
-  const four = i32x4.splat(4);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const h = hash4(counter);
-    counter = i32x4.add(counter, four);
-    const u = f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(i32x4.shr_u(h, 8)), half), scale);
-    const off = <usize>i << 2;
-    const p = v128.load(probs + off);
-    const w = v128.load(weights + off);
-    const pu = f32x4.mul(p, u);
-    const qu = f32x4.mul(f32x4.sub(one, p), f32x4.sub(one, u));
-    const keep = f32x4.gt(pu, qu);
-    v128.store(masked + off, v128.and(w, keep));
-    const r = f32x4.div(one, f32x4.add(pu, qu));
-    const puqu = f32x4.mul(pu, qu);
-    // s (1 − s) is exactly 0 where pu·qu is (u rounded to 1 in float32 with p ≈ 1e-20, i.e. a logit below −44 after
-    // long stages): r² would overflow to ∞ and 0·∞ give NaN. Elsewhere the product is computed as before.
-    const f = f32x4.mul(f32x4.mul(puqu, f32x4.mul(r, r)), w);
-    v128.store(factor + off, v128.bitselect(f32x4.mul(puqu, w), f, f32x4.eq(puqu, f32x4.splat(0))));
-  }
-  for (; i < n; i++) {
-    let x = <u32>i + seed;
-    x ^= x >>> 16; x *= 0x7feb352d; x ^= x >>> 15; x *= 0x846ca68b; x ^= x >>> 16;
-    const u = (<f32>(x >>> 8) + 0.5) * <f32>5.9604644775390625e-8;
-    const off = <usize>i << 2;
-    const p = load<f32>(probs + off);
-    const w = load<f32>(weights + off);
-    const pu = p * u;
-    const qu = (<f32>1.0 - p) * (<f32>1.0 - u);
-    store<f32>(masked + off, pu > qu ? w : 0.0);
-    const r = <f32>1.0 / (pu + qu);
-    store<f32>(factor + off, pu * qu == <f32>0.0 ? pu * qu * w : pu * qu * r * r * w);
-  }
+  const h = hash4(i32x4.add(i32x4.splat(<i32>seed + i), i32x4(0, 1, 2, 3)));
+  const u = f32x4.mul(f32x4.add(f32x4.convert_i32x4_u(i32x4.shr_u(h, 8)), f32x4.splat(0.5)), f32x4.splat(5.9604644775390625e-8)); // 2^-24
+  const off = <usize>i << 2;
+  const p = v128.load(probs + off);
+  const w = v128.load(weights + off);
+  const pu = f32x4.mul(p, u);
+  const qu = f32x4.mul(f32x4.sub(one, p), f32x4.sub(one, u));
+  const m = v128.and(w, f32x4.gt(pu, qu));
+  v128.store(masked + off, m);
+  const r = f32x4.div(one, f32x4.add(pu, qu));
+  const puqu = f32x4.mul(pu, qu);
+  // s (1 − s) is exactly 0 where pu·qu is (u rounded to 1 in float32 with p ≈ 1e-20, i.e. a logit below −44 after
+  // long stages): r² would overflow to ∞ and 0·∞ give NaN. Elsewhere the product is computed as before.
+  const f = f32x4.mul(f32x4.mul(puqu, f32x4.mul(r, r)), w);
+  v128.store(factor + off, v128.bitselect(f32x4.mul(puqu, w), f, f32x4.eq(puqu, f32x4.splat(0))));
+  return m;
+}
+
+/** Element (q, c) of sampleMask, the same arithmetic as a lane of sampleVector. */
+// @ts-ignore: decorator
+@inline
+function sampleScalar(q: i32, c: i32, rows: i32, cols: i32, probs: usize, weights: usize, masked: usize, maskedT: usize, factor: usize, seed: u32): void {
+  const i = q * cols + c;
+  let x = <u32>i + seed;
+  x ^= x >>> 16; x *= 0x7feb352d; x ^= x >>> 15; x *= 0x846ca68b; x ^= x >>> 16;
+  const u = (<f32>(x >>> 8) + 0.5) * <f32>5.9604644775390625e-8;
+  const off = <usize>i << 2;
+  const p = load<f32>(probs + off);
+  const w = load<f32>(weights + off);
+  const pu = p * u;
+  const qu = (<f32>1.0 - p) * (<f32>1.0 - u);
+  const m: f32 = pu > qu ? w : 0.0;
+  store<f32>(masked + off, m);
+  store<f32>(maskedT + (<usize>(c * rows + q) << 2), m);
+  const r = <f32>1.0 / (pu + qu);
+  store<f32>(factor + off, pu * qu == <f32>0.0 ? pu * qu * w : pu * qu * r * r * w);
 }
 
 /**

@@ -12,7 +12,7 @@ export const KERNELS_WASM_PATH = fileURLToPath(new URL('./mask-kernels.wasm', im
 
 interface MaskKernelExports {
   sigmoid(n: number, logits: number, probs: number): void;
-  sampleMask(n: number, probs: number, weights: number, masked: number, factor: number, seed: number): void;
+  sampleMask(rows: number, cols: number, probs: number, weights: number, masked: number, maskedT: number, factor: number, seed: number): void;
   accumulateProduct(n: number, grad: number, factor: number, acc: number): void;
   accumulateMask(n: number, grad: number, probs: number, seed: number, acc: number): void;
   sumSquares(n: number, grad: number, shift: number): number;
@@ -66,8 +66,7 @@ class WasmSimdKernels extends HeapKernelsBase implements Kernels {
     const masked = this.mem.alloc([rows, cols]);
     const maskedT = this.mem.alloc([cols, rows]);
     const factor = this.mem.alloc([rows, cols]);
-    this.k.sampleMask(weights.size, this.at(probs), this.at(weights), this.at(masked), this.at(factor), seed | 0);
-    this.k.transpose(rows, cols, this.at(masked), this.at(maskedT));
+    this.k.sampleMask(rows, cols, this.at(probs), this.at(weights), this.at(masked), this.at(maskedT), this.at(factor), seed | 0);
     return { masked, maskedT, factor };
   }
 
