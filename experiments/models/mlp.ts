@@ -7,8 +7,9 @@
 // the second operand on every new tensor id), and the gradients tfjs would
 // derive use transpose flags that fall off the fast path (docs/design.md). Here
 // every product has the (freshly masked) weight as its first operand and a thin
-// activation as its second, with no transpose flags. Tests check the gradients
-// against finite differences.
+// activation as its second, with no transpose flags; the products run in the
+// plain matMul kernel (kernels/plain-matmul.as.ts), the bits of tf.matMul's
+// without the packing. Tests check the gradients against finite differences.
 import * as tf from '@tensorflow/tfjs-core';
 import { plainMatMul as mm } from './kernels/plain-matmul.ts';
 import { Rng } from '../runtime/rng.ts';

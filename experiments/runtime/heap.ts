@@ -4,8 +4,10 @@
 //
 // Hazard: tfjs-wasm caches the packed form of a matMul's *second* operand by
 // tensor id (XNNPACK fully-connected operators). A tensor modified in place must
-// therefore never be used as the second operand of tf.matMul; the models here
-// keep weights as the first operand (feature-major layout) for that reason.
+// therefore never be used as the second operand of tf.matMul. The models' products
+// now run in models/kernels/plain-matmul.as.ts, which caches nothing, but keep the
+// weights as the first operand (feature-major layout): the rule still holds for
+// anything that calls tf.matMul, and the tf fallback of the kernel is one.
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface HeapMemory {
