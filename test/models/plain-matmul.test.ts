@@ -65,6 +65,12 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
     [4, 6, 10],
     [2, 3, 1],
     [5, 200, 3],
+    // Every tail width 1–7 (one accumulator per row up to 4 lanes, two beyond).
+    [64, 20, 2],
+    [9, 17, 4],
+    [8, 30, 6],
+    [12, 11, 7],
+    [13, 144, 15],
   ];
   it.each(shapes)('%i×%i · %i', (m, k, n) => {
     const a = operand([m, k], m * 31 + k);
@@ -85,7 +91,7 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
     expect(bitMismatches(plainMatMul().transpose(x), referencePlainMatMul.transpose(x))).toBe(0);
   });
 
-  it('sums in order, in float32, also where B ends at the end of memory (the column tail then goes one column at a time)', () => {
+  it('sums in order, in float32, also where B ends at the end of memory (the column tail reads nothing past B)', () => {
     // The kernel on a memory of its own (one 64 KiB page): A and C at the start, B once early and once flush with the end.
     const memory = new WebAssembly.Memory({ initial: 1 });
     const bytes = readFileSync(new URL('../../experiments/models/kernels/plain-matmul.wasm', import.meta.url));
@@ -117,6 +123,9 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
   it.each([
     [512, 16, 128, 13],
     [512, 16, 128, 64],
+    [512, 16, 128, 1],
+    [33, 5, 9, 4],
+    [33, 5, 9, 6],
     [6, 3, 0, 5],
     [9, 1, 7, 8],
   ])('affine: A · [B₁; B₂] + bias = tf.add(tf.matMul(A, concat), bias), %i rows, %i + %i inner, %i wide', (m, k1, k2, n) => {

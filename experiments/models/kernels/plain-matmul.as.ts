@@ -15,8 +15,8 @@
 // (test/models/plain-matmul.test.ts compares them on every shape the CNN uses).
 //
 // Tiling: 4 rows of A × 8 columns of B in 8 vector accumulators; rows past
-// the end of A repeat its last row, columns past the end of B (the last n mod 8)
-// read on into its next row, and neither is stored. Columns are taken in blocks
+// the end of A repeat its last row and are not stored; the last n mod 8
+// columns are one more tile that loads only those lanes. Columns are taken in blocks
 // whose slice of B (k × block floats) stays in the L2 cache while every row
 // tile of A passes over it.
 
@@ -51,23 +51,16 @@ export function matMulStacked(m: i32, k1: i32, k2: i32, n: i32, a: usize, b1: us
     }
   }
   if (n8 == n) return;
-  // The last n mod 8 columns: one more tile, whose extra lanes read on into B's
-  // next row (past its end on the last row, allowed while that stays inside the
-  // heap) and are not stored; column by column where it would not.
-  const heapEnd = <usize>memory.size() << 16;
-  if (b1 + (<usize>(k1 * n + 8) << 2) <= heapEnd && (k2 == 0 || b2 + (<usize>(k2 * n + 8) << 2) <= heapEnd)) {
-    for (let i = 0; i < m; i += 4) tile(m, k1, k2, n, i, n8, a, b1, b2, bias, c, n - n8);
-    return;
-  }
-  for (let j = n8; j < n; j++) {
-    for (let i = 0; i < m; i++) {
-      let s: f32 = 0;
-      for (let p = 0; p < k1; p++) s = s + load<f32>(at(a, i * k + p)) * load<f32>(at(b1, p * n + j));
-      for (let p = 0; p < k2; p++) s = s + load<f32>(at(a, i * k + k1 + p)) * load<f32>(at(b2, p * n + j));
-      if (bias != 0) s = s + load<f32>(at(bias, i));
-      store<f32>(at(c, i * n + j), s);
-    }
-  }
+  // The last n mod 8 columns: one more tile that loads only those lanes of B
+  // (the others zero, and not stored). Reading all eight lanes, on into B's
+  // next row and past its end, made thin products 2–12× slower (512×144 by one
+  // column: 605 µs, now 48; the SCAN decoder's last steps, one to seven
+  // sequences wide, took more time than all its wide steps). Past the end of B
+  // the extra lanes hold whatever the heap holds; where that is a denormal
+  // float, the lane's sum turns denormal and every add to it is a microcode
+  // assist (on a memory of its own, the same product: 66 µs with zeros after B,
+  // 285 µs with denormals).
+  for (let i = 0; i < m; i += 4) tailTile(m, k1, k2, n, i, n8, a, b1, b2, bias, c, n - n8);
 }
 
 /** Rows i..i+3 × columns j..j+7 of C; the first `lanes` columns are stored. */
@@ -116,6 +109,94 @@ function tile(m: i32, k1: i32, k2: i32, n: i32, i: i32, j: i32, a: usize, b1: us
   }
   if (bias != 0) {
     // After the sum, one rounding, as tf.add does.
+    let v = v128.load32_splat(at(bias, i));
+    c00 = f32x4.add(c00, v);
+    c01 = f32x4.add(c01, v);
+    v = v128.load32_splat(at(bias, i1));
+    c10 = f32x4.add(c10, v);
+    c11 = f32x4.add(c11, v);
+    v = v128.load32_splat(at(bias, i2));
+    c20 = f32x4.add(c20, v);
+    c21 = f32x4.add(c21, v);
+    v = v128.load32_splat(at(bias, i3));
+    c30 = f32x4.add(c30, v);
+    c31 = f32x4.add(c31, v);
+  }
+  const out = at(c, i * n + j);
+  storeRow(out, c00, c01, lanes);
+  if (i + 1 < m) storeRow(out + stride, c10, c11, lanes);
+  if (i + 2 < m) storeRow(out + 2 * stride, c20, c21, lanes);
+  if (i + 3 < m) storeRow(out + 3 * stride, c30, c31, lanes);
+}
+
+/** The first `lanes` (1–4) floats at p in a vector, the other lanes 0; reads nothing past them. */
+// @ts-ignore: decorator
+@inline
+function loadLanes(p: usize, lanes: i32): v128 {
+  if (lanes >= 4) return v128.load(p);
+  if (lanes == 1) return v128.load32_zero(p);
+  if (lanes == 2) return v128.load64_zero(p);
+  return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
+}
+
+/**
+ * tile() for the last 1–7 columns: the same sums, from B's lanes j..j+lanes−1
+ * only. Up to 4 lanes, one accumulator per row; 5–7, two, the second partial.
+ */
+function tailTile(m: i32, k1: i32, k2: i32, n: i32, i: i32, j: i32, a: usize, b1: usize, b2: usize, bias: usize, c: usize, lanes: i32): void {
+  const k = k1 + k2;
+  const stride = <usize>n << 2;
+  const i1 = min(i + 1, m - 1);
+  const i2 = min(i + 2, m - 1);
+  const i3 = min(i + 3, m - 1);
+  const a0 = at(a, i * k);
+  const a1 = at(a, i1 * k);
+  const a2 = at(a, i2 * k);
+  const a3 = at(a, i3 * k);
+  const lo = min(lanes, 4);
+  const hi = lanes - lo;
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
+  let o: usize = 0;
+  for (let segment = 0; segment < 2; segment++) {
+    let bp = at(segment == 0 ? b1 : b2, j);
+    const end = o + (<usize>(segment == 0 ? k1 : k2) << 2);
+    if (hi == 0) {
+      for (; o < end; o += 4) {
+        const b0 = loadLanes(bp, lo);
+        c00 = f32x4.add(c00, f32x4.mul(v128.load32_splat(a0 + o), b0));
+        c10 = f32x4.add(c10, f32x4.mul(v128.load32_splat(a1 + o), b0));
+        c20 = f32x4.add(c20, f32x4.mul(v128.load32_splat(a2 + o), b0));
+        c30 = f32x4.add(c30, f32x4.mul(v128.load32_splat(a3 + o), b0));
+        bp += stride;
+      }
+    } else {
+      for (; o < end; o += 4) {
+        const b0 = v128.load(bp);
+        const b1v = loadLanes(bp + 16, hi);
+        let s = v128.load32_splat(a0 + o);
+        c00 = f32x4.add(c00, f32x4.mul(s, b0));
+        c01 = f32x4.add(c01, f32x4.mul(s, b1v));
+        s = v128.load32_splat(a1 + o);
+        c10 = f32x4.add(c10, f32x4.mul(s, b0));
+        c11 = f32x4.add(c11, f32x4.mul(s, b1v));
+        s = v128.load32_splat(a2 + o);
+        c20 = f32x4.add(c20, f32x4.mul(s, b0));
+        c21 = f32x4.add(c21, f32x4.mul(s, b1v));
+        s = v128.load32_splat(a3 + o);
+        c30 = f32x4.add(c30, f32x4.mul(s, b0));
+        c31 = f32x4.add(c31, f32x4.mul(s, b1v));
+        bp += stride;
+      }
+    }
+  }
+  if (bias != 0) {
     let v = v128.load32_splat(at(bias, i));
     c00 = f32x4.add(c00, v);
     c01 = f32x4.add(c01, v);
