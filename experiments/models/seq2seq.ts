@@ -194,7 +194,7 @@ export function runSeq2Seq(
   let previous = new Int32Array(n).fill(tokens.sos);
   for (let t = 0; t <= batch.outSteps; t++) {
     const m = widthAt(t);
-    if (m < states[0].h.shape[1]!) states = states.map((st) => ({ h: tf.slice(st.h, [0, 0], [H, m]), c: tf.slice(st.c, [0, 0], [H, m]) }));
+    if (m < states[0].h.shape[1]!) states = states.map((st) => ({ h: mm().sliceColumns(st.h, 0, m), c: mm().sliceColumns(st.c, 0, m) }));
     const onehot = oneHotT(previous.subarray(0, m), V);
     const x = mm().matMul(w.decEmbT, onehot);
     const step = stackForward(x, states, w.dec);
@@ -255,7 +255,7 @@ export function runSeq2Seq(
   const fit = (g: tf.Tensor, m: number) => {
     const width = g.shape[1]!;
     if (width === m) return g;
-    return width > m ? tf.slice(g, [0, 0], [g.shape[0], m]) : tf.concat([g, tf.zeros([g.shape[0], m - width])], 1);
+    return width > m ? mm().sliceColumns(g, 0, m) : mm().concatColumns([g, tf.zeros([g.shape[0], m - width])]);
   };
   for (let t = dec.length - 1; t >= 0; t--) {
     const d = dec[t];

@@ -160,6 +160,20 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
     expect(() => plainMatMul().concatColumns([parts[0], operand([3, 4], 1)])).toThrow(/side by side/);
   });
 
+  it('a slice of columns: the bits of tf.slice along axis 1, empty and whole slices too', () => {
+    const x = operand([12, 37], 21);
+    for (const [start, width] of [
+      [0, 37],
+      [0, 5],
+      [3, 13],
+      [36, 1],
+      [10, 0],
+    ]) {
+      expect(bitMismatches(plainMatMul().sliceColumns(x, start, width), tf.slice(x, [0, start], [12, width]))).toBe(0);
+    }
+    expect(() => plainMatMul().sliceColumns(x, 30, 8)).toThrow(/columns 30…37 of a \[12,37\] tensor/);
+  });
+
   it('refuses operands that do not chain', () => {
     expect(() => plainMatMul().matMul(tf.zeros([2, 3]), tf.zeros([4, 8]))).toThrow(/do not chain/);
   });

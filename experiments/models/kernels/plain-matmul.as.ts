@@ -264,11 +264,11 @@ export function transpose(m: i32, n: i32, x: usize, t: usize): void {
 }
 
 /**
- * Copies a rows × width block of floats from src (rows width apart) to dst
- * (rows dstStride apart): one input of a concatenation along columns. A move,
- * so the bits are the input's.
+ * Copies a rows × width block of floats from src (rows srcStride apart) to dst
+ * (rows dstStride apart): one input of a concatenation along columns, or a
+ * slice of columns. A move, so the bits are the input's.
  */
-export function copyBlock(rows: i32, width: i32, dstStride: i32, src: usize, dst: usize): void {
+export function copyBlock(rows: i32, width: i32, srcStride: i32, dstStride: i32, src: usize, dst: usize): void {
   const bytes = <usize>width << 2;
-  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>(r * dstStride) * 4, src + <usize>r * bytes, bytes);
+  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>(r * dstStride) * 4, src + <usize>(r * srcStride) * 4, bytes);
 }

@@ -26,6 +26,8 @@ export interface PlainMatMul {
    * tenth of a SCAN mask step (its weight gradients join every time step's inputs).
    */
   concatColumns(x: tf.Tensor[]): tf.Tensor;
+  /** Columns start … start + width − 1 of X [m, n] (tf.slice along axis 1, which tfjs-wasm also does in JavaScript). */
+  sliceColumns(x: tf.Tensor, start: number, width: number): tf.Tensor;
 }
 
 function rowBlocks(t: tf.Tensor, heights: number[]): tf.Tensor[] {
@@ -48,13 +50,14 @@ const tfPlainMatMul: PlainMatMul = {
   matMulRowBlocks: (a, b, heights) => rowBlocks(tf.matMul(a, b), heights),
   transpose: (x) => tf.transpose(x),
   concatColumns: (x) => tf.concat(x, 1),
+  sliceColumns: (x, start, width) => tf.slice(x, [0, start], [x.shape[0], width]),
 };
 
 interface PlainMatMulExports {
   matMul(m: number, k: number, n: number, a: number, b: number, c: number): void;
   matMulStacked(m: number, k1: number, k2: number, n: number, a: number, b1: number, b2: number, bias: number, c: number): void;
   transpose(m: number, n: number, x: number, t: number): void;
-  copyBlock(rows: number, width: number, dstStride: number, src: number, dst: number): void;
+  copyBlock(rows: number, width: number, srcStride: number, dstStride: number, src: number, dst: number): void;
 }
 
 const WASM_PATH = fileURLToPath(new URL('./plain-matmul.wasm', import.meta.url));
@@ -134,9 +137,17 @@ function createWasmSimd(): PlainMatMul {
       const out = mem.alloc([rows, width]);
       let column = 0;
       for (const t of x) {
-        if (t.size > 0) k.copyBlock(rows, t.shape[1]!, width, at(t), at(out) + 4 * column);
+        if (t.size > 0) k.copyBlock(rows, t.shape[1]!, t.shape[1]!, width, at(t), at(out) + 4 * column);
         column += t.shape[1]!;
       }
+      return out;
+    },
+    sliceColumns(x, start, width) {
+      if (x.rank !== 2 || start < 0 || width < 0 || start + width > x.shape[1]!)
+        throw new Error(`sliceColumns: columns ${start}…${start + width - 1} of a [${x.shape}] tensor`);
+      const [rows, n] = x.shape;
+      const out = mem.alloc([rows, width]);
+      if (rows > 0 && width > 0) k.copyBlock(rows, width, n, width, at(x) + 4 * start, at(out));
       return out;
     },
   };
