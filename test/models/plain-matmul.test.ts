@@ -71,6 +71,8 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
     [8, 30, 6],
     [12, 11, 7],
     [13, 144, 15],
+    // B packed into panels (≥ 32 rows and columns), with a column tail.
+    [40, 300, 77],
   ];
   it.each(shapes)('%i×%i · %i', (m, k, n) => {
     const a = operand([m, k], m * 31 + k);
@@ -126,6 +128,7 @@ describe('plain matMul kernel = tf.matMul, bit for bit (wasm)', () => {
     [512, 16, 128, 1],
     [33, 5, 9, 4],
     [33, 5, 9, 6],
+    [64, 16, 128, 45],
     [6, 3, 0, 5],
     [9, 1, 7, 8],
   ])('affine: A · [B₁; B₂] + bias = tf.add(tf.matMul(A, concat), bias), %i rows, %i + %i inner, %i wide', (m, k1, k2, n) => {

@@ -29,9 +29,14 @@ function at(base: usize, i: i32): usize {
 /** Floats of B kept hot per column block (256 KiB, half of a core's L2 here): wide enough that A, streamed once per block, is not re-read for thin B. */
 const BLOCK_FLOATS: i32 = 65536;
 
-/** C[m, n] = A[m, k] · B[k, n], row-major, m, k, n ≥ 1 (byte addresses). */
-export function matMul(m: i32, k: i32, n: i32, a: usize, b: usize, c: usize): void {
-  matMulStacked(m, k, 0, n, a, b, 0, 0, c);
+/** C[m, n] = A[m, k] · B[k, n], row-major, m, k, n ≥ 1 (byte addresses); scratch as for matMulStacked. */
+export function matMul(m: i32, k: i32, n: i32, a: usize, b: usize, c: usize, scratch: usize): void {
+  matMulStacked(m, k, 0, n, a, b, 0, 0, c, scratch);
+}
+
+/** Floats of scratch that matMulStacked needs to pack B for these sizes. */
+export function packFloats(k: i32): i32 {
+  return max(8, (BLOCK_FLOATS / k) & ~7) * k;
 }
 
 /**
@@ -40,14 +45,26 @@ export function matMul(m: i32, k: i32, n: i32, a: usize, b: usize, c: usize): vo
  * order — the bits of tf.add(tf.matMul(A, tf.concat([B1, B2])), bias) without
  * the concatenation (the LSTM's gates from [x; h]).
  */
-export function matMulStacked(m: i32, k1: i32, k2: i32, n: i32, a: usize, b1: usize, b2: usize, bias: usize, c: usize): void {
+export function matMulStacked(m: i32, k1: i32, k2: i32, n: i32, a: usize, b1: usize, b2: usize, bias: usize, c: usize, scratch: usize): void {
   const k = k1 + k2;
   const n8 = n & ~7;
   const block = max(8, (BLOCK_FLOATS / k) & ~7);
+  const stride = <usize>n << 2;
   for (let j0 = 0; j0 < n8; j0 += block) {
     const j1 = min(n8, j0 + block);
+    if (scratch != 0) {
+      // The block's columns as panels of 8, each k rows of 8 floats in a row:
+      // the tiles then read B in order instead of one cache line (and, for
+      // wide B, one page) per row of it.
+      pack(k1, n, j0, j1, b1, scratch, k);
+      if (k2 > 0) pack(k2, n, j0, j1, b2, scratch + (<usize>(k1 * 8) << 2), k);
+      for (let i = 0; i < m; i += 4) {
+        for (let j = j0; j < j1; j += 8) tile(m, k, 0, n, i, j, a, scratch + (<usize>((j - j0) * k) << 2), 0, 0, 32, bias, c, 8);
+      }
+      continue;
+    }
     for (let i = 0; i < m; i += 4) {
-      for (let j = j0; j < j1; j += 8) tile(m, k1, k2, n, i, j, a, b1, b2, bias, c, 8);
+      for (let j = j0; j < j1; j += 8) tile(m, k1, k2, n, i, j, a, b1, b2, j, stride, bias, c, 8);
     }
   }
   if (n8 == n) return;
@@ -63,10 +80,47 @@ export function matMulStacked(m: i32, k1: i32, k2: i32, n: i32, a: usize, b1: us
   for (let i = 0; i < m; i += 4) tailTile(m, k1, k2, n, i, n8, a, b1, b2, bias, c, n - n8);
 }
 
-/** Rows i..i+3 × columns j..j+7 of C; the first `lanes` columns are stored. */
+/**
+ * Rows `rows` of B [rows, n], columns j0..j1 − 1 (whole panels of 8), into
+ * panels at dst: panel q holds its 8 columns for `panelRows` rows (B's first
+ * rows come at the panel's start; dst may point into a panel, for B2 after B1).
+ */
+function pack(rows: i32, n: i32, j0: i32, j1: i32, b: usize, dst: usize, panelRows: i32): void {
+  const panel = <usize>(panelRows * 8) << 2;
+  for (let p = 0; p < rows; p++) {
+    let from = at(b, p * n + j0);
+    let to = dst + (<usize>(p * 8) << 2);
+    for (let j = j0; j < j1; j += 8) {
+      v128.store(to, v128.load(from));
+      v128.store(to, v128.load(from, 16), 16);
+      from += 32;
+      to += panel;
+    }
+  }
+}
+
+/**
+ * Rows i..i+3 × columns j..j+7 of C; the first `lanes` columns are stored. B's
+ * rows start at column bj of b1 (then b2) and lie bStride bytes apart.
+ */
 // @ts-ignore: decorator
 @inline
-function tile(m: i32, k1: i32, k2: i32, n: i32, i: i32, j: i32, a: usize, b1: usize, b2: usize, bias: usize, c: usize, lanes: i32): void {
+function tile(
+  m: i32,
+  k1: i32,
+  k2: i32,
+  n: i32,
+  i: i32,
+  j: i32,
+  a: usize,
+  b1: usize,
+  b2: usize,
+  bj: i32,
+  bStride: usize,
+  bias: usize,
+  c: usize,
+  lanes: i32,
+): void {
   const k = k1 + k2;
   const stride = <usize>n << 2;
   const i1 = min(i + 1, m - 1);
@@ -87,7 +141,7 @@ function tile(m: i32, k1: i32, k2: i32, n: i32, i: i32, j: i32, a: usize, b1: us
   // The two segments of B, one after the other: o runs over A's columns.
   let o: usize = 0;
   for (let segment = 0; segment < 2; segment++) {
-    let bp = at(segment == 0 ? b1 : b2, j);
+    let bp = at(segment == 0 ? b1 : b2, bj);
     const end = o + (<usize>(segment == 0 ? k1 : k2) << 2);
     for (; o < end; o += 4) {
       const b0 = v128.load(bp);
@@ -104,7 +158,7 @@ function tile(m: i32, k1: i32, k2: i32, n: i32, i: i32, j: i32, a: usize, b1: us
       s = v128.load32_splat(a3 + o);
       c30 = f32x4.add(c30, f32x4.mul(s, b0));
       c31 = f32x4.add(c31, f32x4.mul(s, b1v));
-      bp += stride;
+      bp += bStride;
     }
   }
   if (bias != 0) {

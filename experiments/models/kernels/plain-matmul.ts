@@ -54,11 +54,22 @@ const tfPlainMatMul: PlainMatMul = {
 };
 
 interface PlainMatMulExports {
-  matMul(m: number, k: number, n: number, a: number, b: number, c: number): void;
-  matMulStacked(m: number, k1: number, k2: number, n: number, a: number, b1: number, b2: number, bias: number, c: number): void;
+  matMul(m: number, k: number, n: number, a: number, b: number, c: number, scratch: number): void;
+  matMulStacked(m: number, k1: number, k2: number, n: number, a: number, b1: number, b2: number, bias: number, c: number, scratch: number): void;
+  packFloats(k: number): number;
   transpose(m: number, n: number, x: number, t: number): void;
   copyBlock(rows: number, width: number, srcStride: number, dstStride: number, src: number, dst: number): void;
 }
+
+/**
+ * Below these, the kernel reads B where it lies (see withPacking). Measured on
+ * operands fresh from memory, as in a training step (GFLOP/s, reading B in place →
+ * packed): 144×1000 · 1000×512, an LSTM weight gradient, 11–12 → 17–22;
+ * 32×144 · 144×16384, a convolution, 15–16 → 21; 2000×2000 · 2000×32 18–25 → 24–25;
+ * but 16×27 · 27×65536 (four row tiles, short k) 18.5–18.8 → 17–17.5.
+ */
+const PACK_MIN_ROWS = 32;
+const PACK_MIN_COLUMNS = 32;
 
 const WASM_PATH = fileURLToPath(new URL('./plain-matmul.wasm', import.meta.url));
 
@@ -73,6 +84,17 @@ function createWasmSimd(): PlainMatMul {
   const k = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(WASM_PATH)), { env: { memory: wasmMemoryOf(tf.backend()) } })
     .exports as unknown as PlainMatMulExports;
   const at = (t: tf.TensorInfo) => mem.address(t);
+  // Packing B into panels pays where several row tiles of A read each panel and
+  // B is wide (its rows far apart): below these sizes it costs more than it saves.
+  const withPacking = <T>(m: number, inner: number, n: number, run: (scratch: number) => T): T => {
+    if (m < PACK_MIN_ROWS || n < PACK_MIN_COLUMNS) return run(0);
+    const scratch = mem.alloc([k.packFloats(inner)]);
+    try {
+      return run(at(scratch));
+    } finally {
+      scratch.dispose();
+    }
+  };
   return {
     name: 'wasm-simd',
     matMul(a, b) {
@@ -80,7 +102,7 @@ function createWasmSimd(): PlainMatMul {
       const n = b.shape[1]!;
       if (m === 0 || inner === 0 || n === 0) return tf.matMul(a, b);
       const c = mem.alloc([m, n]);
-      k.matMul(m, inner, n, at(a), at(b), at(c));
+      withPacking(m, inner, n, (scratch) => k.matMul(m, inner, n, at(a), at(b), at(c), scratch));
       return c;
     },
     affine(a, b, bias) {
@@ -91,7 +113,7 @@ function createWasmSimd(): PlainMatMul {
         throw new Error(`affine: shapes [${a.shape}], ${b.map((t) => `[${t.shape}]`).join(' over ')}${bias ? ` and bias [${bias.shape}]` : ''} do not chain`);
       if (m === 0 || k1 === 0 || n === 0) return tfPlainMatMul.affine(a, b, bias);
       const c = mem.alloc([m, n]);
-      k.matMulStacked(m, k1, k2, n, at(a), at(b[0]), k2 > 0 ? at(b[1]!) : 0, bias ? at(bias) : 0, at(c));
+      withPacking(m, inner, n, (scratch) => k.matMulStacked(m, k1, k2, n, at(a), at(b[0]), k2 > 0 ? at(b[1]!) : 0, bias ? at(bias) : 0, at(c), scratch));
       return c;
     },
     matMulConcatRows(a, b) {
@@ -103,7 +125,7 @@ function createWasmSimd(): PlainMatMul {
       const c = mem.alloc([rows, n]);
       let row = 0;
       for (const t of a) {
-        k.matMul(t.shape[0], inner, n, at(t), at(b), at(c) + 4 * row * n);
+        withPacking(t.shape[0], inner, n, (scratch) => k.matMul(t.shape[0], inner, n, at(t), at(b), at(c) + 4 * row * n, scratch));
         row += t.shape[0];
       }
       return c;
@@ -116,7 +138,7 @@ function createWasmSimd(): PlainMatMul {
       let row = 0;
       return heights.map((h) => {
         const c = mem.alloc([h, n]);
-        k.matMul(h, inner, n, at(a) + 4 * row * inner, at(b), at(c));
+        withPacking(h, inner, n, (scratch) => k.matMul(h, inner, n, at(a) + 4 * row * inner, at(b), at(c), scratch));
         row += h;
         return c;
       });
