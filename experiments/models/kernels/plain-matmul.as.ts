@@ -324,5 +324,16 @@ export function transpose(m: i32, n: i32, x: usize, t: usize): void {
  */
 export function copyBlock(rows: i32, width: i32, srcStride: i32, dstStride: i32, src: usize, dst: usize): void {
   const bytes = <usize>width << 2;
-  for (let r = 0; r < rows; r++) memory.copy(dst + <usize>(r * dstStride) * 4, src + <usize>(r * srcStride) * 4, bytes);
+  if (width >= 64) {
+    for (let r = 0; r < rows; r++) memory.copy(dst + <usize>(r * dstStride) * 4, src + <usize>(r * srcStride) * 4, bytes);
+    return;
+  }
+  // Narrow rows (an LSTM step's 16 columns): a loop, cheaper than a memory.copy call per row.
+  for (let r = 0; r < rows; r++) {
+    const from = src + <usize>(r * srcStride) * 4;
+    const to = dst + <usize>(r * dstStride) * 4;
+    let x: usize = 0;
+    for (; x + 16 <= bytes; x += 16) v128.store(to + x, v128.load(from + x));
+    for (; x < bytes; x += 4) store<i32>(to + x, load<i32>(from + x));
+  }
 }
