@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../runtime/rng.ts';
 import { plainMatMul as mm } from './kernels/plain-matmul.ts';
+import { lstmPointwise } from './kernels/lstm-pointwise.ts';
 import { columnArgmax, columnCrossEntropy } from '../train/column-softmax.ts';
 import { lstmStepBackward, lstmStepForward, weightGradient, type LstmState, type LstmStepCache, type LstmWeights } from './lstm-cell.ts';
 
@@ -174,10 +175,7 @@ export function runSeq2Seq(
     const keep = columnMask(n, (e) => t < batch.inLen[e]);
     const prev = states;
     const step = stackForward(x, states, w.enc);
-    states = step.states.map((s, l) => ({
-      h: tf.add(tf.mul(keep, s.h), tf.mul(tf.sub(1, keep), prev[l].h)),
-      c: tf.add(tf.mul(keep, s.c), tf.mul(tf.sub(1, keep), prev[l].c)),
-    }));
+    states = step.states.map((s, l) => ({ h: lstmPointwise().keepColumns(keep, s.h, prev[l].h), c: lstmPointwise().keepColumns(keep, s.c, prev[l].c) }));
     enc.push({ onehot, cache: step.cache, keep, prev });
   }
 
@@ -271,12 +269,13 @@ export function runSeq2Seq(
   }
   for (let t = enc.length - 1; t >= 0; t--) {
     const s = enc[t];
-    const notKeep = tf.sub(1, s.keep);
     // Split each state gradient between the new state and the carried one.
-    const carriedH = dh.map((g) => tf.mul(notKeep, g));
-    const carriedC = dc.map((g) => tf.mul(notKeep, g));
-    dh = dh.map((g) => tf.mul(s.keep, g));
-    dc = dc.map((g) => tf.mul(s.keep, g));
+    const splitH = dh.map((g) => lstmPointwise().splitColumns(s.keep, g));
+    const splitC = dc.map((g) => lstmPointwise().splitColumns(s.keep, g));
+    const carriedH = splitH.map(([, carried]) => carried);
+    const carriedC = splitC.map(([, carried]) => carried);
+    dh = splitH.map(([kept]) => kept);
+    dc = splitC.map(([kept]) => kept);
     const dx = stackBackward(s.cache, tf.zeros([H, n]), w.enc, encSteps);
     dh = dh.map((g, l) => tf.add(g, carriedH[l]));
     dc = dc.map((g, l) => tf.add(g, carriedC[l]));

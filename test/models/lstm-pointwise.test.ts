@@ -37,4 +37,34 @@ describe('LSTM point-wise kernel', () => {
     expect(diff(ga.dz, gb.dz)).toBeLessThan(1e-5);
     expect(diff(ga.dcPrev, gb.dcPrev)).toBeLessThan(1e-5);
   });
+
+  // Ended sequences keep their state: the kernel must give the bits of the tfjs
+  // expression it replaces, signed zeros included (a kept −0 plus the carried
+  // state's +0 rounds to +0 in both).
+  const bits = (t: tf.Tensor) => new Uint32Array(Float32Array.from(t.dataSync()).buffer);
+  it.each([
+    [5, 3],
+    [16, 13],
+    [1, 1],
+    [128, 16],
+  ])('keep and split, %i rows × %i columns: the bits of the tfjs ops', (rows, n) => {
+    const rng = new Rng(rows * 31 + n, 'keep');
+    const keep = tf.tensor(
+      Float32Array.from({ length: n }, (_, j) => (j === 0 || rng.uniform() < 0.6 ? 1 : 0)),
+      [1, n],
+    );
+    const signed = (seed: number) =>
+      tf.tensor(
+        Float32Array.from({ length: rows * n }, (_, i) => (i % 5 === 2 ? (new Rng(seed + i, 'z').uniform() < 0.5 ? -0 : 0) : rng.normal())),
+        [rows, n],
+      );
+    const next = signed(1),
+      prev = signed(2),
+      g = signed(3);
+    expect(bits(lstmPointwise().keepColumns(keep, next, prev))).toEqual(bits(tfOpsLstmPointwise.keepColumns(keep, next, prev)));
+    const [kept, carried] = lstmPointwise().splitColumns(keep, g);
+    const [keptRef, carriedRef] = tfOpsLstmPointwise.splitColumns(keep, g);
+    expect(bits(kept)).toEqual(bits(keptRef));
+    expect(bits(carried)).toEqual(bits(carriedRef));
+  });
 });

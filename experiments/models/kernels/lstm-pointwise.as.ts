@@ -107,3 +107,46 @@ export function backward(count: i32, act: usize, tc: usize, cPrev: usize, dh: us
     store<f32>(at(dcPrev, q), dcT * f);
   }
 }
+
+/**
+ * A sequence that has ended keeps its state: out = keep ⊙ next + (1 − keep) ⊙ prev,
+ * keep [1, n] (0 or 1 per column) over [rows, n] — the same products and sum,
+ * each rounded to float32, as tf.add(tf.mul(keep, next), tf.mul(tf.sub(1, keep), prev)).
+ */
+export function keepColumns(rows: i32, n: i32, keep: usize, next: usize, prev: usize, out: usize): void {
+  const one = f32x4.splat(1.0);
+  for (let r = 0; r < rows; r++) {
+    const row = r * n;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const k = v128.load(at(keep, j));
+      const v = f32x4.add(f32x4.mul(k, v128.load(at(next, row + j))), f32x4.mul(f32x4.sub(one, k), v128.load(at(prev, row + j))));
+      v128.store(at(out, row + j), v);
+    }
+    for (; j < n; j++) {
+      const k = load<f32>(at(keep, j));
+      store<f32>(at(out, row + j), k * load<f32>(at(next, row + j)) + (<f32>1.0 - k) * load<f32>(at(prev, row + j)));
+    }
+  }
+}
+
+/** Its backward: kept = keep ⊙ g (to the step's new state) and carried = (1 − keep) ⊙ g (to the carried one). */
+export function splitColumns(rows: i32, n: i32, keep: usize, g: usize, kept: usize, carried: usize): void {
+  const one = f32x4.splat(1.0);
+  for (let r = 0; r < rows; r++) {
+    const row = r * n;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const k = v128.load(at(keep, j));
+      const v = v128.load(at(g, row + j));
+      v128.store(at(kept, row + j), f32x4.mul(k, v));
+      v128.store(at(carried, row + j), f32x4.mul(f32x4.sub(one, k), v));
+    }
+    for (; j < n; j++) {
+      const k = load<f32>(at(keep, j));
+      const v = load<f32>(at(g, row + j));
+      store<f32>(at(kept, row + j), k * v);
+      store<f32>(at(carried, row + j), (<f32>1.0 - k) * v);
+    }
+  }
+}

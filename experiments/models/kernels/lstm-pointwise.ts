@@ -20,6 +20,10 @@ export interface LstmPointwise {
   forward(z: tf.Tensor, cPrev: tf.Tensor): PointwiseForward;
   /** dz [4H, n] and dcPrev from the gradients reaching h and c. */
   backward(act: tf.Tensor, tc: tf.Tensor, cPrev: tf.Tensor, dh: tf.Tensor, dc: tf.Tensor): { dz: tf.Tensor; dcPrev: tf.Tensor };
+  /** keep ⊙ next + (1 − keep) ⊙ prev, keep [1, n] of 0 and 1: a sequence that has ended keeps its state. */
+  keepColumns(keep: tf.Tensor, next: tf.Tensor, prev: tf.Tensor): tf.Tensor;
+  /** Its backward: [keep ⊙ g, (1 − keep) ⊙ g]. */
+  splitColumns(keep: tf.Tensor, g: tf.Tensor): [tf.Tensor, tf.Tensor];
 }
 
 const WASM_PATH = fileURLToPath(new URL('./lstm-pointwise.wasm', import.meta.url));
@@ -55,11 +59,15 @@ export const tfOpsLstmPointwise: LstmPointwise = {
     );
     return { dz, dcPrev: tf.mul(dcT, f) };
   },
+  keepColumns: (keep, next, prev) => tf.add(tf.mul(keep, next), tf.mul(tf.sub(1, keep), prev)),
+  splitColumns: (keep, g) => [tf.mul(keep, g), tf.mul(tf.sub(1, keep), g)],
 };
 
 interface PointwiseExports {
   forward(count: number, z: number, cPrev: number, act: number, c: number, h: number, tc: number): void;
   backward(count: number, act: number, tc: number, cPrev: number, dh: number, dc: number, dz: number, dcPrev: number): void;
+  keepColumns(rows: number, n: number, keep: number, next: number, prev: number, out: number): void;
+  splitColumns(rows: number, n: number, keep: number, g: number, kept: number, carried: number): void;
 }
 
 function createWasmSimd(): LstmPointwise {
@@ -84,6 +92,19 @@ function createWasmSimd(): LstmPointwise {
         dcPrev = mem.alloc([H, n]);
       k.backward(H * n, at(act), at(tc), at(cPrev), at(dh), at(dc), at(dz), at(dcPrev));
       return { dz, dcPrev };
+    },
+    keepColumns(keep, next, prev) {
+      const [rows, n] = next.shape;
+      const out = mem.alloc([rows, n]);
+      k.keepColumns(rows, n, at(keep), at(next), at(prev), at(out));
+      return out;
+    },
+    splitColumns(keep, g) {
+      const [rows, n] = g.shape;
+      const kept = mem.alloc([rows, n]),
+        carried = mem.alloc([rows, n]);
+      k.splitColumns(rows, n, at(keep), at(g), at(kept), at(carried));
+      return [kept, carried];
     },
   };
 }
