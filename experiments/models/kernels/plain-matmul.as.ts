@@ -77,7 +77,7 @@ export function matMulStacked(m: i32, k1: i32, k2: i32, n: i32, a: usize, b1: us
   // float, the lane's sum turns denormal and every add to it is a microcode
   // assist (on a memory of its own, the same product: 66 µs with zeros after B,
   // 285 µs with denormals).
-  for (let i = 0; i < m; i += 4) tailTile(m, k1, k2, n, i, n8, a, b1, b2, bias, c, n - n8);
+  for (let i = 0; i < m; i += 4) tile(m, k1, k2, n, i, n8, a, b1, b2, n8, stride, bias, c, n - n8);
 }
 
 /**
@@ -100,8 +100,9 @@ function pack(rows: i32, n: i32, j0: i32, j1: i32, b: usize, dst: usize, panelRo
 }
 
 /**
- * Rows i..i+3 × columns j..j+7 of C; the first `lanes` columns are stored. B's
- * rows start at column bj of b1 (then b2) and lie bStride bytes apart.
+ * Rows i..i+3 × columns j..j+7 of C; the first `lanes` columns are computed
+ * and stored. B's rows start at column bj of b1 (then b2) and lie bStride
+ * bytes apart.
  */
 // @ts-ignore: decorator
 @inline
@@ -138,14 +139,31 @@ function tile(
     c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0),
     c31 = f32x4.splat(0);
+  // B's lanes: the first lo in b0, the next hi in b1v. A whole tile (lanes 8, a
+  // constant where tile() is inlined for it) reads both vectors whole; a column
+  // tail loads only its own lanes (loadLanes), the rest zero.
+  const lo = min(lanes, 4);
+  const hi = lanes - lo;
   // The two segments of B, one after the other: o runs over A's columns.
   let o: usize = 0;
   for (let segment = 0; segment < 2; segment++) {
     let bp = at(segment == 0 ? b1 : b2, bj);
     const end = o + (<usize>(segment == 0 ? k1 : k2) << 2);
+    if (hi == 0) {
+      // Up to 4 lanes: one accumulator per row.
+      for (; o < end; o += 4) {
+        const b0 = loadLanes(bp, lo);
+        c00 = f32x4.add(c00, f32x4.mul(v128.load32_splat(a0 + o), b0));
+        c10 = f32x4.add(c10, f32x4.mul(v128.load32_splat(a1 + o), b0));
+        c20 = f32x4.add(c20, f32x4.mul(v128.load32_splat(a2 + o), b0));
+        c30 = f32x4.add(c30, f32x4.mul(v128.load32_splat(a3 + o), b0));
+        bp += bStride;
+      }
+      continue;
+    }
     for (; o < end; o += 4) {
       const b0 = v128.load(bp);
-      const b1v = v128.load(bp, 16);
+      const b1v = hi == 4 ? v128.load(bp, 16) : loadLanes(bp + 16, hi);
       let s = v128.load32_splat(a0 + o);
       c00 = f32x4.add(c00, f32x4.mul(s, b0));
       c01 = f32x4.add(c01, f32x4.mul(s, b1v));
@@ -191,84 +209,6 @@ function loadLanes(p: usize, lanes: i32): v128 {
   if (lanes == 1) return v128.load32_zero(p);
   if (lanes == 2) return v128.load64_zero(p);
   return v128.load32_lane(p, v128.load64_zero(p), 2, 8);
-}
-
-/**
- * tile() for the last 1–7 columns: the same sums, from B's lanes j..j+lanes−1
- * only. Up to 4 lanes, one accumulator per row; 5–7, two, the second partial.
- */
-function tailTile(m: i32, k1: i32, k2: i32, n: i32, i: i32, j: i32, a: usize, b1: usize, b2: usize, bias: usize, c: usize, lanes: i32): void {
-  const k = k1 + k2;
-  const stride = <usize>n << 2;
-  const i1 = min(i + 1, m - 1);
-  const i2 = min(i + 2, m - 1);
-  const i3 = min(i + 3, m - 1);
-  const a0 = at(a, i * k);
-  const a1 = at(a, i1 * k);
-  const a2 = at(a, i2 * k);
-  const a3 = at(a, i3 * k);
-  const lo = min(lanes, 4);
-  const hi = lanes - lo;
-  let c00 = f32x4.splat(0),
-    c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0),
-    c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0),
-    c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0),
-    c31 = f32x4.splat(0);
-  let o: usize = 0;
-  for (let segment = 0; segment < 2; segment++) {
-    let bp = at(segment == 0 ? b1 : b2, j);
-    const end = o + (<usize>(segment == 0 ? k1 : k2) << 2);
-    if (hi == 0) {
-      for (; o < end; o += 4) {
-        const b0 = loadLanes(bp, lo);
-        c00 = f32x4.add(c00, f32x4.mul(v128.load32_splat(a0 + o), b0));
-        c10 = f32x4.add(c10, f32x4.mul(v128.load32_splat(a1 + o), b0));
-        c20 = f32x4.add(c20, f32x4.mul(v128.load32_splat(a2 + o), b0));
-        c30 = f32x4.add(c30, f32x4.mul(v128.load32_splat(a3 + o), b0));
-        bp += stride;
-      }
-    } else {
-      for (; o < end; o += 4) {
-        const b0 = v128.load(bp);
-        const b1v = loadLanes(bp + 16, hi);
-        let s = v128.load32_splat(a0 + o);
-        c00 = f32x4.add(c00, f32x4.mul(s, b0));
-        c01 = f32x4.add(c01, f32x4.mul(s, b1v));
-        s = v128.load32_splat(a1 + o);
-        c10 = f32x4.add(c10, f32x4.mul(s, b0));
-        c11 = f32x4.add(c11, f32x4.mul(s, b1v));
-        s = v128.load32_splat(a2 + o);
-        c20 = f32x4.add(c20, f32x4.mul(s, b0));
-        c21 = f32x4.add(c21, f32x4.mul(s, b1v));
-        s = v128.load32_splat(a3 + o);
-        c30 = f32x4.add(c30, f32x4.mul(s, b0));
-        c31 = f32x4.add(c31, f32x4.mul(s, b1v));
-        bp += stride;
-      }
-    }
-  }
-  if (bias != 0) {
-    let v = v128.load32_splat(at(bias, i));
-    c00 = f32x4.add(c00, v);
-    c01 = f32x4.add(c01, v);
-    v = v128.load32_splat(at(bias, i1));
-    c10 = f32x4.add(c10, v);
-    c11 = f32x4.add(c11, v);
-    v = v128.load32_splat(at(bias, i2));
-    c20 = f32x4.add(c20, v);
-    c21 = f32x4.add(c21, v);
-    v = v128.load32_splat(at(bias, i3));
-    c30 = f32x4.add(c30, v);
-    c31 = f32x4.add(c31, v);
-  }
-  const out = at(c, i * n + j);
-  storeRow(out, c00, c01, lanes);
-  if (i + 1 < m) storeRow(out + stride, c10, c11, lanes);
-  if (i + 2 < m) storeRow(out + 2 * stride, c20, c21, lanes);
-  if (i + 3 < m) storeRow(out + 3 * stride, c30, c31, lanes);
 }
 
 /** The first `lanes` (1–8) of the eight values lo, hi to out. */
