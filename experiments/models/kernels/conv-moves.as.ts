@@ -76,32 +76,7 @@ export function col2im(c: i32, n: i32, h: i32, w: i32, cols: usize, x: usize): v
  * 2, 3), the first in that order on ties.
  */
 export function maxPoolForward(rows: i32, w: i32, x: usize, y: usize, argmax: usize): void {
-  const half = w >> 1;
-  for (let r = 0; r < rows; r += 2) {
-    for (let j = 0; j < half; j++) {
-      const top = r * w + 2 * j;
-      let best = 0;
-      let v = load<f32>(f32At(x, top));
-      const c1 = load<f32>(f32At(x, top + 1));
-      if (c1 > v) {
-        best = 1;
-        v = c1;
-      }
-      const c2 = load<f32>(f32At(x, top + w));
-      if (c2 > v) {
-        best = 2;
-        v = c2;
-      }
-      const c3 = load<f32>(f32At(x, top + w + 1));
-      if (c3 > v) {
-        best = 3;
-        v = c3;
-      }
-      const o = (r >> 1) * half + j;
-      store<f32>(f32At(y, o), v);
-      store<u8>(argmax + <usize>o, <u8>best);
-    }
-  }
+  poolScalar(rows, w, x, y, argmax, false);
 }
 
 /** The max pool's backward: each of the `count` gradients to its block's winning cell, zeros elsewhere. */
@@ -182,23 +157,30 @@ function at4(base: usize, i: i32): usize {
 }
 
 function reluMaxPoolScalar(rows: i32, w: i32, z: usize, y: usize, argmax: usize): void {
+  poolScalar(rows, w, z, y, argmax, true);
+}
+
+/** 2×2 max pooling one block at a time, of relu(x) where `relu` (a constant where inlined). */
+// @ts-ignore: decorator
+@inline
+function poolScalar(rows: i32, w: i32, x: usize, y: usize, argmax: usize, relu: bool): void {
   const half = w >> 1;
   for (let r = 0; r < rows; r += 2) {
     for (let j = 0; j < half; j++) {
       const top = r * w + 2 * j;
       let best = 0;
-      let v = relu1(load<f32>(f32At(z, top)));
-      const c1 = relu1(load<f32>(f32At(z, top + 1)));
+      let v = cell(x, top, relu);
+      const c1 = cell(x, top + 1, relu);
       if (c1 > v) {
         best = 1;
         v = c1;
       }
-      const c2 = relu1(load<f32>(f32At(z, top + w)));
+      const c2 = cell(x, top + w, relu);
       if (c2 > v) {
         best = 2;
         v = c2;
       }
-      const c3 = relu1(load<f32>(f32At(z, top + w + 1)));
+      const c3 = cell(x, top + w + 1, relu);
       if (c3 > v) {
         best = 3;
         v = c3;
@@ -208,6 +190,13 @@ function reluMaxPoolScalar(rows: i32, w: i32, z: usize, y: usize, argmax: usize)
       store<u8>(argmax + <usize>o, <u8>best);
     }
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function cell(x: usize, i: i32, relu: bool): f32 {
+  const v = load<f32>(f32At(x, i));
+  return relu ? relu1(v) : v;
 }
 
 // @ts-ignore: decorator
