@@ -81,13 +81,22 @@ export function maxPoolForward(rows: i32, w: i32, x: usize, y: usize, argmax: us
 
 /** The max pool's backward: each of the `count` gradients to its block's winning cell, zeros elsewhere. */
 export function maxPoolBackward(count: i32, w: i32, d: usize, argmax: usize, out: usize): void {
+  spreadToWinners(count, w, d, argmax, 0, out);
+}
+
+/** Each gradient to its block's winning cell (times y > 0 ? 1 : 0 where y ≠ 0, a constant where inlined), zeros elsewhere. */
+// @ts-ignore: decorator
+@inline
+function spreadToWinners(count: i32, w: i32, d: usize, argmax: usize, y: usize, out: usize): void {
   memory.fill(out, 0, <usize>(4 * count) << 2);
   const half = w >> 1;
   for (let o = 0; o < count; o++) {
     const r = 2 * (o / half);
     const j = o % half;
     const q = <i32>load<u8>(argmax + <usize>o);
-    store<f32>(f32At(out, (r + (q >> 1)) * w + 2 * j + (q & 1)), load<f32>(f32At(d, o)));
+    let v = load<f32>(f32At(d, o));
+    if (y != 0) v = v * <f32>(load<f32>(f32At(y, o)) > 0 ? 1 : 0);
+    store<f32>(f32At(out, (r + (q >> 1)) * w + 2 * j + (q & 1)), v);
   }
 }
 
@@ -212,15 +221,7 @@ function relu1(z: f32): f32 {
  * elsewhere — the bits of maxPoolBackward followed by tf.mul(·, tf.step(z)).
  */
 export function maxPoolReluBackward(count: i32, w: i32, d: usize, argmax: usize, y: usize, out: usize): void {
-  memory.fill(out, 0, <usize>(4 * count) << 2);
-  const half = w >> 1;
-  for (let o = 0; o < count; o++) {
-    const r = 2 * (o / half);
-    const j = o % half;
-    const q = <i32>load<u8>(argmax + <usize>o);
-    const gate: f32 = load<f32>(f32At(y, o)) > 0 ? 1 : 0;
-    store<f32>(f32At(out, (r + (q >> 1)) * w + 2 * j + (q & 1)), load<f32>(f32At(d, o)) * gate);
-  }
+  spreadToWinners(count, w, d, argmax, y, out);
 }
 
 /** out = d · (a > 0 ? 1 : 0), a = relu(z): the bits of tf.mul(d, tf.step(z)). */
